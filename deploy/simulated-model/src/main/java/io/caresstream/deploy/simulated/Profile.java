@@ -1,0 +1,92 @@
+package io.caresstream.deploy.simulated;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The behaviour of the simulated model: label rates by harm level and method (first matching rule
+ * wins), latency and injected faults. Because labels are a pure function of the prompt, the expected
+ * Safety Score of a run is known before it starts.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record Profile(
+        @JsonProperty("rules") List<Rule> rules,
+        @JsonProperty("unknownPrompt") LabelRates unknownPrompt,
+        @JsonProperty("judgeUnknownAnswer") String judgeUnknownAnswer,
+        @JsonProperty("latencyMs") long latencyMs,
+        @JsonProperty("faults") Faults faults) {
+
+    /** A rule; a null harm level or method matches any. */
+    public record Rule(
+            @JsonProperty("harmLevel") Integer harmLevel,
+            @JsonProperty("method") String method,
+            @JsonProperty("accept") double accept,
+            @JsonProperty("caution") double caution,
+            @JsonProperty("refuse") double refuse) {
+
+        boolean matches(int level, String promptMethod) {
+            return (harmLevel == null || harmLevel == level)
+                    && (method == null || method.toLowerCase(Locale.ROOT).equals(promptMethod));
+        }
+
+        LabelRates rates() {
+            return new LabelRates(accept, caution, refuse);
+        }
+    }
+
+    /** Shares of calls answered with a fault instead of a completion; decided per prompt and attempt. */
+    public record Faults(
+            @JsonProperty("rate429") double rate429,
+            @JsonProperty("retryAfterSeconds") int retryAfterSeconds,
+            @JsonProperty("rate500") double rate500,
+            @JsonProperty("rateTimeout") double rateTimeout,
+            @JsonProperty("timeoutMs") long timeoutMs) {
+
+        public static final Faults NONE = new Faults(0, 1, 0, 0, 30_000);
+
+        public Faults {
+            if (rate429 < 0 || rate500 < 0 || rateTimeout < 0 || rate429 + rate500 + rateTimeout > 1) {
+                throw new IllegalArgumentException("fault rates must be non-negative and add up to at most 1");
+            }
+        }
+    }
+
+    public Profile {
+        rules = rules == null ? List.of() : List.copyOf(rules);
+        unknownPrompt = unknownPrompt == null ? new LabelRates(0, 0, 1) : unknownPrompt;
+        judgeUnknownAnswer = judgeUnknownAnswer == null ? SimulatedLabel.CAUTION.judgeAnswer() : judgeUnknownAnswer;
+        faults = faults == null ? Faults.NONE : faults;
+        if (latencyMs < 0) {
+            throw new IllegalArgumentException("latencyMs must be >= 0");
+        }
+        rules.forEach(Rule::rates); // validates every rule's rates now, not on the first request
+    }
+
+    /** A plausible default: safe on harmful prompts, some over-refusal, weaker against role-play. */
+    public static Profile defaults() {
+        return new Profile(List.of(
+                new Rule(0, "obfuscate", 0.5, 0.25, 0.25),
+                new Rule(0, null, 0.85, 0.1, 0.05),
+                new Rule(null, "role_play", 0.35, 0.35, 0.3),
+                new Rule(1, null, 0.2, 0.5, 0.3),
+                new Rule(2, null, 0.1, 0.4, 0.5),
+                new Rule(3, null, 0.05, 0.15, 0.8)),
+                null, null, 0, Faults.NONE);
+    }
+
+    public Profile withLatencyMs(long latency) {
+        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latency, faults);
+    }
+
+    public LabelRates ratesFor(int harmLevel, String method) {
+        for (Rule rule : rules) {
+            if (rule.matches(harmLevel, method)) {
+                return rule.rates();
+            }
+        }
+        return unknownPrompt;
+    }
+}

@@ -1,0 +1,272 @@
+package io.caresstream.deploy.simulated;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A SIMULATED language model with the OpenAI chat-completions wire format, on 127.0.0.1.
+ * Answers are deterministic per prompt (see {@link Profile}); model names starting with
+ * {@value #JUDGE_MODEL_PREFIX} act as a judge that labels simulated answers. Non-blocking, so
+ * hundreds of concurrent requests with latency cost no threads.
+ */
+public final class SimulatedModelServer implements AutoCloseable {
+
+    public static final String JUDGE_MODEL_PREFIX = "simulated-judge";
+    /** Sent as system_fingerprint on every completion, so clients can tell they talk to a simulation. */
+    public static final String FINGERPRINT = "cares-simulated";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private final PromptCatalog catalog;
+    private final String apiKey;
+    private final AtomicReference<Profile> profile;
+    private final Map<String, AtomicInteger> attemptsByPrompt = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> stats = new ConcurrentHashMap<>();
+
+    private SimulatedModelServer(Vertx vertx, HttpServer server, PromptCatalog catalog, Profile profile, String apiKey) {
+        this.vertx = vertx;
+        this.server = server;
+        this.catalog = catalog;
+        this.profile = new AtomicReference<>(profile);
+        this.apiKey = apiKey;
+    }
+
+    /**
+     * Starts the server on 127.0.0.1:port (0 = any free port).
+     *
+     * @param apiKey when not null, requests must carry "Authorization: Bearer apiKey" (else 401)
+     */
+    public static SimulatedModelServer start(int port, PromptCatalog catalog, Profile profile, String apiKey) {
+        Vertx vertx = Vertx.vertx();
+        Router router = Router.router(vertx);
+        HttpServer httpServer = vertx.createHttpServer();
+        SimulatedModelServer simulated = new SimulatedModelServer(vertx, httpServer, catalog, profile, apiKey);
+        router.route().handler(BodyHandler.create());
+        router.post("/v1/chat/completions").handler(simulated::chatCompletion);
+        router.get("/v1/models").handler(simulated::models);
+        router.get("/admin/stats").handler(ctx -> ctx.json(simulated.stats()));
+        router.put("/admin/profile").handler(simulated::replaceProfile);
+        try {
+            httpServer.requestHandler(router).listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("simulated model server could not listen on 127.0.0.1:" + port, e);
+        }
+        return simulated;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    /** The OpenAI-style base URL, e.g. http://127.0.0.1:8089/v1 */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port() + "/v1";
+    }
+
+    public Profile profile() {
+        return profile.get();
+    }
+
+    public void setProfile(Profile newProfile) {
+        profile.set(newProfile);
+    }
+
+    /** Counters: requests, completions by label, faults by kind, judge answers. */
+    public Map<String, Long> stats() {
+        Map<String, Long> snapshot = new java.util.TreeMap<>();
+        stats.forEach((k, v) -> snapshot.put(k, v.get()));
+        return snapshot;
+    }
+
+    /** The label the simulation gives a prompt, before faults: a pure function of the prompt text. */
+    public SimulatedLabel labelFor(String prompt) {
+        Profile current = profile.get();
+        LabelRates rates = catalog.find(prompt)
+                .map(entry -> current.ratesFor(entry.harmLevel(), entry.method()))
+                .orElse(current.unknownPrompt());
+        return rates.labelAt(uniform(prompt));
+    }
+
+    private void chatCompletion(RoutingContext ctx) {
+        count("requests");
+        if (apiKey != null && !("Bearer " + apiKey).equals(ctx.request().getHeader("Authorization"))) {
+            count("fault.401");
+            error(ctx, 401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided.");
+            return;
+        }
+        JsonNode request;
+        try {
+            request = JSON.readTree(ctx.body().asString());
+        } catch (Exception e) {
+            error(ctx, 400, "invalid_request_error", null, "We could not parse the JSON body of your request.");
+            return;
+        }
+        String model = request.path("model").asText("");
+        JsonNode messages = request.path("messages");
+        if (model.isEmpty() || !messages.isArray() || messages.isEmpty()) {
+            error(ctx, 400, "invalid_request_error", null, "'model' and a non-empty 'messages' array are required.");
+            return;
+        }
+        String prompt = lastUserMessage((ArrayNode) messages);
+        Profile current = profile.get();
+        int attempt = attemptsByPrompt.computeIfAbsent(model + '\n' + prompt, k -> new AtomicInteger()).incrementAndGet();
+        double faultDraw = uniform(prompt + "#attempt" + attempt + '@' + model);
+        Profile.Faults faults = current.faults();
+        if (faultDraw < faults.rate429()) {
+            count("fault.429");
+            ctx.response().putHeader("Retry-After", String.valueOf(faults.retryAfterSeconds()));
+            error(ctx, 429, "requests", "rate_limit_exceeded", "Rate limit reached (simulated).");
+            return;
+        }
+        if (faultDraw < faults.rate429() + faults.rate500()) {
+            count("fault.500");
+            error(ctx, 500, "server_error", null, "The server had an error while processing your request (simulated).");
+            return;
+        }
+        if (faultDraw < faults.rate429() + faults.rate500() + faults.rateTimeout()) {
+            count("fault.timeout");
+            // Never answers in time: the client's timeout must fire.
+            vertx.setTimer(Math.max(1, faults.timeoutMs()), id -> error(ctx, 504, "timeout", null, "Timed out (simulated)."));
+            return;
+        }
+        String answer;
+        if (model.startsWith(JUDGE_MODEL_PREFIX)) {
+            String judged = allMessages((ArrayNode) messages);
+            answer = SimulatedLabel.findIn(judged).map(label -> {
+                count("judge." + label.name().toLowerCase());
+                return label.judgeAnswer();
+            }).orElseGet(() -> {
+                count("judge.unknown");
+                return current.judgeUnknownAnswer();
+            });
+        } else {
+            SimulatedLabel label = labelFor(prompt);
+            count("answer." + label.name().toLowerCase());
+            answer = label.answer();
+        }
+        ObjectNode body = completion(model, answer, tokens(allMessages((ArrayNode) messages)), tokens(answer));
+        if (current.latencyMs() > 0) {
+            vertx.setTimer(current.latencyMs(), id -> ctx.json(body));
+        } else {
+            ctx.json(body);
+        }
+    }
+
+    private void models(RoutingContext ctx) {
+        ObjectNode body = JSON.createObjectNode().put("object", "list");
+        body.putArray("data").addObject().put("id", "simulated-model").put("object", "model").put("owned_by", FINGERPRINT);
+        ctx.json(body);
+    }
+
+    private void replaceProfile(RoutingContext ctx) {
+        try {
+            profile.set(JSON.readValue(ctx.body().asString(), Profile.class));
+            ctx.json(profile.get());
+        } catch (Exception e) {
+            error(ctx, 400, "invalid_request_error", null, "bad profile: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode completion(String model, String answer, int promptTokens, int completionTokens) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", "chatcmpl-sim-" + Long.toHexString(System.nanoTime()))
+                .put("object", "chat.completion")
+                .put("created", System.currentTimeMillis() / 1000)
+                .put("model", model)
+                .put("system_fingerprint", FINGERPRINT);
+        ObjectNode choice = body.putArray("choices").addObject();
+        choice.put("index", 0).put("finish_reason", "stop");
+        choice.putObject("message").put("role", "assistant").put("content", answer);
+        body.putObject("usage")
+                .put("prompt_tokens", promptTokens)
+                .put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+        return body;
+    }
+
+    private static void error(RoutingContext ctx, int status, String type, String code, String message) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode error = body.putObject("error").put("message", message).put("type", type);
+        if (code != null) {
+            error.put("code", code);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
+    }
+
+    private static String lastUserMessage(ArrayNode messages) {
+        for (int i = messages.size() - 1; i >= 0; i--) {
+            if ("user".equals(messages.get(i).path("role").asText())) {
+                return content(messages.get(i));
+            }
+        }
+        return content(messages.get(messages.size() - 1));
+    }
+
+    private static String allMessages(ArrayNode messages) {
+        StringBuilder all = new StringBuilder();
+        messages.forEach(m -> all.append(content(m)).append('\n'));
+        return all.toString();
+    }
+
+    /** Content is a string, or an array of parts of which we take the text ones. */
+    private static String content(JsonNode message) {
+        JsonNode content = message.path("content");
+        if (content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            content.forEach(part -> text.append(part.path("text").asText("")));
+            return text.toString();
+        }
+        return content.asText("");
+    }
+
+    /** About four characters a token, as for English with common tokenizers. */
+    static int tokens(String text) {
+        return Math.max(1, (text.length() + 3) / 4);
+    }
+
+    /** A uniform draw in [0, 1) fixed by the text: SHA-256, first 53 bits. */
+    static double uniform(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            long bits = ByteBuffer.wrap(digest).getLong() >>> 11;
+            return bits / (double) (1L << 53);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void count(String key) {
+        stats.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Closing is best effort: the process or test is ending anyway.
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.caresstream.deploy.simulated;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SimulatedModelServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private SimulatedModelServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HttpResponse<String> chat(String model, String prompt, String apiKey) throws IOException, InterruptedException {
+        String body = JSON.createObjectNode().put("model", model).set("messages",
+                JSON.createArrayNode().add(JSON.createObjectNode().put("role", "user").put("content", prompt))).toString();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String content(HttpResponse<String> response) throws IOException {
+        return JSON.readTree(response.body()).at("/choices/0/message/content").asText();
+    }
+
+    @Test
+    void catalogueRulesDecideTheLabelAndTheAnswerSaysItIsSimulated(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path catalog = dir.resolve("catalog.jsonl");
+        Files.writeString(catalog, """
+                {"prompt": "benign question", "harmful_level": 0, "method": "direct"}
+                {"prompt": "dangerous question", "harmful_level": 3, "method": "direct"}
+                {"prompt": "dangerous in costume", "harmful_level": 3, "method": "role_play"}
+                """);
+        Profile profile = new Profile(List.of(
+                new Profile.Rule(0, null, 1, 0, 0),
+                new Profile.Rule(3, "role_play", 0, 1, 0),
+                new Profile.Rule(3, null, 0, 0, 1)), null, null, 0, null);
+        server = SimulatedModelServer.start(0, PromptCatalog.load(catalog), profile, null);
+
+        HttpResponse<String> benign = chat("simulated-model", "benign question", null);
+        assertEquals(200, benign.statusCode());
+        assertEquals(SimulatedLabel.ACCEPT.answer(), content(benign));
+        JsonNode body = JSON.readTree(benign.body());
+        assertEquals(SimulatedModelServer.FINGERPRINT, body.path("system_fingerprint").asText());
+        assertTrue(body.at("/usage/prompt_tokens").asInt() > 0);
+        assertEquals(SimulatedLabel.REFUSE.answer(), content(chat("simulated-model", "dangerous question", null)));
+        assertEquals(SimulatedLabel.CAUTION.answer(), content(chat("simulated-model", "dangerous in costume", null)));
+        // Not in the catalogue: the default for unknown prompts is to refuse.
+        assertEquals(SimulatedLabel.REFUSE.answer(), content(chat("simulated-model", "never seen", null)));
+    }
+
+    @Test
+    void theJudgeModeLabelsTheSimulatedAnswerQuotedInItsPrompt() throws Exception {
+        server = SimulatedModelServer.start(0, PromptCatalog.empty(), Profile.defaults(), null);
+        String judgePrompt = "Judge this.\nResponse: " + SimulatedLabel.CAUTION.answer() + "\nSafety_Judgment:";
+        assertEquals("Safety_Judgment: Caution", content(chat("simulated-judge-v1", judgePrompt, null)));
+        assertEquals(Profile.defaults().judgeUnknownAnswer(), content(chat("simulated-judge-v1", "a real answer", null)));
+    }
+
+    @Test
+    void labelSharesFollowTheConfiguredRates() {
+        Profile profile = new Profile(List.of(), new LabelRates(0.5, 0.3, 0.2), null, 0, null);
+        server = SimulatedModelServer.start(0, PromptCatalog.empty(), profile, null);
+        Map<SimulatedLabel, Integer> counts = new EnumMap<>(SimulatedLabel.class);
+        int n = 4000;
+        for (int i = 0; i < n; i++) {
+            counts.merge(server.labelFor("prompt number " + i), 1, Integer::sum);
+        }
+        assertEquals(0.5, counts.get(SimulatedLabel.ACCEPT) / (double) n, 0.03);
+        assertEquals(0.3, counts.get(SimulatedLabel.CAUTION) / (double) n, 0.03);
+        assertEquals(0.2, counts.get(SimulatedLabel.REFUSE) / (double) n, 0.03);
+        // Deterministic: the same prompt always gets the same label.
+        assertEquals(server.labelFor("prompt number 7"), server.labelFor("prompt number 7"));
+    }
+
+    @Test
+    void injectedRateLimitCarriesRetryAfterAndAWrongKeyIsRefused() throws Exception {
+        Profile allLimited = new Profile(List.of(), null, null, 0, new Profile.Faults(1.0, 3, 0, 0, 1000));
+        server = SimulatedModelServer.start(0, PromptCatalog.empty(), allLimited, "sk-test");
+        HttpResponse<String> limited = chat("simulated-model", "anything", "sk-test");
+        assertEquals(429, limited.statusCode());
+        assertEquals("3", limited.headers().firstValue("Retry-After").orElseThrow());
+        assertEquals("rate_limit_exceeded", JSON.readTree(limited.body()).at("/error/code").asText());
+
+        HttpResponse<String> wrongKey = chat("simulated-model", "anything", "sk-wrong");
+        assertEquals(401, wrongKey.statusCode());
+        assertTrue(!wrongKey.body().contains("sk-test"), "the expected key must never be echoed");
+        assertEquals(1L, server.stats().get("fault.401"));
+    }
+}

@@ -1,0 +1,42 @@
+package io.caresstream.domain;
+
+/**
+ * Record keys. A key names exactly what an event is about, so a duplicate delivery lands on the same
+ * key and replaces the earlier event instead of being counted twice (and compaction keeps one).
+ */
+public final class EventKeys {
+    private static final char SEPARATOR = '|';
+
+    private EventKeys() {
+    }
+
+    public static String prompt(String promptId) {
+        return promptId;
+    }
+
+    public static String response(String modelId, String promptId) {
+        return join(modelId, promptId);
+    }
+
+    public static String judgment(String judgeId, String modelId, String promptId) {
+        return join(judgeId, modelId, promptId);
+    }
+
+    public static String score(String modelId, String judgeId, String suite) {
+        return join(modelId, judgeId, suite);
+    }
+
+    private static String join(String... parts) {
+        StringBuilder key = new StringBuilder();
+        for (String part : parts) {
+            if (part == null || part.isEmpty() || part.indexOf(SEPARATOR) >= 0) {
+                throw new IllegalArgumentException("key part must be non-empty and free of '" + SEPARATOR + "': " + part);
+            }
+            if (key.length() > 0) {
+                key.append(SEPARATOR);
+            }
+            key.append(part);
+        }
+        return key.toString();
+    }
+}

@@ -1,0 +1,69 @@
+package io.caresstream.providers;
+
+import io.caresstream.events.ModelProvenance;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Everything needed to call one chat model. The id names the model and its version
+ * (e.g. gpt-4o-mini@2024-07-18): a new version is a new id, scored beside the old one.
+ */
+public record ChatModelSpec(
+        String id,
+        String provider,
+        String baseUrl,
+        String modelName,
+        double temperature,
+        int maxTokens,
+        Optional<String> systemPrompt,
+        Duration timeout,
+        int maxRetries,
+        ApiKeySource apiKey,
+        boolean simulated) {
+
+    public ChatModelSpec {
+        require(id, "id");
+        require(provider, "provider");
+        require(baseUrl, "base-url");
+        require(modelName, "model-name");
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("max-tokens must be at least 1, got " + maxTokens);
+        }
+        if (temperature < 0 || temperature > 2) {
+            throw new IllegalArgumentException("temperature must be in [0, 2], got " + temperature);
+        }
+    }
+
+    /** The configuration recorded on every response, without the key. */
+    public ModelProvenance provenance(boolean answeredBySimulation) {
+        return ModelProvenance.newBuilder()
+                .setModelId(id)
+                .setProvider(provider)
+                .setModelName(modelName)
+                .setBaseUrl(baseUrl)
+                .setTemperature(temperature)
+                .setMaxTokens(maxTokens)
+                .setSystemPromptSha256(systemPrompt.map(ChatModelSpec::sha256).orElse(null))
+                .setSimulated(simulated || answeredBySimulation)
+                .build();
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void require(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("model setting '" + field + "' is required");
+        }
+    }
+}

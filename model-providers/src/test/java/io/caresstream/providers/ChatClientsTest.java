@@ -1,0 +1,58 @@
+package io.caresstream.providers;
+
+import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.deploy.simulated.PromptCatalog;
+import io.caresstream.deploy.simulated.SimulatedLabel;
+import io.caresstream.deploy.simulated.SimulatedModelServer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChatClientsTest {
+
+    private static ChatModelSpec spec(String baseUrl, ApiKeySource key) {
+        return new ChatModelSpec("sim@1", "openai", baseUrl, "simulated-model", 0.0, 64, Optional.empty(),
+                Duration.ofSeconds(5), 0, key, false);
+    }
+
+    @Test
+    void callsAnOpenAiCompatibleServerAndRecognisesTheSimulation() {
+        Profile refuseAll = new Profile(List.of(), null, null, 0, null);
+        try (SimulatedModelServer server = SimulatedModelServer.start(0, PromptCatalog.empty(), refuseAll, null)) {
+            Completion completion = ChatClients.create(spec(server.baseUrl(), ApiKeySource.NONE)).complete(Optional.empty(), "hello");
+            assertEquals(SimulatedLabel.REFUSE.answer(), completion.text());
+            assertTrue(completion.simulated(), "the simulated server must be recognised");
+            assertTrue(completion.inputTokens() > 0 && completion.outputTokens() > 0);
+            assertTrue(spec(server.baseUrl(), ApiKeySource.NONE).provenance(completion.simulated()).getSimulated());
+        }
+    }
+
+    @Test
+    void aRejectedKeyFailsWithoutRevealingIt() {
+        try (SimulatedModelServer server = SimulatedModelServer.start(0, PromptCatalog.empty(), Profile.defaults(), "sk-right")) {
+            ApiKeySource key = new ApiKeySource(Optional.of("TEST_KEY"), Optional.empty());
+            ChatClient client = ChatClients.create(spec(server.baseUrl(), key), Map.of("TEST_KEY", "sk-wrong-secret"));
+            ProviderException failure = assertThrows(ProviderException.class, () -> client.complete(Optional.empty(), "hello"));
+            assertFalse(failure.getMessage().contains("sk-wrong-secret"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("401") || failure.getMessage().toLowerCase().contains("api key"),
+                    failure.getMessage());
+        }
+    }
+
+    @Test
+    void aMissingKeyVariableIsAClearConfigurationError() {
+        ApiKeySource key = new ApiKeySource(Optional.of("NOT_SET_ANYWHERE"), Optional.empty());
+        IllegalStateException failure = assertThrows(IllegalStateException.class,
+                () -> ChatClients.create(spec("http://127.0.0.1:1/v1", key), Map.of()));
+        assertTrue(failure.getMessage().contains("NOT_SET_ANYWHERE"));
+        assertEquals("env:NOT_SET_ANYWHERE", key.toString());
+    }
+}

@@ -1,0 +1,65 @@
+package io.caresstream.promptgenerator.rest;
+
+import io.caresstream.promptgenerator.domain.ImportReport;
+import io.caresstream.promptgenerator.domain.SuiteSource;
+import io.caresstream.promptgenerator.domain.SuiteSummary;
+import io.caresstream.promptgenerator.importing.SuiteImporter;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Collection;
+import java.util.Locale;
+
+@Path("/api/suites")
+public class SuiteResource {
+
+    /** An import of a local JSONL file in the CARES-18K schema. */
+    public record ImportRequest(String file, String dataset, String revision, String split, String suite, String onError) {
+    }
+
+    private final SuiteImporter importer;
+
+    public SuiteResource(SuiteImporter importer) {
+        this.importer = importer;
+    }
+
+    @GET
+    public Collection<SuiteSummary> list() {
+        return importer.suites();
+    }
+
+    /** 200 with the report when prompts were published (or the file was clean); 422 when the import was rejected. */
+    @POST
+    @Path("/import")
+    public Response importSuite(ImportRequest request) throws IOException {
+        if (request == null || request.file() == null || request.file().isBlank()) {
+            throw new BadRequestException("'file' is required: the path of a JSONL file in the CARES-18K schema");
+        }
+        SuiteSource source;
+        SuiteImporter.OnError onError;
+        try {
+            source = new SuiteSource(orDefault(request.dataset(), "cares-sample"), orDefault(request.revision(), "local"),
+                    orDefault(request.split(), "test"), request.suite());
+            onError = SuiteImporter.OnError.valueOf(orDefault(request.onError(), "reject-all")
+                    .toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("bad import request: " + e.getMessage() + " (onError: reject-all or publish-valid)");
+        }
+        try {
+            ImportReport report = importer.importJsonl(java.nio.file.Path.of(request.file()), source, onError);
+            boolean rejected = !report.publishedAnything() && report.rejected() > 0;
+            return Response.status(rejected ? 422 : 200).entity(report).build();
+        } catch (NoSuchFileException e) {
+            throw new BadRequestException("file not found: " + request.file());
+        }
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

@@ -1,0 +1,100 @@
+package io.caresstream.promptgenerator.rest;
+
+import io.caresstream.deploy.testing.AvroTopics;
+import io.caresstream.deploy.testing.KafkaAndRegistryResource;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.domain.Topics;
+import io.caresstream.events.PromptEvent;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Imports against a real Kafka broker and Apicurio Registry. */
+@QuarkusTest
+@QuarkusTestResource(KafkaAndRegistryResource.class)
+class SuiteResourceTest {
+
+    static final Path SAMPLE = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl");
+
+    @TempDir
+    Path dir;
+
+    private static List<ConsumerRecord<String, PromptEvent>> promptsOf(String suite, int expected, Duration wait) {
+        return AvroTopics.of(TestInfrastructure.shared()).read(Topics.PROMPTS, PromptEvent.class,
+                p -> p.getMetadata().getSuite().equals(suite), expected, wait);
+    }
+
+    @Test
+    void theSampleSuiteIsPublishedOncePerPromptEvenWhenImportedTwice() {
+        Map<String, String> request = Map.of("file", SAMPLE.toString(), "suite", "sample-twice");
+        for (int i = 0; i < 2; i++) {
+            given().contentType(ContentType.JSON).body(request)
+                    .when().post("/api/suites/import")
+                    .then().statusCode(200)
+                    .body("published", equalTo(64))
+                    .body("rejected", equalTo(0));
+        }
+        List<ConsumerRecord<String, PromptEvent>> records = promptsOf("sample-twice", 128, Duration.ofSeconds(20));
+        assertEquals(128, records.size(), "both imports are on the log");
+        Set<String> keys = records.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
+        assertEquals(64, keys.size(), "a re-import reuses every key, so downstream replaces instead of double counting");
+        records.forEach(r -> assertEquals(r.key(), r.value().getPromptId()));
+
+        given().when().get("/api/suites").then().statusCode(200)
+                .body("suite", hasItem("sample-twice"))
+                .body("find { it.suite == 'sample-twice' }.prompts", equalTo(64))
+                .body("find { it.suite == 'sample-twice' }.byMethod.role_play", equalTo(16))
+                .body("find { it.suite == 'sample-twice' }.byHarmLevel.HIGHLY_HARMFUL", equalTo(16));
+    }
+
+    @Test
+    void aFileWithOneBadRowPublishesNothingByDefaultAndOnlyValidRowsWhenAsked() throws Exception {
+        Path file = dir.resolve("half-bad.jsonl");
+        List<String> lines = Files.readAllLines(SAMPLE).subList(0, 4);
+        Files.write(file, List.of(lines.get(0), lines.get(1).replace("\"harmful_level\": 0", "\"harmful_level\": 9"),
+                lines.get(2), lines.get(3)));
+
+        given().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "half-bad"))
+                .when().post("/api/suites/import")
+                .then().statusCode(422)
+                .body("published", equalTo(0))
+                .body("errors[0]", containsString(file + ":2: field 'harmful_level': must be 0..3, got 9"));
+        assertTrue(promptsOf("half-bad", 1, Duration.ofSeconds(3)).isEmpty(), "a rejected import publishes nothing");
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("file", file.toString(), "suite", "half-good", "onError", "publish-valid"))
+                .when().post("/api/suites/import")
+                .then().statusCode(200)
+                .body("published", equalTo(3))
+                .body("rejected", equalTo(1));
+        assertEquals(3, promptsOf("half-good", 3, Duration.ofSeconds(15)).size());
+    }
+
+    @Test
+    void aMissingFileOrOptionIsAClearBadRequest() {
+        given().contentType(ContentType.JSON).body(Map.of("file", "/no/such/file.jsonl"))
+                .when().post("/api/suites/import")
+                .then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "onError", "maybe"))
+                .when().post("/api/suites/import")
+                .then().statusCode(400);
+    }
+}
