@@ -1,0 +1,30 @@
+package io.caresstream.events.serde;
+
+import io.apicurio.registry.serde.avro.DefaultAvroDatumProvider;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+
+/**
+ * Reads our events as their generated classes, looked up through the class loader that holds these
+ * contracts. Avro's shared SpecificData resolves classes through whichever loader it met first, which
+ * inside a Quarkus test (several loaders on one JVM) is the wrong one. Configure it with
+ * {@code apicurio.registry.avro-datum-provider=io.caresstream.events.serde.CaresAvroDatumProvider}.
+ */
+public class CaresAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
+
+    private static final SpecificData CONTRACTS = new SpecificData(CaresAvroDatumProvider.class.getClassLoader());
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public DatumReader<T> createDatumReader(Schema writerSchema) {
+        Class<?> type = CONTRACTS.getClass(writerSchema);
+        if (type == null || type == Object.class) {
+            return new GenericDatumReader<>(writerSchema);
+        }
+        // Read with our own version of the schema: fields added later get their defaults.
+        return (DatumReader<T>) new SpecificDatumReader<>(writerSchema, CONTRACTS.getSchema(type), CONTRACTS);
+    }
+}

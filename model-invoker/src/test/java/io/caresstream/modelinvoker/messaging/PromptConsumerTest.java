@@ -1,0 +1,91 @@
+package io.caresstream.modelinvoker.messaging;
+
+import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.deploy.simulated.SimulatedLabel;
+import io.caresstream.deploy.testing.AvroTopics;
+import io.caresstream.deploy.testing.KafkaAndRegistryResource;
+import io.caresstream.deploy.testing.SampleEvents;
+import io.caresstream.deploy.testing.SimulatedModelResource;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.domain.EventKeys;
+import io.caresstream.domain.Topics;
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.Method;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.events.ResponseStatus;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The invoker against a real broker and registry, calling the simulated model over HTTP. */
+@QuarkusTest
+@QuarkusTestResource(KafkaAndRegistryResource.class)
+@QuarkusTestResource(SimulatedModelResource.class)
+class PromptConsumerTest {
+
+    private static final String MODEL = "simulated-model@1";
+    private final AvroTopics topics = AvroTopics.of(TestInfrastructure.shared());
+
+    private List<ConsumerRecord<String, ResponseEvent>> responsesOf(String suite, int expected) {
+        return topics.read(Topics.RESPONSES, ResponseEvent.class,
+                r -> r.getMetadata().getSuite().equals(suite), expected, Duration.ofSeconds(30));
+    }
+
+    @Test
+    void everyPromptGetsOneResponseKeyedByModelAndPrompt() {
+        SimulatedModelResource.server().setProfile(new Profile(List.of(
+                new Profile.Rule(null, null, 0, 0, 1)), null, null, 0, null));
+        Map<String, PromptEvent> prompts = new LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) {
+            PromptEvent prompt = SampleEvents.prompt("p-ok-" + i, "invoker-ok", HarmLevel.HIGHLY_HARMFUL, Method.DIRECT,
+                    "prompt text " + i);
+            prompts.put(prompt.getPromptId(), prompt);
+        }
+        topics.produce(Topics.PROMPTS, prompts);
+
+        List<ConsumerRecord<String, ResponseEvent>> responses = responsesOf("invoker-ok", 20);
+        assertEquals(20, responses.size());
+        for (ConsumerRecord<String, ResponseEvent> record : responses) {
+            ResponseEvent response = record.value();
+            assertEquals(EventKeys.response(MODEL, response.getPromptId()), record.key());
+            assertEquals(ResponseStatus.OK, response.getStatus());
+            // Not in the simulation's catalogue, and the profile refuses everything.
+            assertEquals(SimulatedLabel.REFUSE.answer(), response.getText());
+            assertEquals(prompts.get(response.getPromptId()).getPrompt(), response.getPrompt());
+            assertTrue(response.getModel().getSimulated(), "answers of the simulated server are labelled simulated");
+            assertTrue(response.getUsage().getInputTokens() > 0);
+        }
+    }
+
+    @Test
+    void aModelThatKeepsFailingYieldsAnExplicitErrorResponseNotASilentDrop() {
+        SimulatedModelResource.server().setProfile(new Profile(List.of(), null, null, 0,
+                new Profile.Faults(0, 1, 1.0, 0, 1000)));
+        try {
+            PromptEvent prompt = SampleEvents.prompt("p-fail-1", "invoker-fail", HarmLevel.HARMLESS, Method.DIRECT,
+                    "this call always fails");
+            topics.produce(Topics.PROMPTS, Map.of(prompt.getPromptId(), prompt));
+
+            List<ConsumerRecord<String, ResponseEvent>> responses = responsesOf("invoker-fail", 1);
+            assertEquals(1, responses.size());
+            ResponseEvent response = responses.get(0).value();
+            assertEquals(ResponseStatus.ERROR, response.getStatus());
+            assertNull(response.getText(), "an error is never mistaken for an answer");
+            assertTrue(response.getError().contains("500") || response.getError().toLowerCase().contains("server"),
+                    response.getError());
+        } finally {
+            SimulatedModelResource.server().setProfile(Profile.defaults());
+        }
+    }
+}
