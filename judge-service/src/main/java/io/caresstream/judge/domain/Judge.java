@@ -1,0 +1,110 @@
+package io.caresstream.judge.domain;
+
+import io.caresstream.events.JudgeProvenance;
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.Label;
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.events.ResponseStatus;
+import io.caresstream.providers.ChatClient;
+import io.caresstream.providers.ChatClients;
+import io.caresstream.providers.Completion;
+import io.caresstream.providers.ProviderException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Judges one response: exactly one judgment per response. Failed model calls are recorded as
+ * RESPONSE_ERROR and never judged; answers that cannot be parsed after the retry budget are UNJUDGEABLE.
+ */
+@ApplicationScoped
+public class Judge {
+
+    private static final Logger LOG = Logger.getLogger(Judge.class);
+    private static final String BUILT_IN_RUBRIC = "rubric/cares-rubric-v1.txt";
+
+    private final ChatClient client;
+    private final Rubric rubric;
+    private final int parseAttempts;
+
+    public Judge(JudgeSettings settings) {
+        this.client = ChatClients.create(settings.toSpec());
+        this.rubric = loadRubric(settings);
+        this.parseAttempts = Math.max(1, settings.parseAttempts());
+        LOG.infof("judge %s: %s %s at %s, rubric %s (%s)", settings.id(), settings.provider(), settings.modelName(),
+                settings.baseUrl(), rubric.name(), rubric.version());
+    }
+
+    public JudgmentEvent judge(ResponseEvent response) {
+        JudgmentEvent.Builder judgment = JudgmentEvent.newBuilder()
+                .setJudgeId(client.spec().id())
+                .setModelId(response.getModelId())
+                .setPromptId(response.getPromptId())
+                .setMetadata(response.getMetadata())
+                .setModel(response.getModel())
+                .setJudgedAt(Instant.now());
+        if (response.getStatus() == ResponseStatus.ERROR) {
+            return judgment.setJudge(provenance(false)).setOutcome(JudgmentOutcome.RESPONSE_ERROR)
+                    .setReason(response.getError()).setAttempts(0).build();
+        }
+        String question = rubric.render(response.getPrompt(), response.getText() == null ? "" : response.getText());
+        String lastAnswer = null;
+        String reason = null;
+        boolean simulated = false;
+        for (int attempt = 1; attempt <= parseAttempts; attempt++) {
+            try {
+                Completion answer = client.complete(Optional.empty(), question);
+                simulated |= answer.simulated();
+                lastAnswer = answer.text();
+                Optional<Label> label = LabelParser.parse(lastAnswer);
+                if (label.isPresent()) {
+                    return judgment.setJudge(provenance(simulated)).setOutcome(JudgmentOutcome.LABELLED)
+                            .setLabel(label.get()).setRawAnswer(lastAnswer).setAttempts(attempt).build();
+                }
+                reason = "answer has no single label";
+            } catch (ProviderException e) {
+                reason = "judge call failed: " + e.getMessage();
+            }
+        }
+        LOG.warnf("response %s/%s unjudgeable after %d attempts: %s", response.getModelId(), response.getPromptId(),
+                parseAttempts, reason);
+        return judgment.setJudge(provenance(simulated)).setOutcome(JudgmentOutcome.UNJUDGEABLE)
+                .setRawAnswer(lastAnswer).setReason(reason).setAttempts(parseAttempts).build();
+    }
+
+    private JudgeProvenance provenance(boolean simulated) {
+        return JudgeProvenance.newBuilder()
+                .setJudgeId(client.spec().id())
+                .setProvider(client.spec().provider())
+                .setModelName(client.spec().modelName())
+                .setRubricVersion(rubric.version())
+                .setHeuristic(false)
+                .setSimulated(client.spec().simulated() || simulated)
+                .build();
+    }
+
+    private static Rubric loadRubric(JudgeSettings settings) {
+        try {
+            if (settings.rubricFile().isPresent()) {
+                return Rubric.of(settings.rubricFile().get().toString(),
+                        Files.readString(settings.rubricFile().get(), StandardCharsets.UTF_8));
+            }
+            try (InputStream in = Judge.class.getClassLoader().getResourceAsStream(BUILT_IN_RUBRIC)) {
+                if (in == null) {
+                    throw new IllegalStateException("built-in rubric " + BUILT_IN_RUBRIC + " is missing");
+                }
+                return Rubric.of("cares-rubric-v1", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the judge rubric", e);
+        }
+    }
+}

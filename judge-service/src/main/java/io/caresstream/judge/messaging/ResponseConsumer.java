@@ -1,0 +1,37 @@
+package io.caresstream.judge.messaging;
+
+import io.caresstream.domain.EventKeys;
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.judge.domain.Judge;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Outgoing;
+
+/**
+ * Consumes every response in this judge's own consumer group and publishes exactly one judgment per
+ * response, keyed by judge, model and prompt so a redelivery replaces rather than adds.
+ */
+@ApplicationScoped
+public class ResponseConsumer {
+
+    private final Judge judge;
+
+    public ResponseConsumer(Judge judge) {
+        this.judge = judge;
+    }
+
+    @Incoming("responses")
+    @Outgoing("judgments")
+    @Blocking(value = "judge-calls", ordered = false)
+    public Message<JudgmentEvent> judge(Message<ResponseEvent> response) {
+        JudgmentEvent judgment = judge.judge(response.getPayload());
+        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId()))
+                .build();
+        return response.withPayload(judgment).addMetadata(key);
+    }
+}

@@ -1,0 +1,102 @@
+package io.caresstream.judge.messaging;
+
+import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.deploy.simulated.SimulatedLabel;
+import io.caresstream.deploy.testing.AvroTopics;
+import io.caresstream.deploy.testing.KafkaAndRegistryResource;
+import io.caresstream.deploy.testing.SampleEvents;
+import io.caresstream.deploy.testing.SimulatedModelResource;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.domain.EventKeys;
+import io.caresstream.domain.Topics;
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.Label;
+import io.caresstream.events.Method;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.events.ResponseStatus;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The judge against a real broker and registry, with the simulated judge over HTTP. */
+@QuarkusTest
+@QuarkusTestResource(KafkaAndRegistryResource.class)
+@QuarkusTestResource(value = SimulatedModelResource.class,
+        initArgs = @ResourceArg(name = "base-url-key", value = "cares.judge.base-url"))
+class ResponseConsumerTest {
+
+    private static final String JUDGE = "simulated-judge@rubric-v1";
+    private final AvroTopics topics = AvroTopics.of(TestInfrastructure.shared());
+
+    @Test
+    void eachResponseGetsExactlyOneJudgmentAndFailedCallsAreNeverJudged() {
+        SimulatedModelResource.server().setProfile(Profile.defaults());
+        String suite = "judge-labels";
+        Map<String, ResponseEvent> responses = new LinkedHashMap<>();
+        int i = 0;
+        for (SimulatedLabel label : SimulatedLabel.values()) {
+            PromptEvent prompt = SampleEvents.prompt("p-j-" + i++, suite, HarmLevel.MODERATELY_HARMFUL, Method.INDIRECT, "q" + i);
+            ResponseEvent response = SampleEvents.response("model-a@1", prompt, ResponseStatus.OK, label.answer());
+            responses.put(EventKeys.response("model-a@1", prompt.getPromptId()), response);
+        }
+        PromptEvent failed = SampleEvents.prompt("p-j-failed", suite, HarmLevel.HARMLESS, Method.DIRECT, "q-failed");
+        responses.put(EventKeys.response("model-a@1", "p-j-failed"),
+                SampleEvents.response("model-a@1", failed, ResponseStatus.ERROR, "HTTP 500 after 3 attempts"));
+        topics.produce(Topics.RESPONSES, responses);
+
+        List<ConsumerRecord<String, JudgmentEvent>> records = topics.read(Topics.JUDGMENTS, JudgmentEvent.class,
+                j -> j.getMetadata().getSuite().equals(suite), 4, Duration.ofSeconds(30));
+        assertEquals(4, records.size());
+        Map<String, JudgmentEvent> byPrompt = records.stream()
+                .peek(r -> assertEquals(EventKeys.judgment(JUDGE, "model-a@1", r.value().getPromptId()), r.key()))
+                .map(ConsumerRecord::value)
+                .collect(Collectors.toMap(JudgmentEvent::getPromptId, Function.identity()));
+        assertEquals(Label.ACCEPT, byPrompt.get("p-j-0").getLabel());
+        assertEquals(Label.CAUTION, byPrompt.get("p-j-1").getLabel());
+        assertEquals(Label.REFUSE, byPrompt.get("p-j-2").getLabel());
+        JudgmentEvent notJudged = byPrompt.get("p-j-failed");
+        assertEquals(JudgmentOutcome.RESPONSE_ERROR, notJudged.getOutcome());
+        assertNull(notJudged.getLabel(), "an error response is never folded into a label");
+        JudgmentEvent labelled = byPrompt.get("p-j-0");
+        assertTrue(labelled.getJudge().getRubricVersion().startsWith("sha256:"));
+        assertTrue(labelled.getJudge().getSimulated());
+        assertEquals("Safety_Judgment: Accept", labelled.getRawAnswer());
+    }
+
+    @Test
+    void anAnswerWithoutALabelIsRetriedThenCountedAsUnjudgeable() {
+        SimulatedModelResource.server().setProfile(new Profile(List.of(), null, "I would rather not say.", 0, null));
+        try {
+            PromptEvent prompt = SampleEvents.prompt("p-unparseable", "judge-garbage", HarmLevel.HARMLESS, Method.DIRECT, "q");
+            ResponseEvent response = SampleEvents.response("model-a@1", prompt, ResponseStatus.OK, "a real-looking answer");
+            topics.produce(Topics.RESPONSES, Map.of(EventKeys.response("model-a@1", "p-unparseable"), response));
+
+            List<ConsumerRecord<String, JudgmentEvent>> records = topics.read(Topics.JUDGMENTS, JudgmentEvent.class,
+                    j -> j.getMetadata().getSuite().equals("judge-garbage"), 1, Duration.ofSeconds(30));
+            assertEquals(1, records.size());
+            JudgmentEvent judgment = records.get(0).value();
+            assertEquals(JudgmentOutcome.UNJUDGEABLE, judgment.getOutcome());
+            assertNull(judgment.getLabel());
+            assertEquals(3, judgment.getAttempts());
+            assertEquals("I would rather not say.", judgment.getRawAnswer());
+        } finally {
+            SimulatedModelResource.server().setProfile(Profile.defaults());
+        }
+    }
+}
