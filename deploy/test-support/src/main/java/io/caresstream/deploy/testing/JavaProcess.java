@@ -33,14 +33,26 @@ public final class JavaProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " does not exist; build it first (./mvnw install -DskipTests)");
         }
+        return launch(name, jvmArgs, systemProperties, List.of("-jar", jar.toString()), log);
+    }
+
+    /** Starts {@code java [jvmArgs] -Dk=v... -cp classpath mainClass args}; its output goes to {@code log}. */
+    public static JavaProcess startMain(String name, String classpath, String mainClass, List<String> jvmArgs,
+                                        List<String> args, Path log) {
+        List<String> tail = new ArrayList<>(List.of("-cp", classpath, mainClass));
+        tail.addAll(args);
+        return launch(name, jvmArgs, Map.of(), tail, log);
+    }
+
+    private static JavaProcess launch(String name, List<String> jvmArgs, Map<String, String> systemProperties,
+                                      List<String> tail, Path log) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(tail);
         try {
-            Files.createDirectories(log.getParent());
+            Files.createDirectories(log.toAbsolutePath().getParent());
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
@@ -49,6 +61,33 @@ public final class JavaProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+    }
+
+    /** Waits until the log contains the text (e.g. a "ready" line), failing early if the process dies. */
+    public void awaitLogLine(String text, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (Files.exists(log) && Files.readString(log).contains(text)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail(40));
+            }
+            sleep(100);
+        }
+        throw new IllegalStateException(name + " did not log '" + text + "' within " + timeout + ":\n" + logTail(40));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Waits until GET url answers 200, failing early (with the log's tail) if the process dies. */

@@ -1,0 +1,245 @@
+package io.caresstream.deploy.local;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caresstream.deploy.testing.JavaProcess;
+import io.caresstream.deploy.testing.LocalRegistry;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The whole system on 127.0.0.1 without Docker: a KRaft broker, Apicurio Registry 2.x, the SIMULATED
+ * model server and the four services, each a real process with its log under the work directory.
+ * Used by the local run command and by the end-to-end test.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** Ports on 127.0.0.1. */
+    public record Ports(int kafka, int registry, int model, int promptGenerator, int modelInvoker, int judge, int scorer) {
+
+        public static Ports defaults() {
+            return new Ports(9092, 8081, 8089, 8082, 8083, 8084, 8085);
+        }
+
+        /** Free ports, for tests that must not collide with a running local stack. */
+        public static Ports free() {
+            return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+        }
+
+        Map<String, Integer> byName() {
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            ports.put("kafka", kafka);
+            ports.put("apicurio-registry", registry);
+            ports.put("simulated-model", model);
+            ports.put("prompt-generator", promptGenerator);
+            ports.put("model-invoker", modelInvoker);
+            ports.put("judge-service", judge);
+            ports.put("scorer-service", scorer);
+            return ports;
+        }
+    }
+
+    /**
+     * @param profile simulated model behaviour (JSON); empty for its built-in profile
+     * @param latencyMs simulated model latency
+     */
+    public record Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> SERVICE_JVM = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC");
+
+    private final Options options;
+    private final List<JavaProcess> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private LocalStack(Options options) {
+        this.options = options;
+    }
+
+    /** Starts everything and returns once every service reports ready; on failure stops what it started. */
+    public static LocalStack start(Options options, Consumer<String> say) {
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.startAll(say);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Consumer<String> say) {
+        options.ports().byName().forEach((name, port) -> {
+            if (!portIsFree(port)) {
+                throw new IllegalStateException("port " + port + " for " + name + " is in use on 127.0.0.1: "
+                        + "stop what uses it, or choose other ports");
+            }
+        });
+        Path logs = options.workDir().resolve("logs");
+        String classpath = System.getProperty("java.class.path");
+        Ports ports = options.ports();
+
+        say.accept("starting Kafka broker (KRaft) on 127.0.0.1:" + ports.kafka());
+        JavaProcess kafka = track(JavaProcess.startMain("kafka", classpath, "io.caresstream.deploy.kafka.LocalKafkaBroker",
+                List.of("-Xmx512m"), List.of(String.valueOf(ports.kafka())), logs.resolve("kafka.log")));
+        say.accept("starting Apicurio Registry 2.x on 127.0.0.1:" + ports.registry());
+        LocalRegistry registry = LocalRegistry.start(options.root(), ports.registry(), logs.resolve("apicurio-registry.log"));
+        processes.add(registry.process());
+        say.accept("starting the SIMULATED model server on 127.0.0.1:" + ports.model());
+        List<String> modelArgs = new ArrayList<>(List.of("--port", String.valueOf(ports.model()),
+                "--catalog", options.root().resolve("deploy/sample-suite/cares-sample.jsonl").toString(),
+                "--latency-ms", String.valueOf(options.latencyMs())));
+        options.profile().ifPresent(p -> modelArgs.addAll(List.of("--profile", p.toString())));
+        JavaProcess model = track(JavaProcess.startMain("simulated-model", classpath,
+                "io.caresstream.deploy.simulated.SimulatedModelMain", List.of("-Xmx128m"), modelArgs,
+                logs.resolve("simulated-model.log")));
+        kafka.awaitLogLine("Kafka broker (KRaft, single node) ready", Duration.ofSeconds(60));
+        model.awaitLogLine("SIMULATED model server", Duration.ofSeconds(30));
+
+        Map<String, String> common = Map.of(
+                "quarkus.profile", "dev",
+                "kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka(),
+                "cares.registry.url", registry.apiUrl(),
+                "cares.model.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
+                "cares.judge.base-url", "http://127.0.0.1:" + ports.model() + "/v1");
+        Map<String, Integer> services = new LinkedHashMap<>();
+        services.put("scorer-service", ports.scorer());
+        services.put("judge-service", ports.judge());
+        services.put("model-invoker", ports.modelInvoker());
+        services.put("prompt-generator", ports.promptGenerator());
+        List<JavaProcess> started = new ArrayList<>();
+        services.forEach((name, port) -> {
+            say.accept("starting " + name + " on 127.0.0.1:" + port);
+            Map<String, String> properties = new LinkedHashMap<>(common);
+            properties.put("quarkus.http.port", String.valueOf(port));
+            started.add(track(JavaProcess.start(name, options.root().resolve(name + "/target/quarkus-app/quarkus-run.jar"),
+                    SERVICE_JVM, properties, logs.resolve(name + ".log"))));
+        });
+        for (JavaProcess service : started) {
+            service.awaitHttpOk("http://127.0.0.1:" + services.get(service.name()) + "/q/health/ready", Duration.ofSeconds(120));
+            say.accept(service.name() + " is ready");
+        }
+    }
+
+    private JavaProcess track(JavaProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    /** Imports a JSONL suite through the prompt-generator's REST API; returns its report. */
+    public JsonNode importSuite(Path file, String suite) {
+        String body = JSON.createObjectNode().put("file", file.toAbsolutePath().toString()).put("suite", suite).toString();
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(options.ports().promptGenerator(), "/api/suites/import"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("import of " + file + " failed (" + response.statusCode() + "): " + response.body());
+        }
+        return read(response.body(), new TypeReference<JsonNode>() {
+        });
+    }
+
+    /** The scorer's current figures; empty while it is not ready. */
+    public List<ScoreRow> scores() {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(options.ports().scorer(), "/api/scores")).GET().build());
+        if (response.statusCode() != 200) {
+            return List.of();
+        }
+        return read(response.body(), new TypeReference<List<ScoreRow>>() {
+        });
+    }
+
+    /**
+     * Waits until the suite has one judgment per prompt for each model and judge, reporting progress;
+     * returns the final figures of the suite.
+     */
+    public List<ScoreRow> awaitScored(String suite, long prompts, Duration timeout, Consumer<List<ScoreRow>> progress)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ScoreRow> rows = List.of();
+        while (System.nanoTime() < deadline) {
+            rows = scores().stream().filter(r -> r.suite().equals(suite)).toList();
+            progress.accept(rows);
+            if (!rows.isEmpty() && rows.stream().allMatch(r -> r.judged() >= prompts)) {
+                return rows;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("suite " + suite + " not fully scored within " + timeout + ": " + rows
+                + "\nlogs: " + options.workDir().resolve("logs"));
+    }
+
+    /** Resident memory of every process of the stack, in kB. */
+    public Map<String, Long> residentKb() {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        processes.forEach(p -> rss.put(p.name(), p.residentKb()));
+        return rss;
+    }
+
+    public String scoresUrl() {
+        return uri(options.ports().scorer(), "/api/scores").toString();
+    }
+
+    @Override
+    public void close() {
+        // Services first, then the model, the registry and the broker they use.
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        processes.clear();
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static <T> T read(String body, TypeReference<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected answer: " + body, e);
+        }
+    }
+
+    private static URI uri(int port, String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static boolean portIsFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
