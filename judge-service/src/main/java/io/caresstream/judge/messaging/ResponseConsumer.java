@@ -1,6 +1,8 @@
 package io.caresstream.judge.messaging;
 
 import io.caresstream.domain.EventKeys;
+import io.caresstream.domain.Topics;
+import io.caresstream.domain.UnreadableEventException;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.judge.domain.Judge;
@@ -28,6 +30,10 @@ public class ResponseConsumer {
     @Outgoing("judgments")
     @Blocking(value = "judge-calls", ordered = false)
     public Message<JudgmentEvent> judge(Message<ResponseEvent> response) {
+        if (response.getPayload() == null) {
+            // Could not be deserialized: the failure strategy sends it, with its raw bytes, to the dead-letter topic.
+            throw new UnreadableEventException(Topics.RESPONSES);
+        }
         JudgmentEvent judgment = judge.judge(response.getPayload());
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId()))

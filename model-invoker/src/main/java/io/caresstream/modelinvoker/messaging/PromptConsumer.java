@@ -1,6 +1,8 @@
 package io.caresstream.modelinvoker.messaging;
 
 import io.caresstream.domain.EventKeys;
+import io.caresstream.domain.Topics;
+import io.caresstream.domain.UnreadableEventException;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.modelinvoker.domain.Responder;
@@ -30,6 +32,10 @@ public class PromptConsumer {
     @Outgoing("responses")
     @Blocking(value = "model-calls", ordered = false)
     public Message<ResponseEvent> respond(Message<PromptEvent> prompt) {
+        if (prompt.getPayload() == null) {
+            // Could not be deserialized: the failure strategy sends it, with its raw bytes, to the dead-letter topic.
+            throw new UnreadableEventException(Topics.PROMPTS);
+        }
         ResponseEvent response = responder.respond(prompt.getPayload());
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))

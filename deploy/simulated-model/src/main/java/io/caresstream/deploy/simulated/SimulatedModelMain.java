@@ -17,6 +17,9 @@ public final class SimulatedModelMain implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8089", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
     @Option(names = "--catalog", description = "Prompts in the CARES-18K JSONL schema, to look up harm level and method.")
     Path catalog;
 
@@ -37,7 +40,7 @@ public final class SimulatedModelMain implements Callable<Integer> {
         }
         PromptCatalog prompts = catalog == null ? PromptCatalog.empty() : PromptCatalog.load(catalog);
         String apiKey = apiKeyEnv == null ? null : System.getenv(apiKeyEnv);
-        SimulatedModelServer server = SimulatedModelServer.start(port, prompts, behaviour, apiKey);
+        SimulatedModelServer server = SimulatedModelServer.start(host, port, prompts, behaviour, apiKey);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -57,6 +57,11 @@ public final class SimulatedModelServer implements AutoCloseable {
      * @param apiKey when not null, requests must carry "Authorization: Bearer apiKey" (else 401)
      */
     public static SimulatedModelServer start(int port, PromptCatalog catalog, Profile profile, String apiKey) {
+        return start("127.0.0.1", port, catalog, profile, apiKey);
+    }
+
+    /** As {@link #start(int, PromptCatalog, Profile, String)} on another interface (e.g. 0.0.0.0 in a container). */
+    public static SimulatedModelServer start(String host, int port, PromptCatalog catalog, Profile profile, String apiKey) {
         Vertx vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         HttpServer httpServer = vertx.createHttpServer();
@@ -67,11 +72,11 @@ public final class SimulatedModelServer implements AutoCloseable {
         router.get("/admin/stats").handler(ctx -> ctx.json(simulated.stats()));
         router.put("/admin/profile").handler(simulated::replaceProfile);
         try {
-            httpServer.requestHandler(router).listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture()
+            httpServer.requestHandler(router).listen(port, host).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
-            throw new IllegalStateException("simulated model server could not listen on 127.0.0.1:" + port, e);
+            throw new IllegalStateException("simulated model server could not listen on " + host + ":" + port, e);
         }
         return simulated;
     }
