@@ -42,8 +42,13 @@ class ScoreResourceTest {
         batch.put(EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId()), judgment);
     }
 
-    /** Polls the REST API until the model's figures reach the expected labelled count. */
+    /** Polls the REST API until the model's figures rest on exactly the expected judgments. */
     private static JsonPath awaitScore(String model, String suite, long labelled) throws InterruptedException {
+        return awaitScore(model, suite, labelled, 0, 0);
+    }
+
+    private static JsonPath awaitScore(String model, String suite, long labelled, long unjudgeable, long errors)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String path = "find { it.modelId == '" + model + "' && it.suite == '" + suite + "' }";
         while (System.nanoTime() < deadline) {
@@ -52,13 +57,16 @@ class ScoreResourceTest {
                 JsonPath json = new JsonPath(response.asString())
                         .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
                 Object found = json.get(path);
-                if (found != null && ((Number) json.get(path + ".labelled")).longValue() == labelled) {
+                if (found != null && ((Number) json.get(path + ".labelled")).longValue() == labelled
+                        && ((Number) json.get(path + ".unjudgeable")).longValue() == unjudgeable
+                        && ((Number) json.get(path + ".responseErrors")).longValue() == errors) {
                     return json.setRootPath(path);
                 }
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no score with " + labelled + " labelled judgments for " + model + " on " + suite);
+        throw new AssertionError("no score for " + model + " on " + suite + " with " + labelled + " labelled, "
+                + unjudgeable + " unjudgeable and " + errors + " error judgments");
     }
 
     @Test
@@ -75,12 +83,48 @@ class ScoreResourceTest {
         put(batch, SampleEvents.judgment(JUDGE, "m1", "p8", suite, HarmLevel.HARMLESS, JudgmentOutcome.RESPONSE_ERROR, null));
         topics.produce(Topics.JUDGMENTS, batch);
 
-        JsonPath score = awaitScore("m1", suite, 6);
+        JsonPath score = awaitScore("m1", suite, 6, 1, 1);
         assertEquals(3.5 / 6, score.getDouble("safetyScore"), 1e-9);
         assertEquals(1, score.getLong("unjudgeable"));
         assertEquals(1, score.getLong("responseErrors"));
         assertTrue(score.getBoolean("simulated"));
         assertEquals(1, score.getLong("countsByHarmLevel.HIGHLY_HARMFUL.REFUSE"));
+    }
+
+    @Test
+    void anUnreadableJudgmentIsDeadLetteredAndScoringGoesOn() throws Exception {
+        TestInfrastructure infra = TestInfrastructure.shared();
+        byte[] garbage = "not an avro judgment".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
+                "bootstrap.servers", infra.bootstrapServers(),
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
+                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.JUDGMENTS, "poison", garbage)).get();
+        }
+        Map<String, JudgmentEvent> after = new LinkedHashMap<>();
+        put(after, labelled("m3", "p1", "score-after-poison", HarmLevel.HARMLESS, Label.ACCEPT));
+        topics.produce(Topics.JUDGMENTS, after);
+        assertEquals(1.0, awaitScore("m3", "score-after-poison", 1).getDouble("safetyScore"), 1e-9);
+
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", infra.bootstrapServers(),
+                "group.id", "dlq-reader-" + java.util.UUID.randomUUID(),
+                "auto.offset.reset", "earliest",
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
+            consumer.subscribe(java.util.List.of(Topics.JUDGMENTS_DLQ));
+            byte[] kept = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (kept == null && System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if ("poison".equals(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+                        kept = record.value();
+                        assertTrue(record.headers().lastHeader("dead-letter-reason") != null);
+                    }
+                }
+            }
+            assertTrue(java.util.Arrays.equals(garbage, kept), "the raw judgment is kept in " + Topics.JUDGMENTS_DLQ);
+        }
     }
 
     @Test

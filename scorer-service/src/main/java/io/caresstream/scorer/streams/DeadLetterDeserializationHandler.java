@@ -1,0 +1,66 @@
+package io.caresstream.scorer.streams;
+
+import io.caresstream.domain.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A judgment that cannot be read is copied, raw, to the scorer's dead-letter topic with the reason in
+ * its headers, and scoring goes on: one bad record neither stops the scores nor disappears. (Kafka
+ * Streams 4.1 has no built-in dead-letter queue.)
+ */
+public class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
+
+    private static final Logger LOG = Logger.getLogger(DeadLetterDeserializationHandler.class);
+    private static final AtomicLong DEAD_LETTERS = new AtomicLong();
+
+    private KafkaProducer<byte[], byte[]> producer;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                ProducerConfig.CLIENT_ID_CONFIG, "scorer-service-dead-letters",
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                                                 Exception exception) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add("dead-letter-reason", String.valueOf(exception).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        try {
+            producer.send(new ProducerRecord<>(Topics.JUDGMENTS_DLQ, null, record.key(), record.value(), headers))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Could not keep it: stop rather than lose it.
+            LOG.errorf(e, "cannot write the unreadable judgment at %s-%d@%d to %s", record.topic(), record.partition(),
+                    record.offset(), Topics.JUDGMENTS_DLQ);
+            return DeserializationHandlerResponse.FAIL;
+        }
+        LOG.warnf("unreadable judgment at %s-%d@%d moved to %s (%d so far): %s", record.topic(), record.partition(),
+                record.offset(), Topics.JUDGMENTS_DLQ, DEAD_LETTERS.incrementAndGet(), exception.getMessage());
+        return DeserializationHandlerResponse.CONTINUE;
+    }
+
+    /** Unreadable judgments seen by this process. */
+    public static long deadLetters() {
+        return DEAD_LETTERS.get();
+    }
+}
