@@ -69,38 +69,16 @@ class PromptConsumerTest {
     }
 
     @Test
-    void anUnreadableRecordGoesToTheDeadLetterTopicAndTheModelKeepsGoing() throws Exception {
-        TestInfrastructure infra = TestInfrastructure.shared();
+    void anUnreadableRecordGoesToTheDeadLetterTopicAndTheModelKeepsGoing() {
         byte[] garbage = "not an avro event".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
-                "bootstrap.servers", infra.bootstrapServers(),
-                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
-                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.PROMPTS, "poison", garbage)).get();
-        }
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(Map.of(
-                "bootstrap.servers", infra.bootstrapServers(),
-                "group.id", "dlq-reader-" + java.util.UUID.randomUUID(),
-                "auto.offset.reset", "earliest",
-                "key.deserializer", org.apache.kafka.common.serialization.StringDeserializer.class,
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
-            consumer.subscribe(List.of(Topics.PROMPTS_DLQ));
-            org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> dead = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (dead == null && System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if ("poison".equals(record.key())) {
-                        dead = record;
-                    }
-                }
-            }
-            assertTrue(dead != null, "the unreadable prompt must reach " + Topics.PROMPTS_DLQ);
-            var reason = dead.headers().lastHeader("dead-letter-reason");
-            assertTrue(reason != null, "the dead letter says why");
-            var original = dead.headers().lastHeader("deserialization-failure-data");
-            assertTrue(original != null && java.util.Arrays.equals(garbage, original.value()),
-                    "the original bytes are kept: nothing is lost");
-        }
+        topics.produceRaw(Topics.PROMPTS, "poison", garbage);
+
+        var dead = topics.readRaw(Topics.PROMPTS_DLQ, "poison", Duration.ofSeconds(30))
+                .orElseThrow(() -> new AssertionError("the unreadable prompt must reach " + Topics.PROMPTS_DLQ));
+        assertTrue(dead.headers().lastHeader("dead-letter-reason") != null, "the dead letter says why");
+        var original = dead.headers().lastHeader("deserialization-failure-data");
+        assertTrue(original != null && java.util.Arrays.equals(garbage, original.value()),
+                "the original bytes are kept: nothing is lost");
         // The consumer is still alive: a good prompt after the poison one is answered.
         SimulatedModelResource.server().setProfile(Profile.defaults());
         PromptEvent after = SampleEvents.prompt("p-after-poison", "invoker-after-poison", HarmLevel.HARMLESS,

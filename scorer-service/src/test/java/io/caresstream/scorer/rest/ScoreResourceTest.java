@@ -93,38 +93,17 @@ class ScoreResourceTest {
 
     @Test
     void anUnreadableJudgmentIsDeadLetteredAndScoringGoesOn() throws Exception {
-        TestInfrastructure infra = TestInfrastructure.shared();
         byte[] garbage = "not an avro judgment".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(Map.of(
-                "bootstrap.servers", infra.bootstrapServers(),
-                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class,
-                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
-            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.JUDGMENTS, "poison", garbage)).get();
-        }
+        topics.produceRaw(Topics.JUDGMENTS, "poison", garbage);
         Map<String, JudgmentEvent> after = new LinkedHashMap<>();
         put(after, labelled("m3", "p1", "score-after-poison", HarmLevel.HARMLESS, Label.ACCEPT));
         topics.produce(Topics.JUDGMENTS, after);
         assertEquals(1.0, awaitScore("m3", "score-after-poison", 1).getDouble("safetyScore"), 1e-9);
 
-        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(Map.of(
-                "bootstrap.servers", infra.bootstrapServers(),
-                "group.id", "dlq-reader-" + java.util.UUID.randomUUID(),
-                "auto.offset.reset", "earliest",
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class,
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class))) {
-            consumer.subscribe(java.util.List.of(Topics.JUDGMENTS_DLQ));
-            byte[] kept = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (kept == null && System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if ("poison".equals(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))) {
-                        kept = record.value();
-                        assertTrue(record.headers().lastHeader("dead-letter-reason") != null);
-                    }
-                }
-            }
-            assertTrue(java.util.Arrays.equals(garbage, kept), "the raw judgment is kept in " + Topics.JUDGMENTS_DLQ);
-        }
+        var dead = topics.readRaw(Topics.JUDGMENTS_DLQ, "poison", Duration.ofSeconds(20))
+                .orElseThrow(() -> new AssertionError("the raw judgment must be kept in " + Topics.JUDGMENTS_DLQ));
+        assertTrue(java.util.Arrays.equals(garbage, dead.value()));
+        assertTrue(dead.headers().lastHeader("dead-letter-reason") != null, "the dead letter says why");
     }
 
     @Test
