@@ -18,7 +18,7 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     public static Path jar(Path projectRoot) {
-        return projectRoot.resolve("deploy/apicurio-registry/target/quarkus-app/quarkus-run.jar");
+        return projectRoot.resolve("deploy/apicurio-registry/target/apicurio-registry-local-runner.jar");
     }
 
     public static LocalRegistry start(Path projectRoot, int port, Path log) {
