@@ -1,20 +1,14 @@
 package io.caresstream.scorer.streams;
 
+import io.caresstream.domain.TopicProvisioner;
 import io.caresstream.domain.Topics;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Creates the topics the topology reads and writes when they are missing, so the scorer can start
@@ -35,20 +29,13 @@ public class TopicSetup {
     short replicationFactor;
 
     void onStart(@Observes StartupEvent event) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            for (String topic : List.of(Topics.JUDGMENTS, Topics.SCORES)) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
-                            .all().get(30, TimeUnit.SECONDS);
-                    LOG.infof("created topic %s (%d partitions)", topic, partitions);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        LOG.warnf("could not create topic %s: %s", topic, e.getCause().getMessage());
-                    }
-                } catch (java.util.concurrent.TimeoutException e) {
-                    LOG.warnf("timed out creating topic %s; is Kafka up at %s?", topic, bootstrapServers);
-                }
-            }
+        try {
+            List<String> created = TopicProvisioner.createMissing(bootstrapServers,
+                    List.of(Topics.JUDGMENTS, Topics.SCORES, Topics.JUDGMENTS_DLQ), partitions, replicationFactor);
+            created.forEach(topic -> LOG.infof("created topic %s (%d partitions)", topic, partitions));
+        } catch (IllegalStateException e) {
+            // Kafka Streams keeps waiting for its topics; say why rather than fail the start.
+            LOG.warn(e.getMessage());
         }
     }
 }

@@ -3,7 +3,9 @@ package io.caresstream.deploy.local;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import io.caresstream.deploy.testing.JavaProcess;
+import io.caresstream.domain.TopicProvisioner;
 import io.caresstream.deploy.testing.LocalRegistry;
 
 import java.io.IOException;
@@ -110,6 +112,14 @@ public final class LocalStack implements AutoCloseable {
                 logs.resolve("simulated-model.log")));
         kafka.awaitLogLine("Kafka broker (KRaft, single node) ready", Duration.ofSeconds(60));
         model.awaitLogLine("SIMULATED model server", Duration.ofSeconds(30));
+        // Every topic exists before any consumer subscribes: no wait for topic discovery.
+        try {
+            TopicProvisioner.createMissing("127.0.0.1:" + ports.kafka(), TopicProvisioner.ALL,
+                    LocalKafkaBroker.DEFAULT_PARTITIONS, (short) 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
 
         Map<String, String> common = Map.of(
                 "quarkus.profile", "dev",
