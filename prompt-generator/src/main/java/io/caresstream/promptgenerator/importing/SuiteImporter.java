@@ -56,7 +56,8 @@ public class SuiteImporter {
         List<PromptEvent> prompts = result.prompts();
         long total = prompts.size();
         publisher.publishAll(prompts, done -> LOG.infof("suite %s: published %d/%d prompts", source.suite(), done, total));
-        suites.merge(source.suite(), summary(source, prompts), (old, added) -> summary(source, prompts));
+        // The latest import of a suite defines its listing.
+        suites.put(source.suite(), summary(source, prompts));
         return new ImportReport(source.suite(), file.toString(), result.rowsRead(), total, errors.size(), total > 0, errors);
     }
 
