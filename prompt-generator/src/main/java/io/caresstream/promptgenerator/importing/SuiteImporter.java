@@ -2,6 +2,7 @@ package io.caresstream.promptgenerator.importing;
 
 import io.caresstream.domain.CaresCodes;
 import io.caresstream.events.PromptEvent;
+import io.caresstream.promptgenerator.domain.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
 import io.caresstream.promptgenerator.domain.RowError;
 import io.caresstream.promptgenerator.domain.SuiteSource;
@@ -24,7 +25,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Imports a suite: reads and checks every row first, then publishes. With {@link OnError#REJECT_ALL}
+ * Imports a suite from a JSONL or CSV file: reads, maps and checks every row first, then publishes. With {@link OnError#REJECT_ALL}
  * (the default) one bad row means nothing is published; with {@link OnError#PUBLISH_VALID} the valid
  * rows are published and every rejected one is reported.
  */
@@ -36,18 +37,19 @@ public class SuiteImporter {
     private static final Logger LOG = Logger.getLogger(SuiteImporter.class);
 
     private final PromptPublisher publisher;
-    private final CaresJsonlReader reader = new CaresJsonlReader();
+    private final SuiteReader reader = new SuiteReader();
     private final Map<String, SuiteSummary> suites = new ConcurrentHashMap<>();
 
     public SuiteImporter(PromptPublisher publisher) {
         this.publisher = publisher;
     }
 
-    public ImportReport importJsonl(Path file, SuiteSource source, OnError onError) throws IOException {
+    public ImportReport importFile(Path file, SuiteReader.Format format, FieldMapping mapping, SuiteSource source,
+                                   OnError onError) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        CaresJsonlReader.Result result = reader.read(file, source);
+        SuiteReader.Result result = reader.read(file, format, mapping, source);
         List<String> errors = result.errors().stream().map(RowError::toString).toList();
         if (!errors.isEmpty() && onError == OnError.REJECT_ALL) {
             LOG.warnf("import of %s rejected: %d of %d rows malformed, nothing published", file, errors.size(), result.rowsRead());

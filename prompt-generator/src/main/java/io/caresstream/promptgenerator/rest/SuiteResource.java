@@ -1,9 +1,11 @@
 package io.caresstream.promptgenerator.rest;
 
+import io.caresstream.promptgenerator.domain.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
 import io.caresstream.promptgenerator.domain.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
+import io.caresstream.promptgenerator.importing.SuiteReader;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,8 +20,12 @@ import java.util.Locale;
 @Path("/api/suites")
 public class SuiteResource {
 
-    /** An import of a local JSONL file in the CARES-18K schema. */
-    public record ImportRequest(String file, String dataset, String revision, String split, String suite, String onError) {
+    /**
+     * An import of a local file: JSONL or CSV (format: jsonl or csv; by default from the extension), in the
+     * CARES-18K schema or translated by a field mapping.
+     */
+    public record ImportRequest(String file, String format, FieldMapping mapping, String dataset, String revision,
+                                String split, String suite, String onError) {
     }
 
     private final SuiteImporter importer;
@@ -42,16 +48,22 @@ public class SuiteResource {
         }
         SuiteSource source;
         SuiteImporter.OnError onError;
+        SuiteReader.Format format;
+        java.nio.file.Path file = java.nio.file.Path.of(request.file());
         try {
+            format = request.format() == null || request.format().isBlank() ? SuiteReader.Format.of(file)
+                    : SuiteReader.Format.valueOf(request.format().toUpperCase(Locale.ROOT));
             source = new SuiteSource(orDefault(request.dataset(), "cares-sample"), orDefault(request.revision(), "local"),
                     orDefault(request.split(), "test"), request.suite());
             onError = SuiteImporter.OnError.valueOf(orDefault(request.onError(), "reject-all")
                     .toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("bad import request: " + e.getMessage() + " (onError: reject-all or publish-valid)");
+            throw new BadRequestException("bad import request: " + e.getMessage()
+                    + " (format: jsonl or csv; onError: reject-all or publish-valid)");
         }
         try {
-            ImportReport report = importer.importJsonl(java.nio.file.Path.of(request.file()), source, onError);
+            FieldMapping mapping = request.mapping() == null ? FieldMapping.IDENTITY : request.mapping();
+            ImportReport report = importer.importFile(file, format, mapping, source, onError);
             boolean rejected = !report.publishedAnything() && report.rejected() > 0;
             return Response.status(rejected ? 422 : 200).entity(report).build();
         } catch (NoSuchFileException e) {

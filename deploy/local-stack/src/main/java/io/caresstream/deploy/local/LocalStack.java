@@ -55,11 +55,21 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The four services, in the order they start (consumers before the producer of prompts). */
+    public static final List<String> ALL_SERVICES = List.of("scorer-service", "judge-service", "model-invoker",
+            "prompt-generator");
+
     /**
      * @param profile simulated model behaviour (JSON); empty for its built-in profile
      * @param latencyMs simulated model latency
+     * @param services which of {@link #ALL_SERVICES} to start
      */
-    public record Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs) {
+    public record Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs,
+                          List<String> services) {
+
+        public Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs) {
+            this(root, ports, workDir, profile, latencyMs, ALL_SERVICES);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,10 +138,9 @@ public final class LocalStack implements AutoCloseable {
                 "cares.model.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
                 "cares.judge.base-url", "http://127.0.0.1:" + ports.model() + "/v1");
         Map<String, Integer> services = new LinkedHashMap<>();
-        services.put("scorer-service", ports.scorer());
-        services.put("judge-service", ports.judge());
-        services.put("model-invoker", ports.modelInvoker());
-        services.put("prompt-generator", ports.promptGenerator());
+        Map<String, Integer> servicePorts = Map.of("scorer-service", ports.scorer(), "judge-service", ports.judge(),
+                "model-invoker", ports.modelInvoker(), "prompt-generator", ports.promptGenerator());
+        ALL_SERVICES.stream().filter(options.services()::contains).forEach(name -> services.put(name, servicePorts.get(name)));
         List<JavaProcess> started = new ArrayList<>();
         services.forEach((name, port) -> {
             say.accept("starting " + name + " on 127.0.0.1:" + port);

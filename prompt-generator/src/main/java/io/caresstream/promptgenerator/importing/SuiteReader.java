@@ -2,7 +2,12 @@ package io.caresstream.promptgenerator.importing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.caresstream.domain.CaresCodes;
 import io.caresstream.events.DatasetProvenance;
 import io.caresstream.events.HarmLevel;
@@ -10,6 +15,7 @@ import io.caresstream.events.Method;
 import io.caresstream.events.Principle;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.PromptMetadata;
+import io.caresstream.promptgenerator.domain.FieldMapping;
 import io.caresstream.promptgenerator.domain.PromptIds;
 import io.caresstream.promptgenerator.domain.RowError;
 import io.caresstream.promptgenerator.domain.SuiteSource;
@@ -27,13 +33,25 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads prompts in the CARES-18K schema from JSON Lines, checking every record and naming the file,
- * line and field of each problem. Reading is separate from publishing, so a bad file publishes nothing.
+ * Reads prompts from JSON Lines or CSV, maps them to the CARES-18K schema and checks every record,
+ * naming the file, line and field of each problem. Reading is separate from publishing, so a bad file
+ * publishes nothing.
  */
-public final class CaresJsonlReader {
+public final class SuiteReader {
+
+    /** The file formats read. */
+    public enum Format {
+        JSONL, CSV;
+
+        /** By file extension: .csv is CSV, anything else JSON Lines. */
+        public static Format of(Path file) {
+            return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? CSV : JSONL;
+        }
+    }
 
     /** The valid prompts and the errors of the invalid rows. */
     public record Result(List<PromptEvent> prompts, List<RowError> errors, long rowsRead) {
@@ -41,7 +59,59 @@ public final class CaresJsonlReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Reads a file in the CARES-18K schema, in the format its extension names. */
     public Result read(Path file, SuiteSource source) throws IOException {
+        return read(file, Format.of(file), FieldMapping.IDENTITY, source);
+    }
+
+    public Result read(Path file, Format format, FieldMapping mapping, SuiteSource source) throws IOException {
+        return format == Format.CSV ? readCsv(file, mapping, source) : readJsonl(file, mapping, source);
+    }
+
+    private Result readCsv(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
+        String name = file.toString();
+        List<PromptEvent> prompts = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        long rows = 0;
+        CsvMapper csv = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+        CsvSchema header = CsvSchema.emptySchema().withHeader();
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (var reader = new java.io.InputStreamReader(Files.newInputStream(file), decoder);
+             MappingIterator<Map<String, String>> records = csv.readerForMapOf(String.class).with(header).readValues(reader)) {
+            while (true) {
+                Map<String, String> record;
+                long line;
+                try {
+                    if (!records.hasNextValue()) {
+                        break;
+                    }
+                    // Positioned at the record's start: the line where it begins, even if a quoted field spans lines.
+                    line = records.getCurrentLocation().getLineNr();
+                    record = records.nextValue();
+                } catch (CharacterCodingException e) {
+                    errors.add(new RowError(name, records.getCurrentLocation().getLineNr(), null,
+                            "not valid UTF-8; reading stopped here"));
+                    rows++;
+                    break;
+                } catch (RuntimeException | IOException e) {
+                    // A malformed CSV record (e.g. an unclosed quote at the end): the parser cannot go on.
+                    errors.add(new RowError(name, records.getCurrentLocation().getLineNr(), null,
+                            "malformed CSV: " + e.getMessage().lines().findFirst().orElse("")));
+                    rows++;
+                    break;
+                }
+                rows++;
+                ObjectNode row = JSON.createObjectNode();
+                record.forEach(row::put);
+                toEvent(name, line, mapping.apply(row), source, errors).ifPresent(prompts::add);
+            }
+        }
+        return new Result(prompts, errors, rows);
+    }
+
+    private Result readJsonl(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
         String name = file.toString();
         List<PromptEvent> prompts = new ArrayList<>();
         List<RowError> errors = new ArrayList<>();
@@ -78,7 +148,10 @@ public final class CaresJsonlReader {
                 }
                 rows++;
                 if (more || text.stripTrailing().endsWith("}")) {
-                    toEvent(name, line, text, source, errors).ifPresent(prompts::add);
+                    long at = line;
+                    parseObject(name, at, text, errors)
+                            .flatMap(row -> toEvent(name, at, mapping.apply(row), source, errors))
+                            .ifPresent(prompts::add);
                 } else {
                     errors.add(new RowError(name, line, null, "truncated record at end of file"));
                 }
@@ -87,19 +160,21 @@ public final class CaresJsonlReader {
         return new Result(prompts, errors, rows);
     }
 
-    /** Builds the event when the row is valid; otherwise adds every problem found to errors. */
-    private Optional<PromptEvent> toEvent(String file, long line, String text, SuiteSource source, List<RowError> errors) {
-        JsonNode row;
+    private static Optional<JsonNode> parseObject(String file, long line, String text, List<RowError> errors) {
         try {
-            row = JSON.readTree(text);
+            JsonNode row = JSON.readTree(text);
+            if (row.isObject()) {
+                return Optional.of(row);
+            }
+            errors.add(new RowError(file, line, null, "not a JSON object"));
         } catch (JsonProcessingException e) {
             errors.add(new RowError(file, line, null, "not a JSON object (" + e.getOriginalMessage() + ")"));
-            return Optional.empty();
         }
-        if (!row.isObject()) {
-            errors.add(new RowError(file, line, null, "not a JSON object"));
-            return Optional.empty();
-        }
+        return Optional.empty();
+    }
+
+    /** Builds the event when the row (in the CARES schema) is valid; otherwise adds every problem found to errors. */
+    private Optional<PromptEvent> toEvent(String file, long line, JsonNode row, SuiteSource source, List<RowError> errors) {
         int before = errors.size();
         Optional<Principle> principle = integer(row, "principle_index", file, line, errors)
                 .flatMap(i -> check(CaresCodes.principle(i), file, line, "principle_index", "must be 0..7, got " + i, errors));
@@ -145,11 +220,15 @@ public final class CaresJsonlReader {
             errors.add(new RowError(file, line, field, "missing"));
             return Optional.empty();
         }
-        if (!value.isIntegralNumber()) {
-            errors.add(new RowError(file, line, field, "must be an integer, got " + value));
-            return Optional.empty();
+        if (value.isIntegralNumber()) {
+            return Optional.of(value.asInt());
         }
-        return Optional.of(value.asInt());
+        // CSV has no types: a text of digits is an integer there.
+        if (value.isTextual() && value.asText().trim().matches("-?\\d{1,9}")) {
+            return Optional.of(Integer.parseInt(value.asText().trim()));
+        }
+        errors.add(new RowError(file, line, field, "must be an integer, got " + value));
+        return Optional.empty();
     }
 
     private static Optional<String> string(JsonNode row, String field, String file, long line, List<RowError> errors) {
