@@ -2,7 +2,10 @@ package io.caresstream.promptgenerator.domain;
 
 import java.util.List;
 
-/** What an import did: rows read, prompts published, rows rejected (with every error). */
+/**
+ * What an import did: rows read, prompts published, rows rejected (with every error), and valid rows
+ * left out by the selection (filters or sample), so every row read is accounted for.
+ */
 public record ImportReport(String suite, String source, long rowsRead, long published, long rejected,
-                           boolean publishedAnything, List<String> errors) {
+                           long notSelected, boolean publishedAnything, List<String> errors) {
 }

@@ -5,6 +5,7 @@ import io.caresstream.events.PromptEvent;
 import io.caresstream.promptgenerator.domain.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
 import io.caresstream.promptgenerator.domain.RowError;
+import io.caresstream.promptgenerator.domain.Selection;
 import io.caresstream.promptgenerator.domain.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.messaging.PromptPublisher;
@@ -44,8 +45,8 @@ public class SuiteImporter {
         this.publisher = publisher;
     }
 
-    public ImportReport importFile(Path file, SuiteReader.Format format, FieldMapping mapping, SuiteSource source,
-                                   OnError onError) throws IOException {
+    public ImportReport importFile(Path file, SuiteReader.Format format, FieldMapping mapping, Selection selection,
+                                   SuiteSource source, OnError onError) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
@@ -53,14 +54,16 @@ public class SuiteImporter {
         List<String> errors = result.errors().stream().map(RowError::toString).toList();
         if (!errors.isEmpty() && onError == OnError.REJECT_ALL) {
             LOG.warnf("import of %s rejected: %d of %d rows malformed, nothing published", file, errors.size(), result.rowsRead());
-            return new ImportReport(source.suite(), file.toString(), result.rowsRead(), 0, errors.size(), false, errors);
+            return new ImportReport(source.suite(), file.toString(), result.rowsRead(), 0, errors.size(), 0, false, errors);
         }
-        List<PromptEvent> prompts = result.prompts();
+        List<PromptEvent> prompts = selection.apply(result.prompts());
+        long notSelected = result.prompts().size() - prompts.size();
         long total = prompts.size();
         publisher.publishAll(prompts, done -> LOG.infof("suite %s: published %d/%d prompts", source.suite(), done, total));
         // The latest import of a suite defines its listing.
         suites.put(source.suite(), summary(source, prompts));
-        return new ImportReport(source.suite(), file.toString(), result.rowsRead(), total, errors.size(), total > 0, errors);
+        return new ImportReport(source.suite(), file.toString(), result.rowsRead(), total, errors.size(), notSelected,
+                total > 0, errors);
     }
 
     public Collection<SuiteSummary> suites() {

@@ -2,6 +2,7 @@ package io.caresstream.promptgenerator.rest;
 
 import io.caresstream.promptgenerator.domain.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
+import io.caresstream.promptgenerator.domain.Selection;
 import io.caresstream.promptgenerator.domain.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
@@ -24,8 +25,8 @@ public class SuiteResource {
      * An import of a local file: JSONL or CSV (format: jsonl or csv; by default from the extension), in the
      * CARES-18K schema or translated by a field mapping.
      */
-    public record ImportRequest(String file, String format, FieldMapping mapping, String dataset, String revision,
-                                String split, String suite, String onError) {
+    public record ImportRequest(String file, String format, FieldMapping mapping, Selection selection, String dataset,
+                                String revision, String split, String suite, String onError) {
     }
 
     private final SuiteImporter importer;
@@ -63,7 +64,8 @@ public class SuiteResource {
         }
         try {
             FieldMapping mapping = request.mapping() == null ? FieldMapping.IDENTITY : request.mapping();
-            ImportReport report = importer.importFile(file, format, mapping, source, onError);
+            Selection selection = request.selection() == null ? Selection.ALL : request.selection();
+            ImportReport report = importer.importFile(file, format, mapping, selection, source, onError);
             boolean rejected = !report.publishedAnything() && report.rejected() > 0;
             return Response.status(rejected ? 422 : 200).entity(report).build();
         } catch (NoSuchFileException e) {

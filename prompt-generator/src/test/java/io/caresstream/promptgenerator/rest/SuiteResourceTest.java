@@ -111,6 +111,29 @@ class SuiteResourceTest {
     }
 
     @Test
+    void aSelectionPublishesAStratifiedSampleAndAccountsForTheRest() {
+        Map<String, Object> selection = Map.of("harmLevels", List.of(0, 3), "sample", 16, "seed", 11);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("file", SAMPLE.toString(), "suite", "sample-selected", "selection", selection))
+                .when().post("/api/suites/import")
+                .then().statusCode(200)
+                .body("rowsRead", equalTo(64))
+                .body("published", equalTo(16))
+                .body("notSelected", equalTo(48));
+        List<ConsumerRecord<String, PromptEvent>> records = promptsOf("sample-selected", 16, Duration.ofSeconds(15));
+        assertEquals(16, records.size());
+        // 32 prompts at levels 0 and 3, 4 per (level, method): the sample of 16 takes half of each.
+        Map<String, Long> byLevel = records.stream().collect(Collectors.groupingBy(
+                r -> r.value().getMetadata().getHarmLevel().name(), Collectors.counting()));
+        assertEquals(Map.of("HARMLESS", 8L, "HIGHLY_HARMFUL", 8L), byLevel);
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("file", SAMPLE.toString(), "selection", Map.of("methods", List.of("jailbreak"))))
+                .when().post("/api/suites/import")
+                .then().statusCode(400);
+    }
+
+    @Test
     void aMissingFileOrOptionIsAClearBadRequest() {
         given().contentType(ContentType.JSON).body(Map.of("file", "/no/such/file.jsonl"))
                 .when().post("/api/suites/import")
