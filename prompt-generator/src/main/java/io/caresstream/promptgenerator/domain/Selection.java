@@ -4,10 +4,6 @@ import io.caresstream.domain.CaresCodes;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.PromptMetadata;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -77,21 +73,11 @@ public record Selection(Set<Integer> principles, Set<Integer> harmLevels, Set<St
             cumulative += members.size();
             long upTo = Math.round((double) sample * cumulative / prompts.size());
             members.stream()
-                    .sorted(Comparator.comparingLong(p -> rank(p.getPromptId())))
+                    .sorted(Comparator.comparingLong(p -> SeededOrder.rank(seed, p.getPromptId())))
                     .limit(upTo - before)
                     .forEach(chosen::add);
             before = upTo;
         }
         return chosen;
-    }
-
-    private long rank(String promptId) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((seed + ":" + promptId).getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.wrap(digest).getLong();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
