@@ -8,6 +8,8 @@ import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
 import io.caresstream.promptgenerator.importing.SuiteReader;
 import jakarta.ws.rs.BadRequestException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -36,6 +38,7 @@ public class SuiteResource {
     }
 
     @GET
+    @Operation(summary = "Suites imported by this instance, with counts by principle, harm level and method")
     public Collection<SuiteSummary> list() {
         return importer.suites();
     }
@@ -43,6 +46,12 @@ public class SuiteResource {
     /** 200 with the report when prompts were published (or the file was clean); 422 when the import was rejected. */
     @POST
     @Path("/import")
+    @Operation(summary = "Import a JSONL or CSV suite into the prompt log",
+            description = "Reads, maps and checks every row, applies the selection, then publishes one prompt event "
+                    + "per prompt. By default one malformed row rejects the whole import and nothing is published.")
+    @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
+    @APIResponse(responseCode = "400", description = "Missing file, unknown format, option, mapping field or selection value")
+    @APIResponse(responseCode = "422", description = "Rejected: malformed rows (listed by file, line and field), nothing published")
     public Response importSuite(ImportRequest request) throws IOException {
         if (request == null || request.file() == null || request.file().isBlank()) {
             throw new BadRequestException("'file' is required: the path of a JSONL file in the CARES-18K schema");

@@ -134,6 +134,14 @@ class SuiteResourceTest {
     }
 
     @Test
+    void theRestApiIsDescribedInOpenApi() {
+        given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
+                .body("info.title", equalTo("CARES Stream prompt-generator"))
+                .body("paths.'/api/suites/import'.post.responses.'422'.description", containsString("nothing published"))
+                .body("paths.'/api/suites'.get.summary", containsString("counts by principle"));
+    }
+
+    @Test
     void aMissingFileOrOptionIsAClearBadRequest() {
         given().contentType(ContentType.JSON).body(Map.of("file", "/no/such/file.jsonl"))
                 .when().post("/api/suites/import")
