@@ -9,13 +9,16 @@ import io.caresstream.promptgenerator.domain.Selection;
 import io.caresstream.promptgenerator.domain.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.messaging.PromptPublisher;
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +41,16 @@ public class SuiteImporter {
     private static final Logger LOG = Logger.getLogger(SuiteImporter.class);
 
     private final PromptPublisher publisher;
+    private final HubClient hub;
+    private final int hubPageSize;
     private final SuiteReader reader = new SuiteReader();
     private final Map<String, SuiteSummary> suites = new ConcurrentHashMap<>();
 
-    public SuiteImporter(PromptPublisher publisher) {
+    public SuiteImporter(PromptPublisher publisher, HubClient hub,
+                         @ConfigProperty(name = "cares.hub.page-size", defaultValue = "100") int hubPageSize) {
         this.publisher = publisher;
+        this.hub = hub;
+        this.hubPageSize = hubPageSize;
     }
 
     public ImportReport importFile(Path file, SuiteReader.Format format, FieldMapping mapping, Selection selection,
@@ -50,11 +58,48 @@ public class SuiteImporter {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        SuiteReader.Result result = reader.read(file, format, mapping, source);
+        return publish(reader.read(file, format, mapping, source), file.toString(), selection, source, onError);
+    }
+
+    /**
+     * Imports a split of a data set from the hub at a pinned revision, through the dataset viewer's rows
+     * API. The viewer serves the data set's current commit only, so a revision that is not the current
+     * one is refused rather than silently replaced by other data.
+     */
+    public ImportReport importHub(String dataset, String revision, String split, FieldMapping mapping,
+                                  Selection selection, SuiteSource source, OnError onError) {
+        String commit = hub.resolveRevision(dataset, revision);
+        String served = hub.resolveRevision(dataset, "main");
+        if (!commit.equals(served)) {
+            throw new IllegalArgumentException("revision " + revision + " of " + dataset + " is commit " + commit
+                    + ", but the dataset viewer serves " + served + " (main); import that revision from files instead");
+        }
+        String name = "hf://datasets/" + dataset + "@" + commit.substring(0, Math.min(7, commit.length())) + "/" + split;
+        List<SuiteReader.NumberedRow> rows = new ArrayList<>();
+        long total = Long.MAX_VALUE;
+        while (rows.size() < total) {
+            JsonNode page = hub.rows(dataset, "default", split, rows.size(), hubPageSize);
+            total = page.path("num_rows_total").asLong(0);
+            JsonNode pageRows = page.path("rows");
+            if (!pageRows.isArray() || pageRows.isEmpty()) {
+                break;
+            }
+            pageRows.forEach(r -> rows.add(new SuiteReader.NumberedRow(r.path("row_idx").asLong(rows.size()) + 1, r.get("row"))));
+            LOG.infof("%s: read %d/%d rows", name, rows.size(), total);
+        }
+        if (rows.size() < total && total != Long.MAX_VALUE) {
+            throw new IllegalStateException(name + ": the viewer stopped after " + rows.size() + " of " + total + " rows");
+        }
+        return publish(reader.read(name, rows, mapping, source), name, selection, source, onError);
+    }
+
+    private ImportReport publish(SuiteReader.Result result, String sourceName, Selection selection, SuiteSource source,
+                                 OnError onError) {
         List<String> errors = result.errors().stream().map(RowError::toString).toList();
         if (!errors.isEmpty() && onError == OnError.REJECT_ALL) {
-            LOG.warnf("import of %s rejected: %d of %d rows malformed, nothing published", file, errors.size(), result.rowsRead());
-            return new ImportReport(source.suite(), file.toString(), result.rowsRead(), 0, errors.size(), 0, false, errors);
+            LOG.warnf("import of %s rejected: %d of %d rows malformed, nothing published", sourceName, errors.size(),
+                    result.rowsRead());
+            return new ImportReport(source.suite(), sourceName, result.rowsRead(), 0, errors.size(), 0, false, errors);
         }
         List<PromptEvent> prompts = selection.apply(result.prompts());
         long notSelected = result.prompts().size() - prompts.size();
@@ -62,7 +107,7 @@ public class SuiteImporter {
         publisher.publishAll(prompts, done -> LOG.infof("suite %s: published %d/%d prompts", source.suite(), done, total));
         // The latest import of a suite defines its listing.
         suites.put(source.suite(), summary(source, prompts));
-        return new ImportReport(source.suite(), file.toString(), result.rowsRead(), total, errors.size(), notSelected,
+        return new ImportReport(source.suite(), sourceName, result.rowsRead(), total, errors.size(), notSelected,
                 total > 0, errors);
     }
 

@@ -111,6 +111,24 @@ public final class SuiteReader {
         return new Result(prompts, errors, rows);
     }
 
+    /** One row of a data set served by an API: its 1-based number and its fields. */
+    public record NumberedRow(long number, JsonNode fields) {
+    }
+
+    /** Checks rows that came from an API; errors name the source and the row number as file and line. */
+    public Result read(String sourceName, List<NumberedRow> rows, FieldMapping mapping, SuiteSource source) {
+        List<PromptEvent> prompts = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        for (NumberedRow row : rows) {
+            if (row.fields() == null || !row.fields().isObject()) {
+                errors.add(new RowError(sourceName, row.number(), null, "not an object"));
+                continue;
+            }
+            toEvent(sourceName, row.number(), mapping.apply(row.fields()), source, errors).ifPresent(prompts::add);
+        }
+        return new Result(prompts, errors, rows.size());
+    }
+
     private Result readJsonl(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
         String name = file.toString();
         List<PromptEvent> prompts = new ArrayList<>();

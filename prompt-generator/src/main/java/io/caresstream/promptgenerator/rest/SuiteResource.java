@@ -31,6 +31,15 @@ public class SuiteResource {
                                 String revision, String split, String suite, String onError) {
     }
 
+    /** An import of a split of a data set on the Hugging Face hub, at a pinned revision. */
+    public record HubImportRequest(String dataset, String revision, String split, FieldMapping mapping,
+                                   Selection selection, String suite, String onError) {
+    }
+
+    /** CARES-18K on the hub and the revision this project pins (see the benchmark reference). */
+    public static final String CARES_DATASET = "HFXM/CARES-18K";
+    public static final String CARES_REVISION = "49f6ff9caffe31bbd33b6272b72ef0b78a23ff26";
+
     private final SuiteImporter importer;
 
     public SuiteResource(SuiteImporter importer) {
@@ -79,6 +88,39 @@ public class SuiteResource {
             return Response.status(rejected ? 422 : 200).entity(report).build();
         } catch (NoSuchFileException e) {
             throw new BadRequestException("file not found: " + request.file());
+        }
+    }
+
+    @POST
+    @Path("/import-hub")
+    @Operation(summary = "Import a split of a data set from the Hugging Face hub (default: CARES-18K at the pinned revision)",
+            description = "Resolves the revision through the hub API and reads the split through the dataset viewer's "
+                    + "rows API; the endpoints are settings (cares.hub.endpoint, cares.hub.viewer-endpoint).")
+    @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
+    @APIResponse(responseCode = "400", description = "Unknown data set, revision or split, a revision the viewer does not serve, or a bad option")
+    @APIResponse(responseCode = "422", description = "Rejected: malformed rows (named by row), nothing published")
+    public Response importFromHub(HubImportRequest request) {
+        HubImportRequest r = request == null ? new HubImportRequest(null, null, null, null, null, null, null) : request;
+        String dataset = orDefault(r.dataset(), CARES_DATASET);
+        String revision = orDefault(r.revision(), CARES_REVISION);
+        String split = orDefault(r.split(), "test");
+        SuiteSource source;
+        SuiteImporter.OnError onError;
+        try {
+            String shortName = dataset.equals(CARES_DATASET) ? "cares-18k" : dataset;
+            source = new SuiteSource(shortName, revision, split, r.suite());
+            onError = SuiteImporter.OnError.valueOf(orDefault(r.onError(), "reject-all").toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("bad import request: " + e.getMessage() + " (onError: reject-all or publish-valid)");
+        }
+        try {
+            ImportReport report = importer.importHub(dataset, revision, split,
+                    r.mapping() == null ? FieldMapping.IDENTITY : r.mapping(),
+                    r.selection() == null ? Selection.ALL : r.selection(), source, onError);
+            boolean rejected = !report.publishedAnything() && report.rejected() > 0;
+            return Response.status(rejected ? 422 : 200).entity(report).build();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
         }
     }
 

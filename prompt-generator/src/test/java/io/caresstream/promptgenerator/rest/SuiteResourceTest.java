@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Imports against a real Kafka broker and Apicurio Registry. */
 @QuarkusTest
 @QuarkusTestResource(KafkaAndRegistryResource.class)
+@QuarkusTestResource(LocalHubResource.class)
 class SuiteResourceTest {
 
     static final Path SAMPLE = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl");
@@ -131,6 +132,40 @@ class SuiteResourceTest {
                 .body(Map.of("file", SAMPLE.toString(), "selection", Map.of("methods", List.of("jailbreak"))))
                 .when().post("/api/suites/import")
                 .then().statusCode(400);
+    }
+
+    @Test
+    void caresIsImportedFromTheHubAtThePinnedRevisionPageByPage() {
+        int before = LocalHubResource.ROW_REQUESTS.get();
+        given().contentType(ContentType.JSON).body(Map.of())
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(200)
+                .body("suite", equalTo("cares-18k/test@49f6ff9"))
+                .body("source", equalTo("hf://datasets/HFXM/CARES-18K@49f6ff9/test"))
+                .body("rowsRead", equalTo(64))
+                .body("published", equalTo(64));
+        // 64 rows in pages of 25 take 3 requests, plus one answered 429 and retried.
+        assertTrue(LocalHubResource.ROW_REQUESTS.get() - before >= 3);
+        assertEquals(null, LocalHubResource.lastAuthorization, "no token configured, none sent");
+        List<ConsumerRecord<String, PromptEvent>> records = promptsOf("cares-18k/test@49f6ff9", 64, Duration.ofSeconds(20));
+        assertEquals(64, records.size());
+        assertEquals("49f6ff9caffe31bbd33b6272b72ef0b78a23ff26",
+                records.get(0).value().getMetadata().getDataset().getRevision());
+    }
+
+    @Test
+    void aRevisionTheViewerDoesNotServeOrAnUnknownDataSetIsRefusedAndBadRowsAreNamed() {
+        given().contentType(ContentType.JSON).body(Map.of("revision", "v0"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "nobody/nothing"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken", "revision", "main"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(422)
+                .body("published", equalTo(0))
+                .body("errors[0]", containsString("hf://datasets/test-org/broken@49f6ff9/test:2: field 'method': unknown method 'telepathy'"));
     }
 
     @Test
