@@ -52,7 +52,6 @@ public class SuiteResource {
         return importer.suites();
     }
 
-    /** 200 with the report when prompts were published (or the file was clean); 422 when the import was rejected. */
     @POST
     @Path("/import")
     @Operation(summary = "Import a JSONL or CSV suite into the prompt log",
@@ -65,27 +64,14 @@ public class SuiteResource {
         if (request == null || request.file() == null || request.file().isBlank()) {
             throw new BadRequestException("'file' is required: the path of a JSONL file in the CARES-18K schema");
         }
-        SuiteSource source;
-        SuiteImporter.OnError onError;
-        SuiteReader.Format format;
         java.nio.file.Path file = java.nio.file.Path.of(request.file());
+        SuiteReader.Format format = checked(() -> request.format() == null || request.format().isBlank()
+                ? SuiteReader.Format.of(file) : SuiteReader.Format.valueOf(request.format().toUpperCase(Locale.ROOT)));
+        SuiteSource source = checked(() -> new SuiteSource(orDefault(request.dataset(), "cares-sample"),
+                orDefault(request.revision(), "local"), orDefault(request.split(), "test"), request.suite()));
         try {
-            format = request.format() == null || request.format().isBlank() ? SuiteReader.Format.of(file)
-                    : SuiteReader.Format.valueOf(request.format().toUpperCase(Locale.ROOT));
-            source = new SuiteSource(orDefault(request.dataset(), "cares-sample"), orDefault(request.revision(), "local"),
-                    orDefault(request.split(), "test"), request.suite());
-            onError = SuiteImporter.OnError.valueOf(orDefault(request.onError(), "reject-all")
-                    .toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("bad import request: " + e.getMessage()
-                    + " (format: jsonl or csv; onError: reject-all or publish-valid)");
-        }
-        try {
-            FieldMapping mapping = request.mapping() == null ? FieldMapping.IDENTITY : request.mapping();
-            Selection selection = request.selection() == null ? Selection.ALL : request.selection();
-            ImportReport report = importer.importFile(file, format, mapping, selection, source, onError);
-            boolean rejected = !report.publishedAnything() && report.rejected() > 0;
-            return Response.status(rejected ? 422 : 200).entity(report).build();
+            return respond(importer.importFile(file, format, orIdentity(request.mapping()), orAll(request.selection()),
+                    source, onError(request.onError())));
         } catch (NoSuchFileException e) {
             throw new BadRequestException("file not found: " + request.file());
         }
@@ -104,24 +90,43 @@ public class SuiteResource {
         String dataset = orDefault(r.dataset(), CARES_DATASET);
         String revision = orDefault(r.revision(), CARES_REVISION);
         String split = orDefault(r.split(), "test");
-        SuiteSource source;
-        SuiteImporter.OnError onError;
+        SuiteSource source = checked(() -> new SuiteSource(dataset.equals(CARES_DATASET) ? "cares-18k" : dataset,
+                revision, split, r.suite()));
         try {
-            String shortName = dataset.equals(CARES_DATASET) ? "cares-18k" : dataset;
-            source = new SuiteSource(shortName, revision, split, r.suite());
-            onError = SuiteImporter.OnError.valueOf(orDefault(r.onError(), "reject-all").toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("bad import request: " + e.getMessage() + " (onError: reject-all or publish-valid)");
-        }
-        try {
-            ImportReport report = importer.importHub(dataset, revision, split,
-                    r.mapping() == null ? FieldMapping.IDENTITY : r.mapping(),
-                    r.selection() == null ? Selection.ALL : r.selection(), source, onError);
-            boolean rejected = !report.publishedAnything() && report.rejected() > 0;
-            return Response.status(rejected ? 422 : 200).entity(report).build();
+            return respond(importer.importHub(dataset, revision, split, orIdentity(r.mapping()), orAll(r.selection()),
+                    source, onError(r.onError())));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
+    }
+
+    /** 200 when something was published or nothing was wrong; 422 when the import was rejected. */
+    private static Response respond(ImportReport report) {
+        boolean rejected = !report.publishedAnything() && report.rejected() > 0;
+        return Response.status(rejected ? 422 : 200).entity(report).build();
+    }
+
+    private static SuiteImporter.OnError onError(String value) {
+        return checked(() -> SuiteImporter.OnError.valueOf(orDefault(value, "reject-all")
+                .toUpperCase(Locale.ROOT).replace('-', '_')));
+    }
+
+    /** A request value that does not parse is the client's mistake: 400 with the reason. */
+    private static <T> T checked(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("bad import request: " + e.getMessage()
+                    + " (format: jsonl or csv; onError: reject-all or publish-valid)");
+        }
+    }
+
+    private static FieldMapping orIdentity(FieldMapping mapping) {
+        return mapping == null ? FieldMapping.IDENTITY : mapping;
+    }
+
+    private static Selection orAll(Selection selection) {
+        return selection == null ? Selection.ALL : selection;
     }
 
     private static String orDefault(String value, String fallback) {
