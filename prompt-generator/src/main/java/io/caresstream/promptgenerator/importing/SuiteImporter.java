@@ -1,13 +1,11 @@
 package io.caresstream.promptgenerator.importing;
 
-import io.caresstream.domain.CaresCodes;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.promptgenerator.domain.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
 import io.caresstream.promptgenerator.domain.RowError;
 import io.caresstream.promptgenerator.domain.Selection;
 import io.caresstream.promptgenerator.domain.SuiteSource;
-import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.messaging.PromptPublisher;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,14 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Imports a suite from a JSONL or CSV file: reads, maps and checks every row first, then publishes. With {@link OnError#REJECT_ALL}
@@ -44,7 +35,6 @@ public class SuiteImporter {
     private final HubClient hub;
     private final int hubPageSize;
     private final SuiteReader reader = new SuiteReader();
-    private final Map<String, SuiteSummary> suites = new ConcurrentHashMap<>();
 
     public SuiteImporter(PromptPublisher publisher, HubClient hub,
                          @ConfigProperty(name = "cares.hub.page-size", defaultValue = "100") int hubPageSize) {
@@ -105,28 +95,7 @@ public class SuiteImporter {
         long notSelected = result.prompts().size() - prompts.size();
         long total = prompts.size();
         publisher.publishAll(prompts, done -> LOG.infof("suite %s: published %d/%d prompts", source.suite(), done, total));
-        // The latest import of a suite defines its listing.
-        suites.put(source.suite(), summary(source, prompts));
         return new ImportReport(source.suite(), sourceName, result.rowsRead(), total, errors.size(), notSelected,
                 total > 0, errors);
-    }
-
-    public Collection<SuiteSummary> suites() {
-        return new TreeMap<>(suites).values();
-    }
-
-    private static SuiteSummary summary(SuiteSource source, List<PromptEvent> prompts) {
-        // Distinct prompt ids: a file listing a row twice still holds one prompt.
-        Map<String, PromptEvent> distinct = prompts.stream()
-                .collect(Collectors.toMap(PromptEvent::getPromptId, p -> p, (a, b) -> a, LinkedHashMap::new));
-        Collection<PromptEvent> all = distinct.values();
-        return new SuiteSummary(source.suite(), source.dataset(), source.revision(), source.split(), all.size(),
-                count(all, p -> p.getMetadata().getPrinciple().name()),
-                count(all, p -> p.getMetadata().getHarmLevel().name()),
-                count(all, p -> CaresCodes.code(p.getMetadata().getMethod())));
-    }
-
-    private static Map<String, Long> count(Collection<PromptEvent> prompts, Function<PromptEvent, String> key) {
-        return prompts.stream().collect(Collectors.groupingBy(key, TreeMap::new, Collectors.counting()));
     }
 }

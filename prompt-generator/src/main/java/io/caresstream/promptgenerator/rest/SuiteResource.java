@@ -1,5 +1,6 @@
 package io.caresstream.promptgenerator.rest;
 
+import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
 import io.caresstream.promptgenerator.domain.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
 import io.caresstream.promptgenerator.domain.Selection;
@@ -41,15 +42,17 @@ public class SuiteResource {
     public static final String CARES_REVISION = "49f6ff9caffe31bbd33b6272b72ef0b78a23ff26";
 
     private final SuiteImporter importer;
+    private final SuiteCatalogue catalogue;
 
-    public SuiteResource(SuiteImporter importer) {
+    public SuiteResource(SuiteImporter importer, SuiteCatalogue catalogue) {
         this.importer = importer;
+        this.catalogue = catalogue;
     }
 
     @GET
-    @Operation(summary = "Suites imported by this instance, with counts by principle, harm level and method")
+    @Operation(summary = "Suites on the prompt log, with counts by principle, harm level and method")
     public Collection<SuiteSummary> list() {
-        return importer.suites();
+        return catalogue.summaries();
     }
 
     @POST

@@ -43,6 +43,24 @@ class SuiteResourceTest {
                 p -> p.getMetadata().getSuite().equals(suite), expected, wait);
     }
 
+    /** The listing follows the prompt log, so it catches up shortly after an import. */
+    private static void awaitListed(String suite, int prompts) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Object listed = given().when().get("/api/suites").jsonPath().get("find { it.suite == '" + suite + "' }.prompts");
+            if (listed != null && ((Number) listed).intValue() == prompts) {
+                return;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new AssertionError("suite " + suite + " not listed with " + prompts + " prompts");
+    }
+
     @Test
     void theSampleSuiteIsPublishedOncePerPromptEvenWhenImportedTwice() {
         Map<String, String> request = Map.of("file", SAMPLE.toString(), "suite", "sample-twice");
@@ -59,6 +77,7 @@ class SuiteResourceTest {
         assertEquals(64, keys.size(), "a re-import reuses every key, so downstream replaces instead of double counting");
         records.forEach(r -> assertEquals(r.key(), r.value().getPromptId()));
 
+        awaitListed("sample-twice", 64);
         given().when().get("/api/suites").then().statusCode(200)
                 .body("suite", hasItem("sample-twice"))
                 .body("find { it.suite == 'sample-twice' }.prompts", equalTo(64))
