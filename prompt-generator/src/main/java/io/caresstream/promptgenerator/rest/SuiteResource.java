@@ -8,7 +8,10 @@ import io.caresstream.promptgenerator.domain.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
 import io.caresstream.promptgenerator.importing.SuiteReader;
+import io.caresstream.promptgenerator.variants.VariantGenerator;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.GET;
@@ -41,12 +44,38 @@ public class SuiteResource {
     public static final String CARES_DATASET = "HFXM/CARES-18K";
     public static final String CARES_REVISION = "49f6ff9caffe31bbd33b6272b72ef0b78a23ff26";
 
+    /** Rewrites to generate for a suite's base prompts. */
+    public record VariantRequest(String method, Long seed) {
+    }
+
     private final SuiteImporter importer;
     private final SuiteCatalogue catalogue;
+    private final VariantGenerator variants;
 
-    public SuiteResource(SuiteImporter importer, SuiteCatalogue catalogue) {
+    public SuiteResource(SuiteImporter importer, SuiteCatalogue catalogue, VariantGenerator variants) {
         this.importer = importer;
         this.catalogue = catalogue;
+        this.variants = variants;
+    }
+
+    @POST
+    @Path("/{suite}/variants")
+    @Operation(summary = "Generate adversarial rewrites of every base prompt of a suite and publish them into it",
+            description = "method obfuscate: the model-free obfuscation (at least half of the key words replaced, with "
+                    + "the decoding key). Rewrites the suite already holds are skipped; failed ones are counted.")
+    @APIResponse(responseCode = "200", description = "Generated; the report accounts for every base prompt")
+    @APIResponse(responseCode = "400", description = "A method that cannot be generated here")
+    @APIResponse(responseCode = "404", description = "No such suite on the prompt log")
+    public VariantGenerator.Report generateVariants(@PathParam("suite") String suite, VariantRequest request) {
+        String method = request == null || request.method() == null ? "obfuscate" : request.method();
+        if (!method.equals("obfuscate")) {
+            throw new BadRequestException("method '" + method + "' cannot be generated here: only 'obfuscate' "
+                    + "(model-free) is available; rewrites by an attacker model (indirect, role_play) are not built yet");
+        }
+        if (catalogue.summary(suite).isEmpty()) {
+            throw new NotFoundException("no suite '" + suite + "' on the prompt log");
+        }
+        return variants.obfuscate(suite, request == null || request.seed() == null ? 0 : request.seed());
     }
 
     @GET

@@ -72,6 +72,11 @@ public final class Obfuscator {
         }
     }
 
+    /** Names this rewrite and its settings (share and decoy list), for the provenance of each rewrite. */
+    public String template() {
+        return "obfuscate-substitution@share=" + share + ",decoys=" + Integer.toHexString(decoys.hashCode());
+    }
+
     /** The distinct key words of a text, lower-cased, in order of appearance. */
     public static List<String> keyWords(String text) {
         Set<String> keys = new LinkedHashSet<>();

@@ -188,6 +188,43 @@ class SuiteResourceTest {
     }
 
     @Test
+    void obfuscatedRewritesJoinTheSuiteOnceWithTheirProvenance() {
+        given().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "suite", "with-variants"))
+                .when().post("/api/suites/import").then().statusCode(200);
+        awaitListed("with-variants", 64);
+
+        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "seed", 3))
+                .when().post("/api/suites/with-variants/variants")
+                .then().statusCode(200)
+                .body("basePrompts", equalTo(16))
+                .body("published", equalTo(16))
+                .body("failed", equalTo(0));
+        List<ConsumerRecord<String, PromptEvent>> rewrites = AvroTopics.of(TestInfrastructure.shared()).read(Topics.PROMPTS,
+                PromptEvent.class, p -> p.getMetadata().getSuite().equals("with-variants") && p.getRewrite() != null,
+                16, Duration.ofSeconds(20));
+        assertEquals(16, rewrites.size());
+        for (ConsumerRecord<String, PromptEvent> record : rewrites) {
+            PromptEvent rewrite = record.value();
+            assertEquals(io.caresstream.events.Method.OBFUSCATE, rewrite.getMetadata().getMethod());
+            assertEquals("deterministic", rewrite.getRewrite().getGeneratorModel());
+            assertEquals(3L, rewrite.getRewrite().getSeed());
+            assertTrue(rewrite.getPrompt().contains("Decode first: "), rewrite.getPrompt());
+        }
+
+        // The same run again finds every rewrite already in the suite.
+        awaitListed("with-variants", 80);
+        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "seed", 3))
+                .when().post("/api/suites/with-variants/variants")
+                .then().statusCode(200)
+                .body("published", equalTo(0))
+                .body("duplicates", equalTo(16));
+        given().contentType(ContentType.JSON).body(Map.of("method", "role_play"))
+                .when().post("/api/suites/with-variants/variants").then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate"))
+                .when().post("/api/suites/no-such-suite/variants").then().statusCode(404);
+    }
+
+    @Test
     void theRestApiIsDescribedInOpenApi() {
         given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
                 .body("info.title", equalTo("CARES Stream prompt-generator"))
