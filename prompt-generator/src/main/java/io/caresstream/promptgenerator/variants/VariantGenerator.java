@@ -19,13 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Generates adversarial rewrites of a suite's base prompts and publishes them into the suite. A rewrite
  * inherits its base prompt's principle and harm level, records how it was made, and is skipped when the
- * suite already holds the same prompt. Rewrites that cannot be made are counted, never published.
+ * suite already holds the same prompt or a near-duplicate of it (MinHash, Jaccard 0.7). Rewrites that cannot be made are counted, never published.
  */
 @ApplicationScoped
 public class VariantGenerator {
@@ -53,7 +51,8 @@ public class VariantGenerator {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no suite '" + suite + "' on the prompt log");
         }
-        Set<String> existing = prompts.stream().map(PromptEvent::getPrompt).collect(Collectors.toSet());
+        NearDuplicates existing = new NearDuplicates(NearDuplicates.CARES_THRESHOLD);
+        prompts.forEach(p -> existing.addUnlessNearDuplicate(p.getPrompt()));
         Map<String, PromptEvent> bases = new LinkedHashMap<>();
         prompts.forEach(p -> bases.putIfAbsent(p.getMetadata().getBasePromptId(), p));
         RewriteProvenance provenance = new RewriteProvenance(DETERMINISTIC, obfuscator.template(), seed);
@@ -67,7 +66,7 @@ public class VariantGenerator {
                 continue;
             }
             String text = rewrite.get().prompt();
-            if (!existing.add(text)) {
+            if (existing.addUnlessNearDuplicate(text).isPresent()) {
                 duplicates++;
                 continue;
             }
