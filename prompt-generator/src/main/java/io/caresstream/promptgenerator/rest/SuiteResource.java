@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Optional;
 
 @Path("/api/suites")
 public class SuiteResource {
@@ -45,7 +46,7 @@ public class SuiteResource {
     public static final String CARES_REVISION = "49f6ff9caffe31bbd33b6272b72ef0b78a23ff26";
 
     /** Rewrites to generate for a suite's base prompts. */
-    public record VariantRequest(String method, Long seed) {
+    public record VariantRequest(String method, Long seed, Integer sample) {
     }
 
     private final SuiteImporter importer;
@@ -75,7 +76,8 @@ public class SuiteResource {
         if (catalogue.summary(suite).isEmpty()) {
             throw new NotFoundException("no suite '" + suite + "' on the prompt log");
         }
-        return variants.obfuscate(suite, request == null || request.seed() == null ? 0 : request.seed());
+        return variants.obfuscate(suite, request == null || request.seed() == null ? 0 : request.seed(),
+                Optional.ofNullable(request == null ? null : request.sample()));
     }
 
     @GET

@@ -5,6 +5,7 @@ import io.caresstream.events.PromptEvent;
 import io.caresstream.events.PromptMetadata;
 import io.caresstream.events.RewriteProvenance;
 import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
+import io.caresstream.promptgenerator.domain.SeededOrder;
 import io.caresstream.promptgenerator.messaging.PromptPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -47,6 +48,14 @@ public class VariantGenerator {
 
     /** The model-free obfuscation of every base prompt of the suite. */
     public Report obfuscate(String suite, long seed) {
+        return obfuscate(suite, seed, Optional.empty());
+    }
+
+    /**
+     * The model-free obfuscation of the suite's base prompts, or of a sample of them chosen by the seed
+     * (so that each scheduled run rewrites a different set).
+     */
+    public Report obfuscate(String suite, long seed, Optional<Integer> sample) {
         List<PromptEvent> prompts = catalogue.prompts(suite);
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no suite '" + suite + "' on the prompt log");
@@ -55,6 +64,12 @@ public class VariantGenerator {
         prompts.forEach(p -> existing.addUnlessNearDuplicate(p.getPrompt()));
         Map<String, PromptEvent> bases = new LinkedHashMap<>();
         prompts.forEach(p -> bases.putIfAbsent(p.getMetadata().getBasePromptId(), p));
+        if (sample.isPresent() && sample.get() < bases.size()) {
+            List<String> chosen = bases.keySet().stream()
+                    .sorted(java.util.Comparator.comparingLong(id -> SeededOrder.rank(seed, id)))
+                    .limit(sample.get()).toList();
+            bases.keySet().retainAll(chosen);
+        }
         RewriteProvenance provenance = new RewriteProvenance(DETERMINISTIC, obfuscator.template(), seed);
         List<PromptEvent> rewrites = new ArrayList<>();
         List<String> failures = new ArrayList<>();

@@ -1,0 +1,60 @@
+package io.caresstream.promptgenerator.variants;
+
+import io.caresstream.deploy.testing.KafkaAndRegistryResource;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A scheduled run on a real broker and registry: a new day brings new rewrites, the same day nothing. */
+@QuarkusTest
+@QuarkusTestResource(KafkaAndRegistryResource.class)
+class ScheduledGenerationTest {
+
+    @Inject
+    ScheduledGeneration schedule;
+
+    @Inject
+    SuiteCatalogue catalogue;
+
+    private void awaitSize(String suite, long prompts) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (catalogue.summary(suite).map(s -> s.prompts() == prompts).orElse(false)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(suite + " does not hold " + prompts + " prompts: " + catalogue.summary(suite));
+    }
+
+    @Test
+    void eachDayAddsASampleOfNewRewritesAndTheSameDayNothing() throws Exception {
+        String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
+        given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-suite"))
+                .when().post("/api/suites/import").then().statusCode(200);
+        awaitSize("scheduled-suite", 64);
+
+        List<VariantGenerator.Report> first = schedule.runFor(LocalDate.of(2026, 11, 26));
+        assertEquals(1, first.size());
+        assertEquals(4, first.get(0).published(), "the configured sample of 4 base prompts");
+        awaitSize("scheduled-suite", 68);
+
+        assertEquals(0, schedule.runFor(LocalDate.of(2026, 11, 26)).get(0).published(), "same day, same rewrites");
+        awaitSize("scheduled-suite", 68);
+
+        assertEquals(4, schedule.runFor(LocalDate.of(2026, 11, 27)).get(0).published(), "a new day, new rewrites");
+        awaitSize("scheduled-suite", 72);
+    }
+}
