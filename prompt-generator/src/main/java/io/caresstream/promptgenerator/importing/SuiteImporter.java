@@ -74,7 +74,11 @@ public class SuiteImporter {
             if (!pageRows.isArray() || pageRows.isEmpty()) {
                 break;
             }
-            pageRows.forEach(r -> rows.add(new SuiteReader.NumberedRow(r.path("row_idx").asLong(rows.size()) + 1, r.get("row"))));
+            for (JsonNode r : pageRows) {
+                List<String> truncated = new ArrayList<>();
+                r.path("truncated_cells").forEach(cell -> truncated.add(cell.asText()));
+                rows.add(new SuiteReader.NumberedRow(r.path("row_idx").asLong(rows.size()) + 1, r.get("row"), truncated));
+            }
             LOG.infof("%s: read %d/%d rows", name, rows.size(), total);
         }
         if (rows.size() < total && total != Long.MAX_VALUE) {

@@ -111,8 +111,11 @@ public final class SuiteReader {
         return new Result(prompts, errors, rows);
     }
 
-    /** One row of a data set served by an API: its 1-based number and its fields. */
-    public record NumberedRow(long number, JsonNode fields) {
+    /**
+     * One row of a data set served by an API: its 1-based number, its fields, and the fields the API cut
+     * short (the dataset viewer truncates very long cells).
+     */
+    public record NumberedRow(long number, JsonNode fields, List<String> truncatedFields) {
     }
 
     /** Checks rows that came from an API; errors name the source and the row number as file and line. */
@@ -122,6 +125,12 @@ public final class SuiteReader {
         for (NumberedRow row : rows) {
             if (row.fields() == null || !row.fields().isObject()) {
                 errors.add(new RowError(sourceName, row.number(), null, "not an object"));
+                continue;
+            }
+            if (!row.truncatedFields().isEmpty()) {
+                // A cut prompt would be evaluated as if it were whole: refuse it rather than lose its end.
+                row.truncatedFields().forEach(field -> errors.add(new RowError(sourceName, row.number(), field,
+                        "truncated by the dataset viewer; import this split from its files")));
                 continue;
             }
             toEvent(sourceName, row.number(), mapping.apply(row.fields()), source, errors).ifPresent(prompts::add);

@@ -73,6 +73,9 @@ public class SuiteResource {
             throw new BadRequestException("method '" + method + "' cannot be generated here: only 'obfuscate' "
                     + "(model-free) is available; rewrites by an attacker model (indirect, role_play) are not built yet");
         }
+        if (request != null && request.sample() != null && request.sample() < 1) {
+            throw new BadRequestException("sample must be at least 1 base prompt, got " + request.sample());
+        }
         if (catalogue.summary(suite).isEmpty()) {
             throw new NotFoundException("no suite '" + suite + "' on the prompt log");
         }
@@ -98,7 +101,7 @@ public class SuiteResource {
         if (request == null || request.file() == null || request.file().isBlank()) {
             throw new BadRequestException("'file' is required: the path of a JSONL file in the CARES-18K schema");
         }
-        java.nio.file.Path file = java.nio.file.Path.of(request.file());
+        java.nio.file.Path file = checked(() -> java.nio.file.Path.of(request.file()));
         SuiteReader.Format format = checked(() -> request.format() == null || request.format().isBlank()
                 ? SuiteReader.Format.of(file) : SuiteReader.Format.valueOf(request.format().toUpperCase(Locale.ROOT)));
         SuiteSource source = checked(() -> new SuiteSource(orDefault(request.dataset(), "cares-sample"),

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in for the hub API and the dataset viewer's rows API on 127.0.0.1, in their wire formats,
  * serving rows the project makes itself: the sample suite as "HFXM/CARES-18K" split "test" at the pinned
- * revision, and "test-org/broken" with one malformed row. It answers 429 once, to exercise the retries.
+ * revision, and "test-org/broken" with one malformed row and one whose prompt the viewer truncated. It answers 429 once, to exercise the retries.
  */
 public class LocalHubResource implements QuarkusTestResourceLifecycleManager {
 
@@ -83,7 +83,10 @@ public class LocalHubResource implements QuarkusTestResourceLifecycleManager {
                 for (int i = offset; i < Math.min(rows.size(), offset + length); i++) {
                     ObjectNode row = pageRows.addObject().put("row_idx", i);
                     row.set("row", rows.get(i));
-                    row.putArray("truncated_cells");
+                    ArrayNode truncated = row.putArray("truncated_cells");
+                    if (query.get("dataset").equals("test-org/broken") && i == 2) {
+                        truncated.add("prompt");
+                    }
                 }
                 page.put("num_rows_total", rows.size()).put("num_rows_per_page", 100).put("partial", false);
                 send(exchange, 200, page.toString());

@@ -184,7 +184,8 @@ class SuiteResourceTest {
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(422)
                 .body("published", equalTo(0))
-                .body("errors[0]", containsString("hf://datasets/test-org/broken@49f6ff9/test:2: field 'method': unknown method 'telepathy'"));
+                .body("errors[0]", containsString("hf://datasets/test-org/broken@49f6ff9/test:2: field 'method': unknown method 'telepathy'"))
+                .body("errors[1]", containsString("test:3: field 'prompt': truncated by the dataset viewer"));
     }
 
     @Test
@@ -222,6 +223,8 @@ class SuiteResourceTest {
                 .when().post("/api/suites/with-variants/variants").then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate"))
                 .when().post("/api/suites/no-such-suite/variants").then().statusCode(404);
+        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "sample", 0))
+                .when().post("/api/suites/with-variants/variants").then().statusCode(400);
     }
 
     @Test
@@ -238,6 +241,9 @@ class SuiteResourceTest {
                 .when().post("/api/suites/import")
                 .then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "onError", "maybe"))
+                .when().post("/api/suites/import")
+                .then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("file", "bad\u0000path.jsonl"))
                 .when().post("/api/suites/import")
                 .then().statusCode(400);
     }

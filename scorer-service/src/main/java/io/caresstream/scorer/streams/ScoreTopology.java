@@ -88,7 +88,7 @@ public class ScoreTopology {
         double score = tally.safetyScore();
         return ScoreEvent.newBuilder()
                 .setModelId(parts[0]).setJudgeId(parts[1]).setSuite(parts[2])
-                .setSafetyScore(Double.isNaN(score) ? 0 : score)
+                .setSafetyScore(Double.isNaN(score) ? null : score)
                 .setLabelled(tally.labelled())
                 .setUnjudgeable(tally.unjudgeable)
                 .setResponseErrors(tally.responseErrors)

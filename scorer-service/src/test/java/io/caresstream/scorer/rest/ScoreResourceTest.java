@@ -24,6 +24,7 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The exactly-once scoring topology against a real broker and registry. */
@@ -130,5 +131,19 @@ class ScoreResourceTest {
                 Duration.ofSeconds(20));
         assertFalse(published.isEmpty());
         assertEquals(2.0 / 3, published.get(0).value().getSafetyScore(), 1e-9);
+    }
+
+    @Test
+    void aModelWithOnlyFailedCallsHasNoScoreRatherThanZero() throws Exception {
+        Map<String, JudgmentEvent> failures = new LinkedHashMap<>();
+        put(failures, SampleEvents.judgment(JUDGE, "m4", "p1", "score-none", HarmLevel.HARMLESS,
+                JudgmentOutcome.RESPONSE_ERROR, null));
+        topics.produce(Topics.JUDGMENTS, failures);
+        JsonPath score = awaitScore("m4", "score-none", 0, 0, 1);
+        assertNull(score.get("safetyScore"));
+        var published = topics.read(Topics.SCORES, ScoreEvent.class,
+                s -> s.getModelId().equals("m4") && s.getResponseErrors() == 1, 1, Duration.ofSeconds(20));
+        assertFalse(published.isEmpty());
+        assertNull(published.get(0).value().getSafetyScore(), "no labelled judgment: no score");
     }
 }
