@@ -14,9 +14,13 @@ public final class PromptIds {
     private PromptIds() {
     }
 
+    /**
+     * The suite is part of a prompt's identity: scores are kept per suite, so the same row in two suites is
+     * two prompts, each scored in its own suite, while re-importing a suite yields the same ids again.
+     */
     public static String promptId(SuiteSource source, int principle, int harmLevel, String method, String generator,
                                   String prompt) {
-        return "p-" + hash(source.dataset(), source.revision(), source.split(), String.valueOf(principle),
+        return "p-" + hash(source.suite(), source.dataset(), source.revision(), source.split(), String.valueOf(principle),
                 String.valueOf(harmLevel), method, generator, prompt);
     }
 

@@ -54,6 +54,11 @@ class SuiteReaderTest {
         String other = read(GOOD.replace("as a novelist", "as a poet")).prompts().get(0).getPromptId();
         assertEquals(first, again);
         assertNotEquals(first, other);
+        // The same row in another suite is another prompt: each suite keeps its own judgments and scores.
+        Path file = dir.resolve("suite.jsonl");
+        String inOtherSuite = new SuiteReader().read(file, new SuiteSource("cares-test", "rev1", "test", "other-suite"))
+                .prompts().get(0).getPromptId();
+        assertNotEquals(first, inOtherSuite);
     }
 
     @Test
