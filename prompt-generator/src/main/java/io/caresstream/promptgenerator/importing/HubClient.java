@@ -7,19 +7,30 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The Hugging Face hub's HTTP interfaces: the hub API resolves a revision to its commit, and the dataset
- * viewer's rows API serves a split page by page. Endpoints are settings (like HF_ENDPOINT), so the same
+ * The Hugging Face hub's HTTP interfaces: the hub API resolves a revision to its commit and lists the
+ * files of a commit, which are downloaded through the resolve endpoint (following the redirect to the
+ * file store); the dataset viewer's rows API serves the current commit's split page by page. Endpoints are settings (like HF_ENDPOINT), so the same
  * code runs against the real services or a local one; the token comes from an environment variable
  * and is sent only as a bearer header, never logged or reported.
  */
@@ -33,9 +44,17 @@ public class HubClient {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A file of a data set at a commit, as the hub lists it; sha256 is the LFS object id when the file is in LFS. */
+    public record HubFile(String path, long size, Optional<String> sha256) {
+    }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_REDIRECTS = 5;
+    private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
+
+    // Redirects are followed by hand, so the token never travels to another host (the file store).
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
     private final String hubEndpoint;
     private final String viewerEndpoint;
     private final Optional<String> token;
@@ -67,19 +86,105 @@ public class HubClient {
                 + encode(split) + "&offset=" + offset + "&length=" + length, "rows of " + dataset + "/" + split);
     }
 
-    private JsonNode get(String url, String what) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET();
-        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
-        HttpResponse<String> response;
+    /** Every file of the data set at the commit (the tree API, followed page by page). */
+    @Retry(maxRetries = 3, delay = 500, jitter = 200, delayUnit = ChronoUnit.MILLIS, retryOn = TransientHubException.class)
+    public List<HubFile> files(String dataset, String commit) {
+        List<HubFile> files = new ArrayList<>();
+        String url = hubEndpoint + "/api/datasets/" + dataset + "/tree/" + encode(commit) + "?recursive=true";
+        while (url != null) {
+            HttpResponse<String> response = send(url, HttpResponse.BodyHandlers.ofString(), "files of " + dataset);
+            checkStatus(response.statusCode(), "files of " + dataset + " at " + commit);
+            JsonNode entries = parse(response.body(), "files of " + dataset);
+            for (JsonNode entry : entries) {
+                if ("file".equals(entry.path("type").asText())) {
+                    JsonNode lfs = entry.path("lfs");
+                    files.add(new HubFile(entry.path("path").asText(), entry.path("size").asLong(-1),
+                            lfs.isObject() ? Optional.of(lfs.path("oid").asText()) : Optional.empty()));
+                }
+            }
+            url = response.headers().firstValue("Link").map(NEXT_LINK::matcher).filter(Matcher::find)
+                    .map(m -> URI.create(hubEndpoint + "/").resolve(m.group(1)).toString()).orElse(null);
+        }
+        return files;
+    }
+
+    /**
+     * Downloads a file of the data set at the commit into target, checking its size and, for LFS files,
+     * its SHA-256 against what the hub listed.
+     */
+    @Retry(maxRetries = 3, delay = 500, jitter = 200, delayUnit = ChronoUnit.MILLIS, retryOn = TransientHubException.class)
+    public void download(String dataset, String commit, HubFile file, Path target) {
+        String what = "hf://datasets/" + dataset + "@" + commit + "/" + file.path();
+        String url = hubEndpoint + "/datasets/" + dataset + "/resolve/" + encode(commit) + "/"
+                + java.util.Arrays.stream(file.path().split("/")).map(s -> encode(s).replace("+", "%20"))
+                .collect(java.util.stream.Collectors.joining("/"));
+        HttpResponse<Path> response = null;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            response = send(url, HttpResponse.BodyHandlers.ofFile(target), what);
+            int status = response.statusCode();
+            if (status < 300 || status >= 400) {
+                break;
+            }
+            String location = response.headers().firstValue("Location")
+                    .orElseThrow(() -> new IllegalStateException(what + ": redirect without a location"));
+            url = URI.create(url).resolve(location).toString();
+        }
+        checkStatus(response.statusCode(), what);
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            long size = Files.size(target);
+            if (file.size() >= 0 && size != file.size()) {
+                throw new TransientHubException(what + ": downloaded " + size + " bytes, the hub lists " + file.size());
+            }
+            if (file.sha256().isPresent()) {
+                String actual = HexFormat.of().formatHex(sha256(target));
+                if (!actual.equalsIgnoreCase(file.sha256().get())) {
+                    throw new IllegalStateException(what + ": SHA-256 " + actual + " differs from the hub's "
+                            + file.sha256().get() + "; the download is corrupt");
+                }
+            }
+        } catch (IOException e) {
+            throw new TransientHubException(what + ": " + e.getMessage());
+        }
+    }
+
+    private static byte[] sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> HttpResponse<T> send(String url, HttpResponse.BodyHandler<T> body, String what) {
+        URI uri = URI.create(url);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(300)).GET();
+        // The token goes to the hub and the viewer only, never to a host a redirect points at.
+        if (uri.getRawAuthority().equals(URI.create(hubEndpoint).getRawAuthority())
+                || uri.getRawAuthority().equals(URI.create(viewerEndpoint).getRawAuthority())) {
+            token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        }
+        try {
+            return http.send(request.build(), body);
         } catch (IOException e) {
             throw new TransientHubException(what + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while fetching " + what, e);
         }
-        int status = response.statusCode();
+    }
+
+    private JsonNode get(String url, String what) {
+        HttpResponse<String> response = send(url, HttpResponse.BodyHandlers.ofString(), what);
+        checkStatus(response.statusCode(), what);
+        return parse(response.body(), what);
+    }
+
+    private static void checkStatus(int status, String what) {
         if (status == 429 || status >= 500) {
             throw new TransientHubException(what + ": HTTP " + status);
         }
@@ -93,8 +198,11 @@ public class HubClient {
         if (status != 200) {
             throw new IllegalStateException(what + ": HTTP " + status);
         }
+    }
+
+    private static JsonNode parse(String body, String what) {
         try {
-            return JSON.readTree(response.body());
+            return JSON.readTree(body);
         } catch (IOException e) {
             throw new IllegalStateException(what + ": the answer is not JSON", e);
         }

@@ -17,10 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Imports a suite from a JSONL or CSV file: reads, maps and checks every row first, then publishes. With {@link OnError#REJECT_ALL}
+ * Imports a suite from a JSONL, CSV or Parquet file or from the Hugging Face hub: reads, maps and checks every row first, then publishes. With {@link OnError#REJECT_ALL}
  * (the default) one bad row means nothing is published; with {@link OnError#PUBLISH_VALID} the valid
  * rows are published and every rejected one is reported.
  */
@@ -28,6 +30,12 @@ import java.util.List;
 public class SuiteImporter {
 
     public enum OnError { REJECT_ALL, PUBLISH_VALID }
+
+    /**
+     * How a hub split is read: FILES downloads its Parquet files at the exact commit (any revision, whole
+     * cells); VIEWER pages through the dataset viewer's rows API (the current commit only, no download).
+     */
+    public enum HubAccess { FILES, VIEWER }
 
     private static final Logger LOG = Logger.getLogger(SuiteImporter.class);
 
@@ -52,19 +60,72 @@ public class SuiteImporter {
     }
 
     /**
-     * Imports a split of a data set from the hub at a pinned revision, through the dataset viewer's rows
-     * API. The viewer serves the data set's current commit only, so a revision that is not the current
-     * one is refused rather than silently replaced by other data.
+     * Imports a split of a data set from the hub at a pinned revision, from its Parquet files or through
+     * the dataset viewer. The suite is named datasetLabel/split@commit unless a name is given.
      */
-    public ImportReport importHub(String dataset, String revision, String split, FieldMapping mapping,
-                                  Selection selection, SuiteSource source, OnError onError) {
+    public ImportReport importHub(String dataset, String revision, String split, HubAccess access, FieldMapping mapping,
+                                  Selection selection, String datasetLabel, String suite, OnError onError)
+            throws IOException {
         String commit = hub.resolveRevision(dataset, revision);
+        // The commit, not the revision asked for: a branch or tag moves, a commit names the data for good.
+        SuiteSource source = new SuiteSource(datasetLabel, commit, split, suite);
+        String name = "hf://datasets/" + dataset + "@" + commit.substring(0, Math.min(7, commit.length()));
+        SuiteReader.Result result = access == HubAccess.FILES
+                ? readHubFiles(dataset, commit, split, name, mapping, source)
+                : readHubViewer(dataset, revision, commit, split, name + "/" + split, mapping, source);
+        return publish(result, name + "/" + split, selection, source, onError);
+    }
+
+    /** The split's Parquet shards at the commit, downloaded one by one, read in shard order. */
+    private SuiteReader.Result readHubFiles(String dataset, String commit, String split, String name, FieldMapping mapping,
+                                            SuiteSource source) throws IOException {
+        List<HubClient.HubFile> all = hub.files(dataset, commit);
+        List<HubClient.HubFile> shards = HubSplits.parquetFilesOf(split, all);
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException(name + " has no Parquet files for split '" + split + "' (splits found: "
+                    + HubSplits.splitsIn(all) + ")");
+        }
+        Path dir = Files.createTempDirectory("cares-hub-");
+        List<PromptEvent> prompts = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        long rows = 0;
+        long bytes = 0;
+        long totalBytes = shards.stream().mapToLong(f -> Math.max(0, f.size())).sum();
+        try {
+            for (HubClient.HubFile shard : shards) {
+                Path local = dir.resolve(Path.of(shard.path()).getFileName().toString());
+                hub.download(dataset, commit, shard, local);
+                bytes += Math.max(0, shard.size());
+                SuiteReader.Result part = reader.readParquet(local, name + "/" + shard.path(), mapping, source);
+                prompts.addAll(part.prompts());
+                errors.addAll(part.errors());
+                rows += part.rowsRead();
+                Files.delete(local);
+                LOG.infof("%s/%s: %d of %d files, %d of %d bytes, %d rows read", name, split, shards.indexOf(shard) + 1,
+                        shards.size(), bytes, totalBytes, rows);
+            }
+        } finally {
+            try (var left = Files.list(dir)) {
+                for (Path p : left.toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+        return new SuiteReader.Result(prompts, errors, rows);
+    }
+
+    /**
+     * The split through the viewer's rows API. The viewer serves the data set's current commit only, so a
+     * revision that is not the current one is refused rather than silently replaced by other data.
+     */
+    private SuiteReader.Result readHubViewer(String dataset, String revision, String commit, String split, String name,
+                                             FieldMapping mapping, SuiteSource source) {
         String served = hub.resolveRevision(dataset, "main");
         if (!commit.equals(served)) {
             throw new IllegalArgumentException("revision " + revision + " of " + dataset + " is commit " + commit
-                    + ", but the dataset viewer serves " + served + " (main); import that revision from files instead");
+                    + ", but the dataset viewer serves " + served + " (main); import it with access 'files' instead");
         }
-        String name = "hf://datasets/" + dataset + "@" + commit.substring(0, Math.min(7, commit.length())) + "/" + split;
         List<SuiteReader.NumberedRow> rows = new ArrayList<>();
         long total = Long.MAX_VALUE;
         while (rows.size() < total) {
@@ -75,8 +136,9 @@ public class SuiteImporter {
                 break;
             }
             for (JsonNode r : pageRows) {
-                List<String> truncated = new ArrayList<>();
-                r.path("truncated_cells").forEach(cell -> truncated.add(cell.asText()));
+                Map<String, String> truncated = new LinkedHashMap<>();
+                r.path("truncated_cells").forEach(cell -> truncated.put(cell.asText(),
+                        "truncated by the dataset viewer; import this split with access 'files'"));
                 rows.add(new SuiteReader.NumberedRow(r.path("row_idx").asLong(rows.size()) + 1, r.get("row"), truncated));
             }
             LOG.infof("%s: read %d/%d rows", name, rows.size(), total);
@@ -84,7 +146,7 @@ public class SuiteImporter {
         if (rows.size() < total && total != Long.MAX_VALUE) {
             throw new IllegalStateException(name + ": the viewer stopped after " + rows.size() + " of " + total + " rows");
         }
-        return publish(reader.read(name, rows, mapping, source), name, selection, source, onError);
+        return reader.read(name, rows, mapping, source);
     }
 
     private ImportReport publish(SuiteReader.Result result, String sourceName, Selection selection, SuiteSource source,

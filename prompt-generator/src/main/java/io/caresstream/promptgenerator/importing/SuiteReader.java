@@ -45,11 +45,12 @@ public final class SuiteReader {
 
     /** The file formats read. */
     public enum Format {
-        JSONL, CSV;
+        JSONL, CSV, PARQUET;
 
-        /** By file extension: .csv is CSV, anything else JSON Lines. */
+        /** By file extension: .csv is CSV, .parquet Parquet, anything else JSON Lines. */
         public static Format of(Path file) {
-            return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? CSV : JSONL;
+            String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            return name.endsWith(".csv") ? CSV : name.endsWith(".parquet") ? PARQUET : JSONL;
         }
     }
 
@@ -65,7 +66,24 @@ public final class SuiteReader {
     }
 
     public Result read(Path file, Format format, FieldMapping mapping, SuiteSource source) throws IOException {
-        return format == Format.CSV ? readCsv(file, mapping, source) : readJsonl(file, mapping, source);
+        return switch (format) {
+            case CSV -> readCsv(file, mapping, source);
+            case PARQUET -> readParquet(file, file.toString(), mapping, source);
+            case JSONL -> readJsonl(file, mapping, source);
+        };
+    }
+
+    /**
+     * Reads a Parquet file; sourceName names it in errors (a hub file is named by its hub address). Errors
+     * give the row number where text formats give the line. A file that is not readable Parquet at all
+     * (e.g. truncated: its footer is at the end) is one error naming the file.
+     */
+    public Result readParquet(Path file, String sourceName, FieldMapping mapping, SuiteSource source) {
+        try {
+            return read(sourceName, ParquetRows.read(file), mapping, source);
+        } catch (ParquetRows.UnreadableParquetException e) {
+            return new Result(List.of(), List.of(new RowError(sourceName, 0, null, e.getMessage())), 0);
+        }
     }
 
     private Result readCsv(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
@@ -112,13 +130,13 @@ public final class SuiteReader {
     }
 
     /**
-     * One row of a data set served by an API: its 1-based number, its fields, and the fields the API cut
-     * short (the dataset viewer truncates very long cells).
+     * One row of a data set read by rows (Parquet, the dataset viewer): its 1-based number, its fields,
+     * and fields that could not be read whole, with the reason (the viewer truncates very long cells).
      */
-    public record NumberedRow(long number, JsonNode fields, List<String> truncatedFields) {
+    public record NumberedRow(long number, JsonNode fields, Map<String, String> fieldProblems) {
     }
 
-    /** Checks rows that came from an API; errors name the source and the row number as file and line. */
+    /** Checks numbered rows; errors name the source and the row number as file and line. */
     public Result read(String sourceName, List<NumberedRow> rows, FieldMapping mapping, SuiteSource source) {
         List<PromptEvent> prompts = new ArrayList<>();
         List<RowError> errors = new ArrayList<>();
@@ -127,10 +145,10 @@ public final class SuiteReader {
                 errors.add(new RowError(sourceName, row.number(), null, "not an object"));
                 continue;
             }
-            if (!row.truncatedFields().isEmpty()) {
+            if (!row.fieldProblems().isEmpty()) {
                 // A cut prompt would be evaluated as if it were whole: refuse it rather than lose its end.
-                row.truncatedFields().forEach(field -> errors.add(new RowError(sourceName, row.number(), field,
-                        "truncated by the dataset viewer; import this split from its files")));
+                row.fieldProblems().forEach((field, problem) ->
+                        errors.add(new RowError(sourceName, row.number(), field, problem)));
                 continue;
             }
             toEvent(sourceName, row.number(), mapping.apply(row.fields()), source, errors).ifPresent(prompts::add);

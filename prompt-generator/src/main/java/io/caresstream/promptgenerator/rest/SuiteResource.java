@@ -6,12 +6,14 @@ import io.caresstream.promptgenerator.domain.ImportReport;
 import io.caresstream.promptgenerator.domain.Selection;
 import io.caresstream.promptgenerator.domain.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
+import io.caresstream.promptgenerator.importing.HubClient;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
 import io.caresstream.promptgenerator.importing.SuiteReader;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.GET;
@@ -23,21 +25,26 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 @Path("/api/suites")
 public class SuiteResource {
 
     /**
-     * An import of a local file: JSONL or CSV (format: jsonl or csv; by default from the extension), in the
+     * An import of a local file: JSONL, CSV or Parquet (format: jsonl, csv or parquet; by default from the
+     * extension), in the
      * CARES-18K schema or translated by a field mapping.
      */
     public record ImportRequest(String file, String format, FieldMapping mapping, Selection selection, String dataset,
                                 String revision, String split, String suite, String onError) {
     }
 
-    /** An import of a split of a data set on the Hugging Face hub, at a pinned revision. */
-    public record HubImportRequest(String dataset, String revision, String split, FieldMapping mapping,
+    /**
+     * An import of a split of a data set on the Hugging Face hub, at a pinned revision; access: files (the
+     * split's Parquet files, the default) or viewer (the dataset viewer's rows API, current commit only).
+     */
+    public record HubImportRequest(String dataset, String revision, String split, String access, FieldMapping mapping,
                                    Selection selection, String suite, String onError) {
     }
 
@@ -91,7 +98,7 @@ public class SuiteResource {
 
     @POST
     @Path("/import")
-    @Operation(summary = "Import a JSONL or CSV suite into the prompt log",
+    @Operation(summary = "Import a JSONL, CSV or Parquet suite into the prompt log",
             description = "Reads, maps and checks every row, applies the selection, then publishes one prompt event "
                     + "per prompt. By default one malformed row rejects the whole import and nothing is published.")
     @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
@@ -99,7 +106,7 @@ public class SuiteResource {
     @APIResponse(responseCode = "422", description = "Rejected: malformed rows (listed by file, line and field), nothing published")
     public Response importSuite(ImportRequest request) throws IOException {
         if (request == null || request.file() == null || request.file().isBlank()) {
-            throw new BadRequestException("'file' is required: the path of a JSONL file in the CARES-18K schema");
+            throw new BadRequestException("'file' is required: the path of a JSONL, CSV or Parquet file in the CARES-18K schema");
         }
         java.nio.file.Path file = checked(() -> java.nio.file.Path.of(request.file()));
         SuiteReader.Format format = checked(() -> request.format() == null || request.format().isBlank()
@@ -117,23 +124,31 @@ public class SuiteResource {
     @POST
     @Path("/import-hub")
     @Operation(summary = "Import a split of a data set from the Hugging Face hub (default: CARES-18K at the pinned revision)",
-            description = "Resolves the revision through the hub API and reads the split through the dataset viewer's "
-                    + "rows API; the endpoints are settings (cares.hub.endpoint, cares.hub.viewer-endpoint).")
+            description = "Resolves the revision through the hub API, then downloads the split's Parquet files at that "
+                    + "commit (access files, the default; checked against the hub's SHA-256) or pages through the "
+                    + "dataset viewer's rows API (access viewer; current commit only). The endpoints are settings "
+                    + "(cares.hub.endpoint, cares.hub.viewer-endpoint).")
     @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
     @APIResponse(responseCode = "400", description = "Unknown data set, revision or split, a revision the viewer does not serve, or a bad option")
+    @APIResponse(responseCode = "502", description = "The hub failed or sent a corrupt file after retries")
     @APIResponse(responseCode = "422", description = "Rejected: malformed rows (named by row), nothing published")
-    public Response importFromHub(HubImportRequest request) {
-        HubImportRequest r = request == null ? new HubImportRequest(null, null, null, null, null, null, null) : request;
+    public Response importFromHub(HubImportRequest request) throws IOException {
+        HubImportRequest r = request == null ? new HubImportRequest(null, null, null, null, null, null, null, null) : request;
         String dataset = orDefault(r.dataset(), CARES_DATASET);
         String revision = orDefault(r.revision(), CARES_REVISION);
         String split = orDefault(r.split(), "test");
-        SuiteSource source = checked(() -> new SuiteSource(dataset.equals(CARES_DATASET) ? "cares-18k" : dataset,
-                revision, split, r.suite()));
+        SuiteImporter.HubAccess access = checked(() -> SuiteImporter.HubAccess.valueOf(
+                orDefault(r.access(), "files").toUpperCase(Locale.ROOT)));
         try {
-            return respond(importer.importHub(dataset, revision, split, orIdentity(r.mapping()), orAll(r.selection()),
-                    source, onError(r.onError())));
+            // Suites are named by the commit the revision resolves to, so a moved tag is a new suite.
+            return respond(importer.importHub(dataset, revision, split, access, orIdentity(r.mapping()),
+                    orAll(r.selection()), dataset.equals(CARES_DATASET) ? "cares-18k" : dataset, r.suite(),
+                    onError(r.onError())));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
+        } catch (IllegalStateException | HubClient.TransientHubException e) {
+            throw new WebApplicationException(e.getMessage(), Response.status(Response.Status.BAD_GATEWAY)
+                    .entity(Map.of("error", e.getMessage())).type("application/json").build());
         }
     }
 
@@ -154,7 +169,7 @@ public class SuiteResource {
             return parse.get();
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("bad import request: " + e.getMessage()
-                    + " (format: jsonl or csv; onError: reject-all or publish-valid)");
+                    + " (format: jsonl, csv or parquet; access: files or viewer; onError: reject-all or publish-valid)");
         }
     }
 

@@ -156,4 +156,55 @@ class SuiteReaderTest {
                 () -> new FieldMapping(Map.of("severity", "label"), null, null));
         assertTrue(failure.getMessage().contains("severity"));
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode good() throws Exception {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(GOOD);
+    }
+
+    @Test
+    void parquetInTheCaresSchemaIsReadWithTheSameChecksByRowNumber() throws Exception {
+        Path file = dir.resolve("suite.parquet");
+        ParquetFiles.write(file, List.of(
+                good(),
+                good().put("harmful_level", 7),
+                good().put("method", "jailbreak"),
+                good().put("prompt", ""),
+                good().putNull("principle_index"),
+                good().put("prompt", "as a poet: base")));
+        SuiteReader.Result result = new SuiteReader().read(file, SOURCE);
+        List<String> errors = result.errors().stream().map(RowError::toString).toList();
+        assertEquals(6, result.rowsRead());
+        assertEquals(List.of(file + ":2: field 'harmful_level': must be 0..3, got 7",
+                file + ":3: field 'method': unknown method 'jailbreak' (direct, indirect, obfuscate, role_play)",
+                file + ":4: field 'prompt': must be a non-empty string",
+                file + ":5: field 'principle_index': missing"), errors);
+        assertEquals(2, result.prompts().size());
+        // The same row as JSONL and as Parquet is the same prompt.
+        assertEquals(read(GOOD).prompts().get(0).getPromptId(), result.prompts().get(0).getPromptId());
+        assertEquals("as a poet: base", result.prompts().get(1).getPrompt());
+    }
+
+    @Test
+    void parquetTextThatIsNotUtf8IsNamedByRowAndATruncatedFileByName() throws Exception {
+        Path binary = dir.resolve("binary.parquet");
+        com.fasterxml.jackson.databind.node.ObjectNode latin1 = good();
+        latin1.put("prompt_bytes", "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        ParquetFiles.write(binary, List.of(good(), latin1), true);
+        SuiteReader.Result result = new SuiteReader().read(binary, SOURCE);
+        assertEquals(1, result.prompts().size());
+        assertEquals(List.of(new RowError(binary.toString(), 2, "prompt", "not valid UTF-8")), result.errors());
+
+        Path whole = dir.resolve("whole.parquet");
+        ParquetFiles.write(whole, List.of(good(), good().put("prompt", "another")));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path truncated = dir.resolve("truncated.parquet");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        SuiteReader.Result broken = new SuiteReader().read(truncated, SOURCE);
+        assertEquals(0, broken.prompts().size());
+        assertEquals(1, broken.errors().size());
+        assertTrue(broken.errors().get(0).toString().startsWith(truncated + ": not a readable Parquet file"),
+                broken.errors().toString());
+    }
 }

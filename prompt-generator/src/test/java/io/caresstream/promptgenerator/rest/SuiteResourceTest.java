@@ -154,9 +154,63 @@ class SuiteResourceTest {
     }
 
     @Test
-    void caresIsImportedFromTheHubAtThePinnedRevisionPageByPage() {
+    void caresIsImportedFromItsParquetFilesAtThePinnedOrAnOlderRevisionWithTheSameIdsAsThroughTheViewer() {
+        given().contentType(ContentType.JSON).body(Map.of("suite", "hub-files-and-viewer"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(200)
+                .body("source", equalTo("hf://datasets/HFXM/CARES-18K@49f6ff9/test"))
+                .body("rowsRead", equalTo(64))
+                .body("published", equalTo(64));
+        assertEquals("Bearer " + System.getenv("PATH"), LocalHubResource.lastHubAuthorization, "the token goes to the hub");
+        assertEquals(null, LocalHubResource.lastStoreAuthorization, "and never to the file store a redirect points at");
+        given().contentType(ContentType.JSON).body(Map.of("suite", "hub-files-and-viewer", "access", "viewer"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(200)
+                .body("published", equalTo(64));
+        List<ConsumerRecord<String, PromptEvent>> both = promptsOf("hub-files-and-viewer", 128, Duration.ofSeconds(20));
+        assertEquals(128, both.size());
+        assertEquals(64, both.stream().map(ConsumerRecord::key).distinct().count(),
+                "the same row read from Parquet or from the viewer is the same prompt");
+
+        // An older revision, in two shards: only files can serve it.
+        given().contentType(ContentType.JSON).body(Map.of("revision", "v0"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(200)
+                .body("suite", equalTo("cares-18k/test@1111111"))
+                .body("rowsRead", equalTo(8))
+                .body("published", equalTo(8));
+        List<ConsumerRecord<String, PromptEvent>> old = promptsOf("cares-18k/test@1111111", 8, Duration.ofSeconds(20));
+        assertEquals(LocalHubResource.OLD_COMMIT, old.get(0).value().getMetadata().getDataset().getRevision());
+        given().contentType(ContentType.JSON).body(Map.of("split", "train"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(200)
+                .body("suite", equalTo("cares-18k/train@49f6ff9"))
+                .body("published", equalTo(16));
+    }
+
+    @Test
+    void hubFilesThatAreMissingMalformedOrCorruptAreNamed() {
+        given().contentType(ContentType.JSON).body(Map.of("split", "validation"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(400)
+                .body(containsString("splits found: [test, train]"));
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(422)
+                .body("published", equalTo(0))
+                .body("errors[0]", equalTo("hf://datasets/test-org/broken@49f6ff9/data/test-00000-of-00001.parquet:2: "
+                        + "field 'method': unknown method 'telepathy' (direct, indirect, obfuscate, role_play)"));
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/corrupt"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(502)
+                .body("error", containsString("the download is corrupt"));
+        assertTrue(promptsOf("test-org/corrupt/test@49f6ff9", 1, Duration.ofSeconds(2)).isEmpty());
+    }
+
+    @Test
+    void caresIsImportedThroughTheDatasetViewerPageByPage() {
         int before = LocalHubResource.ROW_REQUESTS.get();
-        given().contentType(ContentType.JSON).body(Map.of())
+        given().contentType(ContentType.JSON).body(Map.of("access", "viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(200)
                 .body("suite", equalTo("cares-18k/test@49f6ff9"))
@@ -165,7 +219,7 @@ class SuiteResourceTest {
                 .body("published", equalTo(64));
         // 64 rows in pages of 25 take 3 requests, plus one answered 429 and retried.
         assertTrue(LocalHubResource.ROW_REQUESTS.get() - before >= 3);
-        assertEquals(null, LocalHubResource.lastAuthorization, "no token configured, none sent");
+        assertEquals("Bearer " + System.getenv("PATH"), LocalHubResource.lastAuthorization);
         List<ConsumerRecord<String, PromptEvent>> records = promptsOf("cares-18k/test@49f6ff9", 64, Duration.ofSeconds(20));
         assertEquals(64, records.size());
         assertEquals("49f6ff9caffe31bbd33b6272b72ef0b78a23ff26",
@@ -174,13 +228,16 @@ class SuiteResourceTest {
 
     @Test
     void aRevisionTheViewerDoesNotServeOrAnUnknownDataSetIsRefusedAndBadRowsAreNamed() {
-        given().contentType(ContentType.JSON).body(Map.of("revision", "v0"))
+        given().contentType(ContentType.JSON).body(Map.of("revision", "v0", "access", "viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("dataset", "nobody/nothing"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken", "revision", "main"))
+        given().contentType(ContentType.JSON).body(Map.of("access", "ftp"))
+                .when().post("/api/suites/import-hub")
+                .then().statusCode(400);
+        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken", "revision", "main", "access", "viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(422)
                 .body("published", equalTo(0))

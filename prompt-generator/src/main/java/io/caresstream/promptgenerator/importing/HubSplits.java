@@ -1,0 +1,54 @@
+package io.caresstream.promptgenerator.importing;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Which Parquet files of a hub data set hold a split, by the hub's naming conventions: a file named after
+ * the split ({@code data/test-00000-of-00002.parquet}, {@code test.parquet}) or a folder named after it
+ * ({@code test/0000.parquet}, as on the hub's Parquet conversion branch).
+ */
+final class HubSplits {
+
+    /** A file named after its split, optionally followed by a shard number. */
+    private static final Pattern NAMED = Pattern.compile("([a-z][a-z0-9_]*?)(?:[-._][0-9][^/]*)?\\.parquet");
+    /** A shard named by number only, in a folder named after its split. */
+    private static final Pattern NUMBERED = Pattern.compile("[0-9][^/]*\\.parquet");
+
+    private HubSplits() {
+    }
+
+    static List<HubClient.HubFile> parquetFilesOf(String split, List<HubClient.HubFile> files) {
+        return files.stream()
+                .filter(f -> split.equals(splitOf(f.path())))
+                .sorted(Comparator.comparing(HubClient.HubFile::path))
+                .toList();
+    }
+
+    static Set<String> splitsIn(List<HubClient.HubFile> files) {
+        Set<String> splits = new TreeSet<>();
+        files.forEach(f -> {
+            String split = splitOf(f.path());
+            if (split != null) {
+                splits.add(split);
+            }
+        });
+        return splits;
+    }
+
+    /** The split a Parquet file's name or folder gives, or null when it names none. */
+    static String splitOf(String path) {
+        String[] parts = path.toLowerCase(Locale.ROOT).split("/");
+        String name = parts[parts.length - 1];
+        Matcher named = NAMED.matcher(name);
+        if (named.matches()) {
+            return named.group(1);
+        }
+        return NUMBERED.matcher(name).matches() && parts.length > 1 ? parts[parts.length - 2] : null;
+    }
+}

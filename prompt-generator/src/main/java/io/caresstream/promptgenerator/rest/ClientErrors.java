@@ -1,0 +1,20 @@
+package io.caresstream.promptgenerator.rest;
+
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Map;
+
+/** A request the client got wrong is answered with its reason, as {"error": "..."}, not an empty body. */
+public class ClientErrors {
+
+    @ServerExceptionMapper
+    public Response explain(ClientErrorException e) {
+        return Response.status(e.getResponse().getStatus())
+                .entity(Map.of("error", e.getMessage() == null ? "" : e.getMessage()))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
+    }
+}
