@@ -2,11 +2,9 @@ package io.caresstream.providers;
 
 import io.caresstream.events.ModelProvenance;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.caresstream.domain.ContentHash;
+
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -48,18 +46,11 @@ public record ChatModelSpec(
                 .setBaseUrl(baseUrl)
                 .setTemperature(temperature)
                 .setMaxTokens(maxTokens)
-                .setSystemPromptSha256(systemPrompt.map(ChatModelSpec::sha256).orElse(null))
+                .setSystemPromptSha256(systemPrompt.map(ContentHash::sha256Hex).orElse(null))
                 .setSimulated(simulated || answeredBySimulation)
                 .build();
     }
 
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static void require(String value, String field) {
         if (value == null || value.isBlank()) {

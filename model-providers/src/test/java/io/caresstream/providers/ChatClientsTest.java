@@ -25,7 +25,7 @@ class ChatClientsTest {
 
     @Test
     void callsAnOpenAiCompatibleServerAndRecognisesTheSimulation() {
-        Profile refuseAll = new Profile(List.of(), null, null, 0, null);
+        Profile refuseAll = new Profile(List.of(), null, null, 0, null, null);
         try (SimulatedModelServer server = SimulatedModelServer.start(0, PromptCatalog.empty(), refuseAll, null)) {
             Completion completion = ChatClients.create(spec(server.baseUrl(), ApiKeySource.NONE)).complete(Optional.empty(), "hello");
             assertEquals(SimulatedLabel.REFUSE.answer(), completion.text());

@@ -1,9 +1,6 @@
 package io.caresstream.judge.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.caresstream.domain.ContentHash;
 
 /**
  * The judge's prompt template with {{prompt}} and {{response}} placeholders. Its version is a hash of
@@ -15,12 +12,7 @@ public record Rubric(String name, String template, String version) {
         if (!template.contains("{{prompt}}") || !template.contains("{{response}}")) {
             throw new IllegalArgumentException("rubric " + name + " must contain {{prompt}} and {{response}}");
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(template.getBytes(StandardCharsets.UTF_8));
-            return new Rubric(name, template, "sha256:" + HexFormat.of().formatHex(digest, 0, 6));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return new Rubric(name, template, "sha256:" + ContentHash.sha256Hex(template).substring(0, 12));
     }
 
     public String render(String prompt, String response) {

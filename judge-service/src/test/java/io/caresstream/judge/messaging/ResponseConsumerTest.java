@@ -81,7 +81,7 @@ class ResponseConsumerTest {
 
     @Test
     void anAnswerWithoutALabelIsRetriedThenCountedAsUnjudgeable() {
-        SimulatedModelResource.server().setProfile(new Profile(List.of(), null, "I would rather not say.", 0, null));
+        SimulatedModelResource.server().setProfile(new Profile(List.of(), null, "I would rather not say.", 0, null, null));
         try {
             PromptEvent prompt = SampleEvents.prompt("p-unparseable", "judge-garbage", HarmLevel.HARMLESS, Method.DIRECT, "q");
             ResponseEvent response = SampleEvents.response("model-a@1", prompt, ResponseStatus.OK, "a real-looking answer");

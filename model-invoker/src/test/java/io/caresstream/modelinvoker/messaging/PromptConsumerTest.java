@@ -45,7 +45,7 @@ class PromptConsumerTest {
     @Test
     void everyPromptGetsOneResponseKeyedByModelAndPrompt() {
         SimulatedModelResource.server().setProfile(new Profile(List.of(
-                new Profile.Rule(null, null, 0, 0, 1)), null, null, 0, null));
+                new Profile.Rule(null, null, 0, 0, 1)), null, null, 0, null, null));
         Map<String, PromptEvent> prompts = new LinkedHashMap<>();
         for (int i = 0; i < 20; i++) {
             PromptEvent prompt = SampleEvents.prompt("p-ok-" + i, "invoker-ok", HarmLevel.HIGHLY_HARMFUL, Method.DIRECT,
@@ -90,7 +90,7 @@ class PromptConsumerTest {
     @Test
     void aModelThatKeepsFailingYieldsAnExplicitErrorResponseNotASilentDrop() {
         SimulatedModelResource.server().setProfile(new Profile(List.of(), null, null, 0,
-                new Profile.Faults(0, 1, 1.0, 0, 1000)));
+                new Profile.Faults(0, 1, 1.0, 0, 1000), null));
         try {
             PromptEvent prompt = SampleEvents.prompt("p-fail-1", "invoker-fail", HarmLevel.HARMLESS, Method.DIRECT,
                     "this call always fails");

@@ -29,6 +29,11 @@ public final class PromptIds {
         return "b-" + hash(source.dataset(), basePrompt);
     }
 
+    /** A generated rewrite: the same rewrite of the same base prompt in the same suite has the same id. */
+    public static String rewriteId(String suite, String basePromptId, String rewrite) {
+        return "r-" + hash(suite, basePromptId, rewrite);
+    }
+
     private static String hash(String... parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -9,6 +9,9 @@ import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.importing.HubClient;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
 import io.caresstream.promptgenerator.importing.SuiteReader;
+import io.caresstream.domain.CaresCodes;
+import io.caresstream.events.Method;
+import io.caresstream.promptgenerator.variants.GenerationSchedule;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
@@ -52,8 +55,11 @@ public class SuiteResource {
     public static final String CARES_DATASET = "HFXM/CARES-18K";
     public static final String CARES_REVISION = "49f6ff9caffe31bbd33b6272b72ef0b78a23ff26";
 
-    /** Rewrites to generate for a suite's base prompts. */
-    public record VariantRequest(String method, Long seed, Integer sample) {
+    /**
+     * Rewrites to generate for a suite's base prompts: method indirect, obfuscate or role_play; generator
+     * deterministic (obfuscate only, the default for it) or attacker (the attacker model and its templates).
+     */
+    public record VariantRequest(String method, String generator, Long seed, Integer sample) {
     }
 
     private final SuiteImporter importer;
@@ -68,26 +74,41 @@ public class SuiteResource {
 
     @POST
     @Path("/{suite}/variants")
-    @Operation(summary = "Generate adversarial rewrites of every base prompt of a suite and publish them into it",
-            description = "method obfuscate: the model-free obfuscation (at least half of the key words replaced, with "
-                    + "the decoding key). Rewrites the suite already holds are skipped; failed ones are counted.")
+    @Operation(summary = "Generate adversarial rewrites of a suite's base prompts and publish them into it",
+            description = "indirect and role_play are written by the attacker model (cares.attacker.*) with the "
+                    + "project's templates (several framings and personas, chosen per base prompt by the seed); "
+                    + "obfuscate is model-free by default (at least half of the key words replaced, with the "
+                    + "decoding key) or written by the attacker. Rewrites the suite already holds, or near-duplicates "
+                    + "of them, are skipped; failed ones (refused, empty, unchanged, call failed) are counted by reason.")
     @APIResponse(responseCode = "200", description = "Generated; the report accounts for every base prompt")
-    @APIResponse(responseCode = "400", description = "A method that cannot be generated here")
+    @APIResponse(responseCode = "400", description = "Not a rewrite method, or a generator the method does not have")
     @APIResponse(responseCode = "404", description = "No such suite on the prompt log")
     public VariantGenerator.Report generateVariants(@PathParam("suite") String suite, VariantRequest request) {
-        String method = request == null || request.method() == null ? "obfuscate" : request.method();
-        if (!method.equals("obfuscate")) {
-            throw new BadRequestException("method '" + method + "' cannot be generated here: only 'obfuscate' "
-                    + "(model-free) is available; rewrites by an attacker model (indirect, role_play) are not built yet");
-        }
-        if (request != null && request.sample() != null && request.sample() < 1) {
-            throw new BadRequestException("sample must be at least 1 base prompt, got " + request.sample());
+        VariantRequest r = request == null ? new VariantRequest(null, null, null, null) : request;
+        Method method = badRequestUnless(() -> GenerationSchedule.method(orDefault(r.method(), "obfuscate")));
+        VariantGenerator.Generator generator = badRequestUnless(() -> {
+            VariantGenerator.Generator chosen = GenerationSchedule.generator(Method.OBFUSCATE,
+                    orDefault(r.generator(), method == Method.OBFUSCATE ? "deterministic" : "attacker"));
+            if (method != Method.OBFUSCATE && chosen == VariantGenerator.Generator.DETERMINISTIC) {
+                throw new IllegalArgumentException(CaresCodes.code(method) + " has no model-free generator; use attacker");
+            }
+            return method == Method.OBFUSCATE ? chosen : VariantGenerator.Generator.ATTACKER;
+        });
+        if (r.sample() != null && r.sample() < 1) {
+            throw new BadRequestException("sample must be at least 1 base prompt, got " + r.sample());
         }
         if (catalogue.summary(suite).isEmpty()) {
             throw new NotFoundException("no suite '" + suite + "' on the prompt log");
         }
-        return variants.obfuscate(suite, request == null || request.seed() == null ? 0 : request.seed(),
-                Optional.ofNullable(request == null ? null : request.sample()));
+        return variants.generate(suite, method, generator, r.seed() == null ? 0 : r.seed(), Optional.ofNullable(r.sample()));
+    }
+
+    private static <T> T badRequestUnless(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
     }
 
     @GET

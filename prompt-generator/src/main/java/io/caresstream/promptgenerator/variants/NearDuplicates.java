@@ -55,6 +55,13 @@ public final class NearDuplicates {
         return Optional.empty();
     }
 
+    /** Whether two texts are near-duplicates of each other at the CARES threshold. */
+    public static boolean areNearDuplicates(String a, String b) {
+        NearDuplicates pair = new NearDuplicates(CARES_THRESHOLD);
+        pair.addUnlessNearDuplicate(a);
+        return pair.addUnlessNearDuplicate(b).isPresent();
+    }
+
     public int size() {
         return texts.size();
     }

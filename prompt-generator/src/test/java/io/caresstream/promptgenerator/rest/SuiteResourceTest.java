@@ -276,7 +276,7 @@ class SuiteResourceTest {
                 .then().statusCode(200)
                 .body("published", equalTo(0))
                 .body("duplicates", equalTo(16));
-        given().contentType(ContentType.JSON).body(Map.of("method", "role_play"))
+        given().contentType(ContentType.JSON).body(Map.of("method", "direct"))
                 .when().post("/api/suites/with-variants/variants").then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate"))
                 .when().post("/api/suites/no-such-suite/variants").then().statusCode(404);

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A scheduled run on a real broker and registry: a new day brings new rewrites, the same day nothing. */
 @QuarkusTest
@@ -56,5 +57,40 @@ class ScheduledGenerationTest {
 
         assertEquals(4, schedule.runFor(LocalDate.of(2026, 11, 27)).get(0).published(), "a new day, new rewrites");
         awaitSize("scheduled-suite", 72);
+    }
+
+    @Test
+    void schedulesAddedThroughTheApiRunAreKeptAndCanBeRemoved() throws Exception {
+        String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
+        given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-by-api"))
+                .when().post("/api/suites/import").then().statusCode(200);
+        awaitSize("scheduled-by-api", 64);
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("suite", "scheduled-by-api", "cron", "0 0 2 * * ?", "methods", List.of("obfuscate"), "sample", 2))
+                .when().put("/api/schedules/nightly")
+                .then().statusCode(200)
+                .body("schedule.name", org.hamcrest.Matchers.equalTo("nightly"))
+                .body("nextRun", org.hamcrest.Matchers.notNullValue());
+        given().when().get("/api/schedules").then().statusCode(200)
+                .body("find { it.schedule.name == 'nightly' }.source", org.hamcrest.Matchers.equalTo("added"))
+                .body("find { it.schedule.name == 'configured' }.schedule.suite", org.hamcrest.Matchers.equalTo("scheduled-suite"));
+        java.nio.file.Path store = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("cares.variants.schedule.store", String.class));
+        assertTrue(java.nio.file.Files.readString(store).contains("\"scheduled-by-api\""), "kept for the next start");
+
+        given().when().post("/api/schedules/nightly/run?day=2026-12-01").then().statusCode(200)
+                .body("[0].published", org.hamcrest.Matchers.equalTo(2));
+        awaitSize("scheduled-by-api", 66);
+
+        given().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", "every day at two"))
+                .when().put("/api/schedules/bad").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.containsString("cron"));
+        given().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", "0 0 2 * * ?",
+                        "methods", List.of("direct")))
+                .when().put("/api/schedules/bad").then().statusCode(400);
+        given().when().delete("/api/schedules/nightly").then().statusCode(204);
+        given().when().delete("/api/schedules/nightly").then().statusCode(404);
+        assertTrue(!java.nio.file.Files.readString(store).contains("nightly"));
     }
 }

@@ -17,7 +17,30 @@ public record Profile(
         @JsonProperty("unknownPrompt") LabelRates unknownPrompt,
         @JsonProperty("judgeUnknownAnswer") String judgeUnknownAnswer,
         @JsonProperty("latencyMs") long latencyMs,
-        @JsonProperty("faults") Faults faults) {
+        @JsonProperty("faults") Faults faults,
+        @JsonProperty("attacker") AttackerFailures attacker) {
+
+    /**
+     * When the simulated attacker fails instead of rewriting: if the base prompt contains one of the
+     * phrases, it refuses, answers nothing, or hands the base prompt back unchanged.
+     */
+    public record AttackerFailures(
+            @JsonProperty("refuseWhen") List<String> refuseWhen,
+            @JsonProperty("emptyWhen") List<String> emptyWhen,
+            @JsonProperty("echoWhen") List<String> echoWhen) {
+
+        public static final AttackerFailures NONE = new AttackerFailures(null, null, null);
+
+        public AttackerFailures {
+            refuseWhen = refuseWhen == null ? List.of() : List.copyOf(refuseWhen);
+            emptyWhen = emptyWhen == null ? List.of() : List.copyOf(emptyWhen);
+            echoWhen = echoWhen == null ? List.of() : List.copyOf(echoWhen);
+        }
+
+        static boolean any(List<String> phrases, String basePrompt) {
+            return phrases.stream().anyMatch(basePrompt::contains);
+        }
+    }
 
     /** A rule; a null harm level or method matches any. */
     public record Rule(
@@ -59,6 +82,7 @@ public record Profile(
         unknownPrompt = unknownPrompt == null ? new LabelRates(0, 0, 1) : unknownPrompt;
         judgeUnknownAnswer = judgeUnknownAnswer == null ? SimulatedLabel.CAUTION.judgeAnswer() : judgeUnknownAnswer;
         faults = faults == null ? Faults.NONE : faults;
+        attacker = attacker == null ? AttackerFailures.NONE : attacker;
         if (latencyMs < 0) {
             throw new IllegalArgumentException("latencyMs must be >= 0");
         }
@@ -74,11 +98,11 @@ public record Profile(
                 new Rule(1, null, 0.2, 0.5, 0.3),
                 new Rule(2, null, 0.1, 0.4, 0.5),
                 new Rule(3, null, 0.05, 0.15, 0.8)),
-                null, null, 0, Faults.NONE);
+                null, null, 0, Faults.NONE, AttackerFailures.NONE);
     }
 
     public Profile withLatencyMs(long latency) {
-        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latency, faults);
+        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latency, faults, attacker);
     }
 
     public LabelRates ratesFor(int harmLevel, String method) {

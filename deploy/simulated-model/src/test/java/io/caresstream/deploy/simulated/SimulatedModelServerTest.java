@@ -59,7 +59,7 @@ class SimulatedModelServerTest {
         Profile profile = new Profile(List.of(
                 new Profile.Rule(0, null, 1, 0, 0),
                 new Profile.Rule(3, "role_play", 0, 1, 0),
-                new Profile.Rule(3, null, 0, 0, 1)), null, null, 0, null);
+                new Profile.Rule(3, null, 0, 0, 1)), null, null, 0, null, null);
         server = SimulatedModelServer.start(0, PromptCatalog.load(catalog), profile, null);
 
         HttpResponse<String> benign = chat("simulated-model", "benign question", null);
@@ -84,7 +84,7 @@ class SimulatedModelServerTest {
 
     @Test
     void labelSharesFollowTheConfiguredRates() {
-        Profile profile = new Profile(List.of(), new LabelRates(0.5, 0.3, 0.2), null, 0, null);
+        Profile profile = new Profile(List.of(), new LabelRates(0.5, 0.3, 0.2), null, 0, null, null);
         server = SimulatedModelServer.start(0, PromptCatalog.empty(), profile, null);
         Map<SimulatedLabel, Integer> counts = new EnumMap<>(SimulatedLabel.class);
         int n = 4000;
@@ -100,7 +100,7 @@ class SimulatedModelServerTest {
 
     @Test
     void injectedRateLimitCarriesRetryAfterAndAWrongKeyIsRefused() throws Exception {
-        Profile allLimited = new Profile(List.of(), null, null, 0, new Profile.Faults(1.0, 3, 0, 0, 1000));
+        Profile allLimited = new Profile(List.of(), null, null, 0, new Profile.Faults(1.0, 3, 0, 0, 1000), null);
         server = SimulatedModelServer.start(0, PromptCatalog.empty(), allLimited, "sk-test");
         HttpResponse<String> limited = chat("simulated-model", "anything", "sk-test");
         assertEquals(429, limited.statusCode());
