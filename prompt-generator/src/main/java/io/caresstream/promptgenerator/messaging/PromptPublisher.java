@@ -31,13 +31,20 @@ public class PromptPublisher {
     /**
      * Publishes all prompts; calls progress with the number acknowledged so far after each window.
      *
-     * @throws RuntimeException if the broker or registry rejects a prompt (e.g. an incompatible schema)
+     * @throws PublishFailedException if the broker or registry fails or rejects a prompt (e.g. an
+     *                                 incompatible schema), with the number acknowledged before
      */
     public void publishAll(List<PromptEvent> prompts, LongConsumer progress) {
+        long acknowledged = 0;
         for (int from = 0; from < prompts.size(); from += WINDOW) {
             int to = Math.min(prompts.size(), from + WINDOW);
             List<Uni<Void>> acks = prompts.subList(from, to).stream().map(this::send).toList();
-            Uni.join().all(acks).andFailFast().await().atMost(Duration.ofMinutes(1));
+            try {
+                Uni.join().all(acks).andFailFast().await().atMost(Duration.ofMinutes(1));
+            } catch (RuntimeException e) {
+                throw new PublishFailedException(acknowledged, prompts.size(), e);
+            }
+            acknowledged = to;
             progress.accept(to);
         }
     }

@@ -73,7 +73,7 @@ public class SuiteResource {
     }
 
     @POST
-    @Path("/{suite}/variants")
+    @Path("/{suite: .+}/variants")
     @Operation(summary = "Generate adversarial rewrites of a suite's base prompts and publish them into it",
             description = "indirect and role_play are written by the attacker model (cares.attacker.*) with the "
                     + "project's templates (several framings and personas, chosen per base prompt by the seed); "

@@ -136,7 +136,9 @@ public final class LocalStack implements AutoCloseable {
                 "kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka(),
                 "cares.registry.url", registry.apiUrl(),
                 "cares.model.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
-                "cares.judge.base-url", "http://127.0.0.1:" + ports.model() + "/v1");
+                "cares.judge.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
+                "cares.attacker.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
+                "cares.variants.schedule.store", options.workDir().resolve("prompt-generator/schedules.json").toString());
         Map<String, Integer> services = new LinkedHashMap<>();
         Map<String, Integer> servicePorts = Map.of("scorer-service", ports.scorer(), "judge-service", ports.judge(),
                 "model-invoker", ports.modelInvoker(), "prompt-generator", ports.promptGenerator());
