@@ -31,6 +31,9 @@ public final class ImportBenchmark implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "18478", description = "Rows in the generated suite (default: ${DEFAULT-VALUE}).")
     int rows;
 
+    @Option(names = "--format", defaultValue = "jsonl", description = "jsonl or parquet (default: ${DEFAULT-VALUE}).")
+    String format;
+
     @Option(names = "--target-seconds", defaultValue = "20", description = "Target (default: ${DEFAULT-VALUE} s).")
     double targetSeconds;
 
@@ -44,6 +47,11 @@ public final class ImportBenchmark implements Callable<Integer> {
         Files.createDirectories(dir);
         Path suite = dir.resolve("generated-" + rows + ".jsonl");
         writeSuite(suite, rows);
+        if (format.equalsIgnoreCase("parquet")) {
+            suite = toParquet(suite);
+        } else if (!format.equalsIgnoreCase("jsonl")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--format must be jsonl or parquet");
+        }
         System.out.printf("Generated %s: %,d rows, %.1f MB%n", suite, rows, Files.size(suite) / 1e6);
 
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(), dir, Optional.empty(), 0,
@@ -59,7 +67,7 @@ public final class ImportBenchmark implements Callable<Integer> {
                 throw new IllegalStateException("published " + published + " of " + rows + " rows: " + report);
             }
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-34s %12s%n", "import into cares.prompts", "");
+            System.out.printf(Locale.ROOT, "%-34s %12s%n", "import into cares.prompts", format.toUpperCase(Locale.ROOT));
             System.out.printf(Locale.ROOT, "%-34s %,12d%n", "rows published (acknowledged)", published);
             System.out.printf(Locale.ROOT, "%-34s %12.2f s%n", "wall time (read, check, publish)", seconds);
             System.out.printf(Locale.ROOT, "%-34s %,12.0f%n", "rows per second", published / seconds);
@@ -90,6 +98,17 @@ public final class ImportBenchmark implements Callable<Integer> {
                 out.newLine();
             }
         }
+    }
+
+    /** The same rows as Parquet (int64 codes, UTF-8 strings, as on the hub). */
+    static Path toParquet(Path jsonl) throws java.sql.SQLException {
+        Path parquet = jsonl.resolveSibling(jsonl.getFileName().toString().replace(".jsonl", ".parquet"));
+        try (java.sql.Connection db = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+             java.sql.Statement copy = db.createStatement()) {
+            copy.execute("COPY (SELECT * FROM read_json('" + jsonl.toAbsolutePath() + "', format = 'newline_delimited')) TO '"
+                    + parquet.toAbsolutePath() + "' (FORMAT parquet)");
+        }
+        return parquet;
     }
 
     public static void main(String[] args) {
