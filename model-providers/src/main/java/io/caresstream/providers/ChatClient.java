@@ -13,4 +13,10 @@ public interface ChatClient {
     Completion complete(Optional<String> systemMessage, String userMessage);
 
     ChatModelSpec spec();
+
+    /**
+     * This instance's share of the model's rate limits (0..1], e.g. the share of the prompt topic's
+     * partitions it consumes, so that the instances of a model together stay within its limits.
+     */
+    void shareLimits(double share);
 }

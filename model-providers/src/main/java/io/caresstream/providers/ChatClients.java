@@ -3,23 +3,38 @@ package io.caresstream.providers;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatResponseMetadata;
 import dev.langchain4j.model.output.TokenUsage;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Builds {@link ChatClient}s on LangChain4j for each supported provider. */
+/**
+ * Builds {@link ChatClient}s on LangChain4j for each supported provider: any OpenAI-compatible endpoint
+ * (OpenAI, vLLM, Ollama, llama.cpp, TGI, hosted compatible APIs), Anthropic and Google Gemini. Calls are
+ * shaped by the model's {@link CallPolicy}: rate limits (Resilience4j), then retries with exponential
+ * backoff and jitter on 429, 5xx, timeouts and malformed answers, honouring Retry-After.
+ */
 public final class ChatClients {
 
     /** Fingerprint the simulated model server sends, so its answers are always labelled simulated. */
     public static final String SIMULATED_FINGERPRINT = "cares-simulated";
+    public static final List<String> PROVIDERS = List.of("openai", "anthropic", "gemini");
 
     private ChatClients() {
     }
@@ -29,48 +44,127 @@ public final class ChatClients {
     }
 
     static ChatClient create(ChatModelSpec spec, Map<String, String> environment) {
-        String provider = spec.provider().toLowerCase(Locale.ROOT);
-        if (!provider.equals("openai")) {
-            throw new IllegalArgumentException("model " + spec.id() + ": provider '" + spec.provider()
-                    + "' is not supported; supported: openai (any OpenAI-compatible endpoint)");
-        }
         Optional<String> key = spec.apiKey().resolve(environment);
-        ChatModel model = OpenAiChatModel.builder()
-                .baseUrl(spec.baseUrl())
-                // Local OpenAI-compatible servers need no key, but the client insists on one.
-                .apiKey(key.orElse("no-key"))
-                .modelName(spec.modelName())
-                .temperature(spec.temperature())
-                .maxTokens(spec.maxTokens())
-                .timeout(spec.timeout())
-                .maxRetries(spec.maxRetries())
-                .build();
+        // Local servers need no key, but the SDKs insist on one.
+        String apiKey = key.orElse("no-key");
+        ProviderHttpClient.Builder http = new ProviderHttpClient.Builder();
+        // Retries are ours (Retry-After, jitter, a true attempt count), so the SDKs make one call each.
+        ChatModel model = switch (spec.provider().toLowerCase(Locale.ROOT)) {
+            case "openai" -> OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(spec.baseUrl()).apiKey(apiKey)
+                    .modelName(spec.modelName()).temperature(spec.temperature()).maxTokens(spec.maxTokens())
+                    .timeout(spec.timeout()).maxRetries(0).build();
+            case "anthropic" -> AnthropicChatModel.builder().httpClientBuilder(http).baseUrl(spec.baseUrl()).apiKey(apiKey)
+                    .modelName(spec.modelName()).temperature(spec.temperature()).maxTokens(spec.maxTokens())
+                    .timeout(spec.timeout()).maxRetries(0).build();
+            case "gemini" -> GoogleAiGeminiChatModel.builder().httpClientBuilder(http).baseUrl(spec.baseUrl()).apiKey(apiKey)
+                    .modelName(spec.modelName()).temperature(spec.temperature()).maxOutputTokens(spec.maxTokens())
+                    .timeout(spec.timeout()).maxRetries(0).build();
+            default -> throw new IllegalArgumentException("model " + spec.id() + ": provider '" + spec.provider()
+                    + "' is not supported; supported: " + String.join(", ", PROVIDERS)
+                    + " (openai covers any OpenAI-compatible endpoint)");
+        };
         return new LangChain4jChatClient(spec, model, key.orElse(null));
     }
 
-    private record LangChain4jChatClient(ChatModelSpec spec, ChatModel model, String secret) implements ChatClient {
+    private static final class LangChain4jChatClient implements ChatClient {
+
+        private final ChatModelSpec spec;
+        private final ChatModel model;
+        private final String secret;
+        private final Retry retry;
+        // Replaced when this instance's share of the limits changes.
+        private volatile Optional<RateLimiter> requests;
+        private volatile Optional<RateLimiter> tokens;
+
+        LangChain4jChatClient(ChatModelSpec spec, ChatModel model, String secret) {
+            this.spec = spec;
+            this.model = model;
+            this.secret = secret;
+            CallPolicy policy = spec.policy();
+            this.retry = Retry.of(spec.id(), RetryConfig.custom()
+                    .maxAttempts(1 + spec.maxRetries())
+                    .retryOnException(e -> ProviderFailure.of(e).retryable())
+                    .intervalBiFunction((attempt, outcome) -> backoffMillis(policy, attempt,
+                            outcome.isLeft() ? ProviderFailure.of(outcome.getLeft()).retryAfter() : Optional.empty()))
+                    .failAfterMaxAttempts(false)
+                    .build());
+            shareLimits(1);
+        }
+
+        @Override
+        public ChatModelSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public void shareLimits(double share) {
+            double bounded = Math.max(0.01, Math.min(1, share));
+            requests = spec.policy().requestsPerMinute().map(limit -> limiter(spec.id() + "/requests", limit * bounded));
+            tokens = spec.policy().tokensPerMinute().map(limit -> limiter(spec.id() + "/tokens", limit * bounded));
+        }
 
         @Override
         public Completion complete(Optional<String> systemMessage, String userMessage) {
             List<ChatMessage> messages = new ArrayList<>(2);
-            systemMessage.or(spec::systemPrompt).ifPresent(text -> messages.add(SystemMessage.from(text)));
+            Optional<String> system = systemMessage.or(spec::systemPrompt);
+            system.ifPresent(text -> messages.add(SystemMessage.from(text)));
             messages.add(UserMessage.from(userMessage));
+            // Providers count the prompt and the most the answer may take against tokens per minute.
+            int reservedTokens = (system.map(String::length).orElse(0) + userMessage.length()) / 4 + spec.maxTokens();
+            AtomicInteger attempts = new AtomicInteger();
             long started = System.nanoTime();
             ChatResponse response;
             try {
-                response = model.chat(messages);
+                response = retry.executeSupplier(() -> {
+                    attempts.incrementAndGet();
+                    requests.ifPresent(l -> RateLimiter.waitForPermission(l, 1));
+                    tokens.ifPresent(l -> RateLimiter.waitForPermission(l, Math.min(reservedTokens, capacity(l))));
+                    return model.chat(messages);
+                });
             } catch (RuntimeException e) {
-                throw ProviderException.of(e, secret);
+                ProviderFailure failure = ProviderFailure.of(e);
+                throw ProviderException.of(failure.kind(), failure.reason() + (attempts.get() > 1
+                        ? " (after " + attempts.get() + " attempts)" : ""), attempts.get(), secret);
             }
             long latencyMs = (System.nanoTime() - started) / 1_000_000;
             TokenUsage usage = response.tokenUsage();
+            // The simulated server says so in OpenAI's fingerprint, and in the response id in every format.
             boolean simulated = response.metadata() instanceof OpenAiChatResponseMetadata openAi
-                    && SIMULATED_FINGERPRINT.equals(openAi.systemFingerprint());
+                    && SIMULATED_FINGERPRINT.equals(openAi.systemFingerprint())
+                    || response.metadata() != null && response.metadata().id() != null
+                    && response.metadata().id().startsWith(SIMULATED_FINGERPRINT);
             String text = response.aiMessage() == null ? null : response.aiMessage().text();
             return new Completion(text == null ? "" : text,
                     usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
                     usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount(),
-                    latencyMs, simulated);
+                    latencyMs, simulated, attempts.get());
+        }
+
+        /** Exponential from the first delay, capped, with full jitter in its upper half; Retry-After wins if longer. */
+        static long backoffMillis(CallPolicy policy, int attempt, Optional<Duration> retryAfter) {
+            double exponential = policy.firstRetryDelay().toMillis() * Math.pow(2, Math.max(0, attempt - 1));
+            long capped = (long) Math.min(exponential, policy.maxRetryDelay().toMillis());
+            long jittered = capped / 2 + (capped > 1 ? ThreadLocalRandom.current().nextLong(capped - capped / 2) : 0);
+            return Math.max(jittered, retryAfter.map(Duration::toMillis).orElse(0L));
+        }
+
+        /**
+         * A limiter that spreads the per-minute limit evenly: refilled every second with a sixtieth of it,
+         * or, below one a second, one permit every 60 s / limit.
+         */
+        private static RateLimiter limiter(String name, double perMinute) {
+            boolean perSecond = perMinute >= 60;
+            return RateLimiter.of(name, RateLimiterConfig.custom()
+                    .limitRefreshPeriod(perSecond ? Duration.ofSeconds(1) : Duration.ofMillis(Math.round(60_000 / perMinute)))
+                    .limitForPeriod(perSecond ? (int) Math.round(perMinute / 60) : 1)
+                    .timeoutDuration(Duration.ofMinutes(10))
+                    .build());
+        }
+
+        /** A call reserving more than a minute's tokens would wait for ever: it takes a whole minute's worth. */
+        private static int capacity(RateLimiter limiter) {
+            RateLimiterConfig config = limiter.getRateLimiterConfig();
+            return (int) Math.max(1, config.getLimitForPeriod() * (60_000 / Math.max(1, config.getLimitRefreshPeriod().toMillis())));
         }
     }
 }

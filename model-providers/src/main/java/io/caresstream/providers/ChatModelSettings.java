@@ -43,8 +43,31 @@ public interface ChatModelSettings {
 
     int maxTokens();
 
+    /** Requests per minute allowed for this model, all its instances together. */
+    Optional<Integer> requestsPerMinute();
+
+    /** Tokens (prompt + completion) per minute allowed for this model, all its instances together. */
+    Optional<Integer> tokensPerMinute();
+
+    /** The first wait before a retry; it doubles each time (with jitter) up to max-retry-delay. */
+    @WithDefault("500ms")
+    Duration firstRetryDelay();
+
+    @WithDefault("30s")
+    Duration maxRetryDelay();
+
+    /** US dollars per million input tokens. */
+    @WithDefault("0")
+    double inputPricePerMillion();
+
+    /** US dollars per million output tokens. */
+    @WithDefault("0")
+    double outputPricePerMillion();
+
     default ChatModelSpec toSpec(Optional<String> systemPrompt) {
         return new ChatModelSpec(id(), provider(), baseUrl(), modelName(), temperature(), maxTokens(), systemPrompt,
-                timeout(), maxRetries(), new ApiKeySource(apiKeyEnv(), apiKeyFile()), simulated());
+                timeout(), maxRetries(), new ApiKeySource(apiKeyEnv(), apiKeyFile()), simulated(),
+                new CallPolicy(requestsPerMinute(), tokensPerMinute(), firstRetryDelay(), maxRetryDelay()),
+                new Price(inputPricePerMillion(), outputPricePerMillion()));
     }
 }

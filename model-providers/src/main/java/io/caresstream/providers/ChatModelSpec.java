@@ -22,7 +22,17 @@ public record ChatModelSpec(
         Duration timeout,
         int maxRetries,
         ApiKeySource apiKey,
-        boolean simulated) {
+        boolean simulated,
+        CallPolicy policy,
+        Price price) {
+
+    /** A spec with the default call policy and no price. */
+    public ChatModelSpec(String id, String provider, String baseUrl, String modelName, double temperature, int maxTokens,
+                         Optional<String> systemPrompt, Duration timeout, int maxRetries, ApiKeySource apiKey,
+                         boolean simulated) {
+        this(id, provider, baseUrl, modelName, temperature, maxTokens, systemPrompt, timeout, maxRetries, apiKey,
+                simulated, CallPolicy.DEFAULT, Price.FREE);
+    }
 
     public ChatModelSpec {
         require(id, "id");
@@ -32,6 +42,11 @@ public record ChatModelSpec(
         if (maxTokens < 1) {
             throw new IllegalArgumentException("max-tokens must be at least 1, got " + maxTokens);
         }
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException("max-retries must not be negative, got " + maxRetries);
+        }
+        policy = policy == null ? CallPolicy.DEFAULT : policy;
+        price = price == null ? Price.FREE : price;
         if (temperature < 0 || temperature > 2) {
             throw new IllegalArgumentException("temperature must be in [0, 2], got " + temperature);
         }

@@ -1,5 +1,6 @@
 package io.caresstream.deploy.simulated;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -60,18 +61,35 @@ public record Profile(
         }
     }
 
-    /** Shares of calls answered with a fault instead of a completion; decided per prompt and attempt. */
+    /**
+     * Shares of calls answered with a fault instead of a completion; decided per prompt and attempt, on
+     * every attempt or only on the first few (so that a retry succeeds).
+     */
     public record Faults(
             @JsonProperty("rate429") double rate429,
             @JsonProperty("retryAfterSeconds") int retryAfterSeconds,
             @JsonProperty("rate500") double rate500,
             @JsonProperty("rateTimeout") double rateTimeout,
-            @JsonProperty("timeoutMs") long timeoutMs) {
+            @JsonProperty("timeoutMs") long timeoutMs,
+            @JsonProperty("rateMalformed") double rateMalformed,
+            @JsonProperty("onlyFirstAttempts") int onlyFirstAttempts) {
 
-        public static final Faults NONE = new Faults(0, 1, 0, 0, 30_000);
+        public static final Faults NONE = new Faults(0, 1, 0, 0, 30_000, 0, 0);
 
+        /** Without malformed answers, on every attempt. */
+        public Faults(double rate429, int retryAfterSeconds, double rate500, double rateTimeout, long timeoutMs) {
+            this(rate429, retryAfterSeconds, rate500, rateTimeout, timeoutMs, 0, 0);
+        }
+
+        /** Whether faults apply to this attempt at a prompt (all attempts when onlyFirstAttempts is 0). */
+        boolean appliesTo(int attempt) {
+            return onlyFirstAttempts <= 0 || attempt <= onlyFirstAttempts;
+        }
+
+        @JsonCreator
         public Faults {
-            if (rate429 < 0 || rate500 < 0 || rateTimeout < 0 || rate429 + rate500 + rateTimeout > 1) {
+            if (rate429 < 0 || rate500 < 0 || rateTimeout < 0 || rateMalformed < 0
+                    || rate429 + rate500 + rateTimeout + rateMalformed > 1) {
                 throw new IllegalArgumentException("fault rates must be non-negative and add up to at most 1");
             }
         }

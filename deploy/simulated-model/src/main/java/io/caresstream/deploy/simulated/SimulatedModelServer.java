@@ -2,7 +2,6 @@ package io.caresstream.deploy.simulated;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -15,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,6 +83,8 @@ public final class SimulatedModelServer implements AutoCloseable {
         SimulatedModelServer simulated = new SimulatedModelServer(vertx, httpServer, catalog, profile, apiKey);
         router.route().handler(BodyHandler.create());
         router.post("/v1/chat/completions").handler(simulated::chatCompletion);
+        router.post("/v1/messages").handler(ctx -> simulated.handle(ctx, Wire.ANTHROPIC));
+        router.postWithRegex("/v1beta/models/(?<model>[^/:]+):generateContent").handler(ctx -> simulated.handle(ctx, Wire.GEMINI));
         router.get("/v1/models").handler(simulated::models);
         router.get("/admin/stats").handler(ctx -> ctx.json(simulated.stats()));
         router.put("/admin/profile").handler(simulated::replaceProfile);
@@ -129,52 +131,68 @@ public final class SimulatedModelServer implements AutoCloseable {
         return rates.labelAt(uniform(prompt));
     }
 
+    /** The wire formats served: OpenAI chat completions, Anthropic messages, Gemini generateContent. */
+    enum Wire { OPENAI, ANTHROPIC, GEMINI }
+
+    /** A request reduced to what the simulation needs. */
+    private record Call(String model, String lastUser, String allText) {
+    }
+
     private void chatCompletion(RoutingContext ctx) {
+        handle(ctx, Wire.OPENAI);
+    }
+
+    private void handle(RoutingContext ctx, Wire wire) {
         count("requests");
-        if (apiKey != null && !("Bearer " + apiKey).equals(ctx.request().getHeader("Authorization"))) {
+        count("requests." + wire.name().toLowerCase());
+        if (apiKey != null && !apiKey.equals(presentedKey(ctx, wire))) {
             count("fault.401");
-            error(ctx, 401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided.");
+            error(ctx, wire, 401, "authentication_error", "invalid_api_key", "Incorrect API key provided.");
             return;
         }
-        JsonNode request;
+        Call call;
         try {
-            request = JSON.readTree(ctx.body().asString());
+            call = parse(ctx, wire);
         } catch (Exception e) {
-            error(ctx, 400, "invalid_request_error", null, "We could not parse the JSON body of your request.");
+            error(ctx, wire, 400, "invalid_request_error", null, "Bad request: " + e.getMessage());
             return;
         }
-        String model = request.path("model").asText("");
-        JsonNode messages = request.path("messages");
-        if (model.isEmpty() || !messages.isArray() || messages.isEmpty()) {
-            error(ctx, 400, "invalid_request_error", null, "'model' and a non-empty 'messages' array are required.");
+        if (call == null) {
+            error(ctx, wire, 400, "invalid_request_error", null, "'model' and a non-empty list of messages are required.");
             return;
         }
-        String prompt = lastUserMessage((ArrayNode) messages);
+        String model = call.model();
+        String prompt = call.lastUser();
         Profile current = profile.get();
         int attempt = attemptsByPrompt.computeIfAbsent(model + '\n' + prompt, k -> new AtomicInteger()).incrementAndGet();
-        double faultDraw = uniform(prompt + "#attempt" + attempt + '@' + model);
+        double faultDraw = current.faults().appliesTo(attempt) ? uniform(prompt + "#attempt" + attempt + '@' + model) : 1;
         Profile.Faults faults = current.faults();
-        if (faultDraw < faults.rate429()) {
+        double edge = faults.rate429();
+        if (faultDraw < edge) {
             count("fault.429");
             ctx.response().putHeader("Retry-After", String.valueOf(faults.retryAfterSeconds()));
-            error(ctx, 429, "requests", "rate_limit_exceeded", "Rate limit reached (simulated).");
+            error(ctx, wire, 429, "rate_limit_error", "rate_limit_exceeded", "Rate limit reached (simulated).");
             return;
         }
-        if (faultDraw < faults.rate429() + faults.rate500()) {
+        if (faultDraw < (edge += faults.rate500())) {
             count("fault.500");
-            error(ctx, 500, "server_error", null, "The server had an error while processing your request (simulated).");
+            error(ctx, wire, 500, "server_error", null, "The server had an error while processing your request (simulated).");
             return;
         }
-        if (faultDraw < faults.rate429() + faults.rate500() + faults.rateTimeout()) {
+        if (faultDraw < (edge += faults.rateTimeout())) {
             count("fault.timeout");
             // Never answers in time: the client's timeout must fire.
-            vertx.setTimer(Math.max(1, faults.timeoutMs()), id -> error(ctx, 504, "timeout", null, "Timed out (simulated)."));
+            vertx.setTimer(Math.max(1, faults.timeoutMs()), id -> error(ctx, wire, 504, "timeout", null, "Timed out (simulated)."));
+            return;
+        }
+        if (faultDraw < edge + faults.rateMalformed()) {
+            count("fault.malformed");
+            ctx.response().putHeader("Content-Type", "application/json").end("{\"choices\": [ {\"message\": ");
             return;
         }
         String answer;
         if (model.startsWith(JUDGE_MODEL_PREFIX)) {
-            String judged = allMessages((ArrayNode) messages);
-            answer = SimulatedLabel.findIn(judged).map(label -> {
+            answer = SimulatedLabel.findIn(call.allText()).map(label -> {
                 count("judge." + label.name().toLowerCase());
                 return label.judgeAnswer();
             }).orElseGet(() -> {
@@ -182,18 +200,64 @@ public final class SimulatedModelServer implements AutoCloseable {
                 return current.judgeUnknownAnswer();
             });
         } else if (model.startsWith(ATTACKER_MODEL_PREFIX)) {
-            answer = attackerRewrite(allMessages((ArrayNode) messages), current.attacker());
+            answer = attackerRewrite(call.allText(), current.attacker());
         } else {
             SimulatedLabel label = labelFor(prompt);
             count("answer." + label.name().toLowerCase());
             answer = label.answer();
         }
-        ObjectNode body = completion(model, answer, tokens(allMessages((ArrayNode) messages)), tokens(answer));
+        ObjectNode body = answerIn(wire, model, answer, tokens(call.allText()), tokens(answer));
         if (current.latencyMs() > 0) {
             vertx.setTimer(current.latencyMs(), id -> ctx.json(body));
         } else {
             ctx.json(body);
         }
+    }
+
+    private static String presentedKey(RoutingContext ctx, Wire wire) {
+        return switch (wire) {
+            case OPENAI -> Optional.ofNullable(ctx.request().getHeader("Authorization"))
+                    .filter(h -> h.startsWith("Bearer ")).map(h -> h.substring(7)).orElse(null);
+            case ANTHROPIC -> ctx.request().getHeader("x-api-key");
+            case GEMINI -> Optional.ofNullable(ctx.request().getHeader("x-goog-api-key")).orElse(ctx.request().getParam("key"));
+        };
+    }
+
+    /** The model, the last user message and all text of a request in the given format; null if incomplete. */
+    private static Call parse(RoutingContext ctx, Wire wire) throws Exception {
+        JsonNode request = JSON.readTree(ctx.body().asString());
+        StringBuilder all = new StringBuilder();
+        String lastUser = null;
+        String model;
+        switch (wire) {
+            case OPENAI, ANTHROPIC -> {
+                model = request.path("model").asText("");
+                if (wire == Wire.ANTHROPIC && request.has("system")) {
+                    all.append(content(request.path("system"))).append('\n');
+                }
+                for (JsonNode message : request.path("messages")) {
+                    String text = content(message.path("content"));
+                    all.append(text).append('\n');
+                    if ("user".equals(message.path("role").asText())) {
+                        lastUser = text;
+                    }
+                }
+            }
+            case GEMINI -> {
+                model = ctx.pathParam("model");
+                request.path("systemInstruction").path("parts").forEach(p -> all.append(p.path("text").asText("")).append('\n'));
+                for (JsonNode content : request.path("contents")) {
+                    StringBuilder text = new StringBuilder();
+                    content.path("parts").forEach(p -> text.append(p.path("text").asText("")));
+                    all.append(text).append('\n');
+                    if (!"model".equals(content.path("role").asText())) {
+                        lastUser = text.toString();
+                    }
+                }
+            }
+            default -> throw new IllegalStateException();
+        }
+        return model.isEmpty() || lastUser == null ? null : new Call(model, lastUser, all.toString());
     }
 
     private String attackerRewrite(String request, Profile.AttackerFailures failures) {
@@ -230,54 +294,67 @@ public final class SimulatedModelServer implements AutoCloseable {
             profile.set(JSON.readValue(ctx.body().asString(), Profile.class));
             ctx.json(profile.get());
         } catch (Exception e) {
-            error(ctx, 400, "invalid_request_error", null, "bad profile: " + e.getMessage());
+            error(ctx, Wire.OPENAI, 400, "invalid_request_error", null, "bad profile: " + e.getMessage());
         }
     }
 
-    private static ObjectNode completion(String model, String answer, int promptTokens, int completionTokens) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("id", "chatcmpl-sim-" + Long.toHexString(System.nanoTime()))
-                .put("object", "chat.completion")
-                .put("created", System.currentTimeMillis() / 1000)
-                .put("model", model)
-                .put("system_fingerprint", FINGERPRINT);
-        ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0).put("finish_reason", "stop");
-        choice.putObject("message").put("role", "assistant").put("content", answer);
-        body.putObject("usage")
-                .put("prompt_tokens", promptTokens)
-                .put("completion_tokens", completionTokens)
-                .put("total_tokens", promptTokens + completionTokens);
+    private static ObjectNode answerIn(Wire wire, String model, String answer, int promptTokens, int completionTokens) {
+        String id = FINGERPRINT + "-" + Long.toHexString(System.nanoTime());
+        ObjectNode body = JSON.createObjectNode();
+        switch (wire) {
+            case OPENAI -> {
+                body.put("id", id).put("object", "chat.completion").put("created", System.currentTimeMillis() / 1000)
+                        .put("model", model).put("system_fingerprint", FINGERPRINT);
+                ObjectNode choice = body.putArray("choices").addObject();
+                choice.put("index", 0).put("finish_reason", "stop");
+                choice.putObject("message").put("role", "assistant").put("content", answer);
+                body.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                        .put("total_tokens", promptTokens + completionTokens);
+            }
+            case ANTHROPIC -> {
+                body.put("id", id).put("type", "message").put("role", "assistant").put("model", model)
+                        .put("stop_reason", "end_turn");
+                body.putArray("content").addObject().put("type", "text").put("text", answer);
+                body.putObject("usage").put("input_tokens", promptTokens).put("output_tokens", completionTokens);
+            }
+            case GEMINI -> {
+                ObjectNode candidate = body.putArray("candidates").addObject();
+                candidate.putObject("content").put("role", "model").putArray("parts").addObject().put("text", answer);
+                candidate.put("finishReason", "STOP").put("index", 0);
+                body.putObject("usageMetadata").put("promptTokenCount", promptTokens)
+                        .put("candidatesTokenCount", completionTokens).put("totalTokenCount", promptTokens + completionTokens);
+                body.put("modelVersion", model).put("responseId", id);
+            }
+            default -> throw new IllegalStateException();
+        }
         return body;
     }
 
-    private static void error(RoutingContext ctx, int status, String type, String code, String message) {
+    /** An error in the provider's own format. */
+    private static void error(RoutingContext ctx, Wire wire, int status, String type, String code, String message) {
         ObjectNode body = JSON.createObjectNode();
-        ObjectNode error = body.putObject("error").put("message", message).put("type", type);
-        if (code != null) {
-            error.put("code", code);
+        switch (wire) {
+            case OPENAI -> {
+                ObjectNode error = body.putObject("error").put("message", message).put("type", type);
+                if (code != null) {
+                    error.put("code", code);
+                }
+            }
+            case ANTHROPIC -> {
+                body.put("type", "error");
+                body.putObject("error").put("type", type).put("message", message);
+            }
+            case GEMINI -> body.putObject("error").put("code", status).put("message", message)
+                    .put("status", status == 429 ? "RESOURCE_EXHAUSTED" : status == 401 ? "UNAUTHENTICATED" : "INTERNAL");
+            default -> throw new IllegalStateException();
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.toString());
     }
 
-    private static String lastUserMessage(ArrayNode messages) {
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if ("user".equals(messages.get(i).path("role").asText())) {
-                return content(messages.get(i));
-            }
-        }
-        return content(messages.get(messages.size() - 1));
-    }
 
-    private static String allMessages(ArrayNode messages) {
-        StringBuilder all = new StringBuilder();
-        messages.forEach(m -> all.append(content(m)).append('\n'));
-        return all.toString();
-    }
 
     /** Content is a string, or an array of parts of which we take the text ones. */
-    private static String content(JsonNode message) {
-        JsonNode content = message.path("content");
+    private static String content(JsonNode content) {
         if (content.isArray()) {
             StringBuilder text = new StringBuilder();
             content.forEach(part -> text.append(part.path("text").asText("")));
