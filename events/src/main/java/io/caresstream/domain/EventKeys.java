@@ -18,6 +18,11 @@ public final class EventKeys {
         return join(modelId, promptId);
     }
 
+    /** What every response key of a model starts with. */
+    public static String responsePrefix(String modelId) {
+        return join(modelId) + SEPARATOR;
+    }
+
     public static String judgment(String judgeId, String modelId, String promptId) {
         return join(judgeId, modelId, promptId);
     }

@@ -7,16 +7,22 @@ import io.caresstream.events.TokenUsage;
 import io.caresstream.providers.ChatClient;
 import io.caresstream.providers.ChatClients;
 import io.caresstream.providers.Completion;
+import io.caresstream.providers.Price;
 import io.caresstream.providers.ProviderException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Turns a prompt into a response event. A failed call becomes a response with status ERROR and its
- * reason, so no prompt is silently dropped and an error is never mistaken for an answer.
+ * Turns a prompt into a response event, with its token usage, latency, attempts and cost. A call that
+ * still fails after the retry budget becomes a response with status ERROR and its reason, so no prompt is
+ * silently dropped and an error is never mistaken for an answer; a failure that will not heal stops the
+ * model instead ({@link ModelStoppedException}).
  */
 @ApplicationScoped
 public class Responder {
@@ -24,43 +30,76 @@ public class Responder {
     private static final Logger LOG = Logger.getLogger(Responder.class);
 
     private final ChatClient client;
+    private final Price price;
+    private final MeterRegistry metrics;
+    private final Tags tags;
 
-    public Responder(ModelSettings settings) {
+    public Responder(ModelSettings settings, MeterRegistry metrics) {
         this.client = ChatClients.create(settings.toSpec());
-        LOG.infof("model %s: %s %s at %s (api key: %s)", settings.id(), settings.provider(), settings.modelName(),
-                settings.baseUrl(), settings.toSpec().apiKey());
+        this.price = client.spec().price();
+        this.metrics = metrics;
+        this.tags = Tags.of("model", settings.id());
+        LOG.infof("model %s: %s %s at %s (api key: %s; limits: %s requests/min, %s tokens/min; price: $%s in, $%s out"
+                        + " per million tokens)", settings.id(), settings.provider(), settings.modelName(), settings.baseUrl(),
+                settings.toSpec().apiKey(), settings.requestsPerMinute().map(String::valueOf).orElse("no limit"),
+                settings.tokensPerMinute().map(String::valueOf).orElse("no limit"), price.inputPerMillion(),
+                price.outputPerMillion());
     }
 
     public String modelId() {
         return client.spec().id();
     }
 
+    public ChatClient client() {
+        return client;
+    }
+
+    /** @throws ModelStoppedException when the model cannot be called at all until someone acts */
     public ResponseEvent respond(PromptEvent prompt) {
         ResponseEvent.Builder response = ResponseEvent.newBuilder()
                 .setPromptId(prompt.getPromptId())
                 .setModelId(client.spec().id())
                 .setMetadata(prompt.getMetadata())
-                .setPrompt(prompt.getPrompt())
-                .setAttempts(1 + client.spec().maxRetries());
+                .setPrompt(prompt.getPrompt());
         long started = System.nanoTime();
         try {
             Completion completion = client.complete(Optional.empty(), prompt.getPrompt());
+            double cost = price.cost(completion.inputTokens(), completion.outputTokens());
+            record("ok", completion.attempts(), completion.inputTokens(), completion.outputTokens(), cost,
+                    completion.latencyMs());
             return response.setStatus(ResponseStatus.OK)
                     .setText(completion.text())
                     .setUsage(new TokenUsage(completion.inputTokens(), completion.outputTokens()))
                     .setLatencyMs(completion.latencyMs())
                     .setModel(client.spec().provenance(completion.simulated()))
-                    .setAttempts(1)
+                    .setAttempts(completion.attempts())
+                    .setCostUsd(price.equals(Price.FREE) ? null : cost)
                     .setRespondedAt(Instant.now())
                     .build();
         } catch (ProviderException e) {
+            if (e.kind() == ProviderException.Kind.FATAL) {
+                metrics.counter("cares.model.calls", tags.and("outcome", "fatal")).increment(e.attempts());
+                throw new ModelStoppedException(e.getMessage());
+            }
+            long latencyMs = (System.nanoTime() - started) / 1_000_000;
+            record("error", e.attempts(), 0, 0, 0, latencyMs);
             LOG.warnf("model %s failed on prompt %s: %s", client.spec().id(), prompt.getPromptId(), e.getMessage());
             return response.setStatus(ResponseStatus.ERROR)
                     .setError(e.getMessage())
-                    .setLatencyMs((System.nanoTime() - started) / 1_000_000)
+                    .setLatencyMs(latencyMs)
                     .setModel(client.spec().provenance(false))
+                    .setAttempts(e.attempts())
                     .setRespondedAt(Instant.now())
                     .build();
         }
+    }
+
+    private void record(String status, int attempts, long inputTokens, long outputTokens, double cost, long latencyMs) {
+        metrics.counter("cares.model.responses", tags.and("status", status)).increment();
+        metrics.counter("cares.model.calls", tags.and("outcome", status)).increment(attempts);
+        metrics.counter("cares.model.tokens", tags.and("direction", "input")).increment(inputTokens);
+        metrics.counter("cares.model.tokens", tags.and("direction", "output")).increment(outputTokens);
+        metrics.counter("cares.model.cost.usd", tags).increment(cost);
+        metrics.timer("cares.model.latency", tags.and("status", status)).record(Duration.ofMillis(latencyMs));
     }
 }

@@ -5,41 +5,87 @@ import io.caresstream.domain.Topics;
 import io.caresstream.domain.UnreadableEventException;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
+import io.caresstream.modelinvoker.domain.ModelControl;
+import io.caresstream.modelinvoker.domain.ModelStoppedException;
 import io.caresstream.modelinvoker.domain.Responder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Outgoing;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Consumes the prompt log in this model's own consumer group (from the earliest offset, so a new
- * model is evaluated on everything already published) and publishes one response per prompt, keyed
- * by model and prompt so a redelivery replaces rather than adds. Calls run on a bounded worker pool,
- * many in flight at once; the prompt is acknowledged only after its response is written.
+ * Consumes the prompt log in this model's own consumer group (from the earliest offset, so a new model
+ * is evaluated on everything already published) and publishes one response per prompt, keyed by model and
+ * prompt so a redelivery replaces rather than adds. Calls run on a bounded worker pool, many in flight at
+ * once. A prompt is acknowledged only after its response is written; one this model already answered is
+ * acknowledged without calling it again.
  */
 @ApplicationScoped
 public class PromptConsumer {
 
     private final Responder responder;
+    private final AnsweredPrompts answered;
+    private final ModelControl control;
+    private final MutinyEmitter<ResponseEvent> responses;
+    private final Counter reused;
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    public PromptConsumer(Responder responder) {
+    public PromptConsumer(Responder responder, AnsweredPrompts answered, ModelControl control, MeterRegistry metrics,
+                          @Channel("responses") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
+                          MutinyEmitter<ResponseEvent> responses) {
         this.responder = responder;
+        this.answered = answered;
+        this.control = control;
+        this.responses = responses;
+        this.reused = metrics.counter("cares.model.reused", "model", responder.modelId());
+        metrics.gauge("cares.model.in.flight", io.micrometer.core.instrument.Tags.of("model", responder.modelId()),
+                inFlight);
     }
 
     @Incoming("prompts")
-    @Outgoing("responses")
     @Blocking(value = "model-calls", ordered = false)
-    public Message<ResponseEvent> respond(Message<PromptEvent> prompt) {
-        if (prompt.getPayload() == null) {
+    public CompletionStage<Void> respond(Message<PromptEvent> message) throws InterruptedException {
+        PromptEvent prompt = message.getPayload();
+        if (prompt == null) {
             // Could not be deserialized: the failure strategy sends it, with its raw bytes, to the dead-letter topic.
             throw new UnreadableEventException(Topics.PROMPTS);
         }
-        ResponseEvent response = responder.respond(prompt.getPayload());
-        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
-                .build();
-        return prompt.withPayload(response).addMetadata(key);
+        if (answered.answered(prompt.getPromptId())) {
+            reused.increment();
+            return message.ack();
+        }
+        inFlight.incrementAndGet();
+        try {
+            ResponseEvent response = call(prompt);
+            OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
+                    .build();
+            responses.sendMessageAndAwait(Message.of(response).addMetadata(key));
+            answered.record(response);
+            return message.ack();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Calls the model; while it is stopped, waits for a resume and tries again. */
+    private ResponseEvent call(PromptEvent prompt) throws InterruptedException {
+        while (true) {
+            control.awaitNotStopped();
+            try {
+                return responder.respond(prompt);
+            } catch (ModelStoppedException e) {
+                control.stop(e.getMessage());
+            }
+        }
     }
 }

@@ -72,13 +72,25 @@ public record Profile(
             @JsonProperty("rateTimeout") double rateTimeout,
             @JsonProperty("timeoutMs") long timeoutMs,
             @JsonProperty("rateMalformed") double rateMalformed,
-            @JsonProperty("onlyFirstAttempts") int onlyFirstAttempts) {
+            @JsonProperty("onlyFirstAttempts") int onlyFirstAttempts,
+            @JsonProperty("rate401") double rate401) {
 
-        public static final Faults NONE = new Faults(0, 1, 0, 0, 30_000, 0, 0);
+        public static final Faults NONE = new Faults(0, 1, 0, 0, 30_000, 0, 0, 0);
 
-        /** Without malformed answers, on every attempt. */
+        /** Without malformed answers or refused keys, on every attempt. */
         public Faults(double rate429, int retryAfterSeconds, double rate500, double rateTimeout, long timeoutMs) {
-            this(rate429, retryAfterSeconds, rate500, rateTimeout, timeoutMs, 0, 0);
+            this(rate429, retryAfterSeconds, rate500, rateTimeout, timeoutMs, 0, 0, 0);
+        }
+
+        /** Without refused keys. */
+        public Faults(double rate429, int retryAfterSeconds, double rate500, double rateTimeout, long timeoutMs,
+                      double rateMalformed, int onlyFirstAttempts) {
+            this(rate429, retryAfterSeconds, rate500, rateTimeout, timeoutMs, rateMalformed, onlyFirstAttempts, 0);
+        }
+
+        /** Every call refused as if the key had been revoked. */
+        public static Faults keyRevoked() {
+            return new Faults(0, 1, 0, 0, 30_000, 0, 0, 1.0);
         }
 
         /** Whether faults apply to this attempt at a prompt (all attempts when onlyFirstAttempts is 0). */
@@ -88,8 +100,8 @@ public record Profile(
 
         @JsonCreator
         public Faults {
-            if (rate429 < 0 || rate500 < 0 || rateTimeout < 0 || rateMalformed < 0
-                    || rate429 + rate500 + rateTimeout + rateMalformed > 1) {
+            if (rate429 < 0 || rate500 < 0 || rateTimeout < 0 || rateMalformed < 0 || rate401 < 0
+                    || rate429 + rate500 + rateTimeout + rateMalformed + rate401 > 1) {
                 throw new IllegalArgumentException("fault rates must be non-negative and add up to at most 1");
             }
         }

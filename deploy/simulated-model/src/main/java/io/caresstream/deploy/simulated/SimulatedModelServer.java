@@ -185,6 +185,11 @@ public final class SimulatedModelServer implements AutoCloseable {
             vertx.setTimer(Math.max(1, faults.timeoutMs()), id -> error(ctx, wire, 504, "timeout", null, "Timed out (simulated)."));
             return;
         }
+        if (faultDraw < (edge += faults.rate401())) {
+            count("fault.401");
+            error(ctx, wire, 401, "authentication_error", "invalid_api_key", "Incorrect API key provided (simulated).");
+            return;
+        }
         if (faultDraw < edge + faults.rateMalformed()) {
             count("fault.malformed");
             ctx.response().putHeader("Content-Type", "application/json").end("{\"choices\": [ {\"message\": ");

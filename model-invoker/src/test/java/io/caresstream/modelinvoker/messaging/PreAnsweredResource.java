@@ -1,0 +1,42 @@
+package io.caresstream.modelinvoker.messaging;
+
+import io.caresstream.deploy.testing.AvroTopics;
+import io.caresstream.deploy.testing.SampleEvents;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.domain.EventKeys;
+import io.caresstream.domain.Topics;
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.Method;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ResponseStatus;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.util.Map;
+
+/**
+ * Before the invoker starts, the responses topic already holds this model's answer to one prompt, as
+ * after a crash between publishing a response and committing the prompt's offset.
+ */
+public class PreAnsweredResource implements QuarkusTestResourceLifecycleManager {
+
+    static final String MODEL = "simulated-model@1";
+    private static final PromptEvent PROMPT = prompt();
+
+    /** The prompt that was answered before the start. */
+    public static PromptEvent prompt() {
+        return SampleEvents.prompt("p-answered-before-start", "invoker-pre-answered", HarmLevel.HARMLESS, Method.DIRECT,
+                "answered before this instance started");
+    }
+
+    @Override
+    public Map<String, String> start() {
+        AvroTopics.of(TestInfrastructure.shared()).produce(Topics.RESPONSES, Map.of(
+                EventKeys.response(MODEL, PROMPT.getPromptId()),
+                SampleEvents.response(MODEL, PROMPT, ResponseStatus.OK, "an earlier answer")));
+        return Map.of();
+    }
+
+    @Override
+    public void stop() {
+    }
+}
