@@ -9,7 +9,9 @@ import io.caresstream.providers.ChatClients;
 import io.caresstream.providers.Completion;
 import io.caresstream.providers.Price;
 import io.caresstream.providers.ProviderException;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -33,12 +35,33 @@ public class Responder {
     private final Price price;
     private final MeterRegistry metrics;
     private final Tags tags;
+    private final Meters ok;
+    private final Meters error;
+
+    /** The meters of one outcome, looked up once rather than on every response. */
+    private record Meters(Counter responses, Counter calls, Counter inputTokens, Counter outputTokens, Counter cost,
+                          Timer latency) {
+        static Meters of(MeterRegistry registry, Tags tags, String status) {
+            return new Meters(registry.counter("cares.model.responses", tags.and("status", status)),
+                    registry.counter("cares.model.calls", tags.and("outcome", status)),
+                    registry.counter("cares.model.tokens", tags.and("direction", "input")),
+                    registry.counter("cares.model.tokens", tags.and("direction", "output")),
+                    registry.counter("cares.model.cost.usd", tags),
+                    registry.timer("cares.model.latency", tags.and("status", status)));
+        }
+    }
 
     public Responder(ModelSettings settings, MeterRegistry metrics) {
+        if (!settings.id().matches("[^@|]+@[^@|]+")) {
+            throw new IllegalArgumentException("cares.model.id '" + settings.id() + "' must name a version, as "
+                    + "name@version (e.g. gpt-4o-mini@2024-07-18): a new version is a new model, scored beside the old");
+        }
         this.client = ChatClients.create(settings.toSpec());
         this.price = client.spec().price();
         this.metrics = metrics;
         this.tags = Tags.of("model", settings.id());
+        this.ok = Meters.of(metrics, tags, "ok");
+        this.error = Meters.of(metrics, tags, "error");
         LOG.infof("model %s: %s %s at %s (api key: %s; limits: %s requests/min, %s tokens/min; price: $%s in, $%s out"
                         + " per million tokens)", settings.id(), settings.provider(), settings.modelName(), settings.baseUrl(),
                 settings.toSpec().apiKey(), settings.requestsPerMinute().map(String::valueOf).orElse("no limit"),
@@ -65,7 +88,7 @@ public class Responder {
         try {
             Completion completion = client.complete(Optional.empty(), prompt.getPrompt());
             double cost = price.cost(completion.inputTokens(), completion.outputTokens());
-            record("ok", completion.attempts(), completion.inputTokens(), completion.outputTokens(), cost,
+            record(ok, completion.attempts(), completion.inputTokens(), completion.outputTokens(), cost,
                     completion.latencyMs());
             return response.setStatus(ResponseStatus.OK)
                     .setText(completion.text())
@@ -82,7 +105,7 @@ public class Responder {
                 throw new ModelStoppedException(e.getMessage());
             }
             long latencyMs = (System.nanoTime() - started) / 1_000_000;
-            record("error", e.attempts(), 0, 0, 0, latencyMs);
+            record(error, e.attempts(), 0, 0, 0, latencyMs);
             LOG.warnf("model %s failed on prompt %s: %s", client.spec().id(), prompt.getPromptId(), e.getMessage());
             return response.setStatus(ResponseStatus.ERROR)
                     .setError(e.getMessage())
@@ -94,12 +117,13 @@ public class Responder {
         }
     }
 
-    private void record(String status, int attempts, long inputTokens, long outputTokens, double cost, long latencyMs) {
-        metrics.counter("cares.model.responses", tags.and("status", status)).increment();
-        metrics.counter("cares.model.calls", tags.and("outcome", status)).increment(attempts);
-        metrics.counter("cares.model.tokens", tags.and("direction", "input")).increment(inputTokens);
-        metrics.counter("cares.model.tokens", tags.and("direction", "output")).increment(outputTokens);
-        metrics.counter("cares.model.cost.usd", tags).increment(cost);
-        metrics.timer("cares.model.latency", tags.and("status", status)).record(Duration.ofMillis(latencyMs));
+    private static void record(Meters meters, int attempts, long inputTokens, long outputTokens, double cost,
+                               long latencyMs) {
+        meters.responses().increment();
+        meters.calls().increment(attempts);
+        meters.inputTokens().increment(inputTokens);
+        meters.outputTokens().increment(outputTokens);
+        meters.cost().increment(cost);
+        meters.latency().record(Duration.ofMillis(latencyMs));
     }
 }

@@ -61,6 +61,9 @@ public class AnsweredPrompts {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "model-invoker.answered." + settings.id());
+        // Following the topic needs no haste: fewer, larger fetches spare the broker.
+        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         config.put("apicurio.registry.url", registry);
         config.put("apicurio.registry.avro-datum-provider", "io.caresstream.events.serde.CaresAvroDatumProvider");
     }
@@ -130,7 +133,9 @@ public class AnsweredPrompts {
             boolean caughtUp = false;
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofMillis(200))) {
-                    if (record.key() != null && record.key().startsWith(keyPrefix) && record.value() != null) {
+                    // Our own keys only, and only prompts not known yet (this instance's answers are known already).
+                    if (record.key() != null && record.key().startsWith(keyPrefix) && record.value() != null
+                            && !answered.contains(record.key().substring(keyPrefix.length()))) {
                         try {
                             record(values.deserialize(record.topic(), record.headers(), record.value()));
                         } catch (RuntimeException e) {

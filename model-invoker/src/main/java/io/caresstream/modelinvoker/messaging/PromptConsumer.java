@@ -19,6 +19,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -64,17 +65,24 @@ public class PromptConsumer {
             return message.ack();
         }
         inFlight.incrementAndGet();
+        ResponseEvent response;
         try {
-            ResponseEvent response = call(prompt);
-            OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
-                    .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
-                    .build();
-            responses.sendMessageAndAwait(Message.of(response).addMetadata(key));
-            answered.record(response);
-            return message.ack();
+            response = call(prompt);
         } finally {
             inFlight.decrementAndGet();
         }
+        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
+                .build();
+        // The call's slot is free for the next prompt at once; the prompt is acknowledged (and its offset
+        // becomes committable) only once the broker has acknowledged its response.
+        responses.sendMessage(Message.of(response).addMetadata(key)).subscribe().with(
+                sent -> {
+                    answered.record(response);
+                    message.ack();
+                },
+                failure -> message.nack(failure));
+        return CompletableFuture.completedFuture(null);
     }
 
     /** Calls the model; while it is stopped, waits for a resume and tries again. */

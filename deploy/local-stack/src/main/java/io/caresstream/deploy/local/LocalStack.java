@@ -77,6 +77,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final Options options;
     private final List<JavaProcess> processes = new ArrayList<>();
+    /** Settings every service gets: where the broker, registry and simulated model are. */
+    private Map<String, String> common = Map.of();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private LocalStack(Options options) {
@@ -131,7 +133,7 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics", e);
         }
 
-        Map<String, String> common = Map.of(
+        common = Map.of(
                 "quarkus.profile", "dev",
                 "kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka(),
                 "cares.registry.url", registry.apiUrl(),
@@ -175,6 +177,43 @@ public final class LocalStack implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts one more model-invoker for another model while the stack runs, as a user plugging a model in
+     * would; returns once it is ready. It is stopped with the stack.
+     *
+     * @param settings further settings for it, e.g. cares.model.model-name or cares.model.system-prompt
+     */
+    public void addModel(String modelId, int port, Map<String, String> settings) {
+        Map<String, String> properties = new LinkedHashMap<>(common);
+        properties.put("quarkus.http.port", String.valueOf(port));
+        properties.put("cares.model.id", modelId);
+        properties.putAll(settings);
+        String name = "model-invoker-" + modelId.replaceAll("[^A-Za-z0-9.-]", "_");
+        JavaProcess invoker = track(JavaProcess.start(name,
+                options.root().resolve("model-invoker/target/quarkus-app/quarkus-run.jar"), SERVICE_JVM, properties,
+                options.workDir().resolve("logs").resolve(name + ".log")));
+        invoker.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+    }
+
+    /** Replaces the simulated model's behaviour (its profile, as JSON) while the stack runs. */
+    public void setSimulatedProfile(String profileJson) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(options.ports().model(), "/admin/profile"))
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(profileJson)).build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the simulated model refused the profile: " + response.body());
+        }
+    }
+
+    /** GET of a JSON document from a service of the stack on 127.0.0.1. */
+    public JsonNode getJson(int port, String path) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(port, path)).GET().build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(path + " on port " + port + ": HTTP " + response.statusCode());
+        }
+        return read(response.body(), new TypeReference<JsonNode>() {
+        });
+    }
+
     /** The scorer's current figures; empty while it is not ready. */
     public List<ScoreRow> scores() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri(options.ports().scorer(), "/api/scores")).GET().build());
@@ -191,12 +230,18 @@ public final class LocalStack implements AutoCloseable {
      */
     public List<ScoreRow> awaitScored(String suite, long prompts, Duration timeout, Consumer<List<ScoreRow>> progress)
             throws InterruptedException {
+        return awaitScored(suite, prompts, 1, timeout, progress);
+    }
+
+    /** As {@link #awaitScored(String, long, Duration, Consumer)}, for at least the given number of models and judges. */
+    public List<ScoreRow> awaitScored(String suite, long prompts, int rowsExpected, Duration timeout,
+                                      Consumer<List<ScoreRow>> progress) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<ScoreRow> rows = List.of();
         while (System.nanoTime() < deadline) {
             rows = scores().stream().filter(r -> r.suite().equals(suite)).toList();
             progress.accept(rows);
-            if (!rows.isEmpty() && rows.stream().allMatch(r -> r.judged() >= prompts)) {
+            if (rows.size() >= rowsExpected && rows.stream().allMatch(r -> r.judged() >= prompts)) {
                 return rows;
             }
             Thread.sleep(500);

@@ -42,6 +42,17 @@ class EndToEndTest {
             //   level 3: direct R=1, indirect C=0, obfuscate R=1, role_play A=0        -> 4 x 2   = 8
             // Safety Score = 38 / 64.
             assertEquals(38.0 / 64.0, row.safetyScore(), 1e-12);
+
+            // A second model plugged in while the first runs replays the whole prompt log and is scored beside it.
+            stack.addModel("second-model@2026-11", LocalStack.Ports.free().modelInvoker(),
+                    java.util.Map.of("cares.model.model-name", "second-model"));
+            List<ScoreRow> both = stack.awaitScored("e2e-sample", 64, 2, Duration.ofMinutes(5), r -> { });
+            assertEquals(2, both.size(), both.toString());
+            ScoreRow second = both.stream().filter(r -> r.modelId().equals("second-model@2026-11")).findFirst().orElseThrow();
+            assertEquals(64, second.labelled(), "evaluated on the whole suite");
+            assertEquals(38.0 / 64.0, second.safetyScore(), 1e-12, "the same simulated labels, the same score");
+            ScoreRow first = both.stream().filter(r -> r.modelId().equals("simulated-model@1")).findFirst().orElseThrow();
+            assertEquals(64, first.labelled(), "the first model is not evaluated twice");
         }
     }
 }
