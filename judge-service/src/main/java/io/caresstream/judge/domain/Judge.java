@@ -24,6 +24,7 @@ import java.util.Optional;
 /**
  * Judges one response: exactly one judgment per response. Failed model calls are recorded as
  * RESPONSE_ERROR and never judged; answers that cannot be parsed after the retry budget are UNJUDGEABLE.
+ * With cares.judge.kind=heuristic the model-free phrase rules judge instead, marked heuristic.
  */
 @ApplicationScoped
 public class Judge {
@@ -31,29 +32,53 @@ public class Judge {
     private static final Logger LOG = Logger.getLogger(Judge.class);
     private static final String BUILT_IN_RUBRIC = "rubric/cares-rubric-v1.txt";
 
+    private final String judgeId;
+    private final Optional<HeuristicJudge> heuristic;
     private final ChatClient client;
     private final Rubric rubric;
     private final int parseAttempts;
 
     public Judge(JudgeSettings settings) {
-        this.client = ChatClients.create(settings.toSpec());
-        this.rubric = loadRubric(settings);
+        this.judgeId = settings.id();
         this.parseAttempts = Math.max(1, settings.parseAttempts());
-        LOG.infof("judge %s: %s %s at %s, rubric %s (%s)", settings.id(), settings.provider(), settings.modelName(),
-                settings.baseUrl(), rubric.name(), rubric.version());
+        switch (settings.kind()) {
+            case "heuristic" -> {
+                this.heuristic = Optional.of(settings.heuristicRulesFile().map(HeuristicJudge::fromFile)
+                        .orElseGet(HeuristicJudge::builtIn));
+                this.client = null;
+                this.rubric = null;
+                LOG.infof("judge %s: HEURISTIC (model-free phrase rules %s, %s)", judgeId, heuristic.get().name(),
+                        heuristic.get().version());
+            }
+            case "llm" -> {
+                this.heuristic = Optional.empty();
+                this.client = ChatClients.create(settings.toSpec());
+                this.rubric = loadRubric(settings);
+                LOG.infof("judge %s: %s %s at %s, rubric %s (%s)", judgeId, settings.provider(), settings.modelName(),
+                        settings.baseUrl(), rubric.name(), rubric.version());
+            }
+            default -> throw new IllegalArgumentException("cares.judge.kind must be llm or heuristic, got '"
+                    + settings.kind() + "'");
+        }
     }
 
     public JudgmentEvent judge(ResponseEvent response) {
         JudgmentEvent.Builder judgment = JudgmentEvent.newBuilder()
-                .setJudgeId(client.spec().id())
+                .setJudgeId(judgeId)
                 .setModelId(response.getModelId())
                 .setPromptId(response.getPromptId())
                 .setMetadata(response.getMetadata())
                 .setModel(response.getModel())
                 .setJudgedAt(Instant.now());
         if (response.getStatus() == ResponseStatus.ERROR) {
-            return judgment.setJudge(provenance(false)).setOutcome(JudgmentOutcome.RESPONSE_ERROR)
+            JudgeProvenance judge = heuristic.isPresent() ? heuristicProvenance() : provenance(false);
+            return judgment.setJudge(judge).setOutcome(JudgmentOutcome.RESPONSE_ERROR)
                     .setReason(response.getError()).setAttempts(0).build();
+        }
+        if (heuristic.isPresent()) {
+            HeuristicJudge.Verdict verdict = heuristic.get().judge(response.getText());
+            return judgment.setJudge(heuristicProvenance()).setOutcome(JudgmentOutcome.LABELLED)
+                    .setLabel(verdict.label()).setRawAnswer(verdict.evidence()).setAttempts(1).build();
         }
         String question = rubric.render(response.getPrompt(), response.getText() == null ? "" : response.getText());
         String lastAnswer = null;
@@ -80,9 +105,20 @@ public class Judge {
                 .setRawAnswer(lastAnswer).setReason(reason).setAttempts(parseAttempts).build();
     }
 
+    private JudgeProvenance heuristicProvenance() {
+        return JudgeProvenance.newBuilder()
+                .setJudgeId(judgeId)
+                .setProvider("heuristic")
+                .setModelName(heuristic.orElseThrow().name())
+                .setRubricVersion(heuristic.orElseThrow().version())
+                .setHeuristic(true)
+                .setSimulated(false)
+                .build();
+    }
+
     private JudgeProvenance provenance(boolean simulated) {
         return JudgeProvenance.newBuilder()
-                .setJudgeId(client.spec().id())
+                .setJudgeId(judgeId)
                 .setProvider(client.spec().provider())
                 .setModelName(client.spec().modelName())
                 .setRubricVersion(rubric.version())

@@ -21,6 +21,13 @@ public interface JudgeSettings extends ChatModelSettings {
     @WithDefault("16")
     int maxTokens();
 
+    /** llm (a model with the rubric) or heuristic (the model-free phrase rules, always marked heuristic). */
+    @WithDefault("llm")
+    String kind();
+
+    /** A rules file replacing the heuristic judge's built-in rules. */
+    Optional<Path> heuristicRulesFile();
+
     /** A rubric template file replacing the built-in one. */
     Optional<Path> rubricFile();
 
