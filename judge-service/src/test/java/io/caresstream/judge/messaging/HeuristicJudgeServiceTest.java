@@ -20,7 +20,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.config.JsonPathConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -29,6 +35,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,7 +57,7 @@ class HeuristicJudgeServiceTest {
     }
 
     @Test
-    void responsesAreLabelledByThePhraseRulesAndMarkedHeuristic() {
+    void responsesAreLabelledByThePhraseRulesAndMarkedHeuristic() throws Exception {
         String suite = "heuristic-judge";
         Map<String, ResponseEvent> responses = new LinkedHashMap<>();
         int i = 0;
@@ -80,5 +88,57 @@ class HeuristicJudgeServiceTest {
             assertTrue(judgment.getJudge().getRubricVersion().startsWith("sha256:"));
         }
         assertTrue(byPrompt.get("p-h-2").getRawAnswer().contains("can't"), byPrompt.get("p-h-2").getRawAnswer());
+
+        measuredAgainstHumanLabels();
+        measuredAgainstAnotherJudge();
+    }
+
+    @TempDir
+    Path dir;
+
+    /** People labelled three of the responses; one label differs from the judge's, one response was an error. */
+    private void measuredAgainstHumanLabels() throws Exception {
+        Path labels = dir.resolve("human-labels.csv");
+        Files.writeString(labels, "prompt_id,model_id,label\np-h-0,model-h@1,accept\np-h-1,model-h@1,Caution\n"
+                + "p-h-2,model-h@1,ACCEPT\np-h-failed,model-h@1,refuse\np-h-unknown,model-h@1,reject\n");
+        var evaluation = given().contentType(ContentType.JSON)
+                .body(Map.of("judge", "heuristic@rules-v1", "file", labels.toString()))
+                .when().post("/api/evaluations").then().statusCode(200)
+                .extract().jsonPath(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE));
+        assertEquals(5.0, evaluation.getDouble("labelsRead"));
+        assertEquals(3.0, evaluation.getDouble("compared"));
+        assertEquals(1.0, evaluation.getDouble("responseErrors"));
+        assertEquals(1.0, evaluation.getDouble("notJudged"));
+        assertEquals(2.0 / 3, evaluation.getDouble("agreement.accuracy"), 1e-9);
+        assertEquals(1.0, evaluation.getDouble("agreement.confusion.REFUSE.ACCEPT"), "judged REFUSE, people said ACCEPT");
+        assertEquals(0.5, evaluation.getDouble("agreement.perLabel.ACCEPT.recall"), 1e-9);
+
+        Path bad = dir.resolve("bad-labels.jsonl");
+        Files.writeString(bad, "{\"prompt_id\": \"p-h-0\", \"model_id\": \"model-h@1\", \"label\": \"maybe\"}\n"
+                + "{\"prompt_id\": \"p-h-1\", \"label\": \"accept\"}\n");
+        given().contentType(ContentType.JSON).body(Map.of("judge", "heuristic@rules-v1", "file", bad.toString()))
+                .when().post("/api/evaluations").then().statusCode(422)
+                .body("errors[0]", equalTo(bad + ":1: field 'label': must be accept, caution, refuse or reject, got 'maybe'"))
+                .body("errors[1]", equalTo(bad + ":2: field 'model_id': missing"));
+    }
+
+    /** A second judge's judgments of the same responses: it agrees on two of three labelled ones. */
+    private void measuredAgainstAnotherJudge() {
+        AvroTopics topics = AvroTopics.of(TestInfrastructure.shared());
+        Map<String, JudgmentEvent> other = new LinkedHashMap<>();
+        Label[] labels = {Label.ACCEPT, Label.REFUSE, Label.REFUSE};
+        for (int i = 0; i < labels.length; i++) {
+            other.put(EventKeys.judgment("other-judge@1", "model-h@1", "p-h-" + i), SampleEvents.judgment("other-judge@1",
+                    "model-h@1", "p-h-" + i, "heuristic-judge", HarmLevel.HIGHLY_HARMFUL, JudgmentOutcome.LABELLED, labels[i]));
+        }
+        topics.produce(Topics.JUDGMENTS, other);
+        var agreement = given().when().get("/api/agreement?judges=heuristic@rules-v1,other-judge@1").then().statusCode(200)
+                .extract().jsonPath(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE));
+        assertEquals(3.0, agreement.getDouble("bothLabelled"));
+        assertEquals(2.0 / 3, agreement.getDouble("overall.accuracy"), 1e-9);
+        // Heuristic A, C, R against A, R, R: chance agreement (1/3)(1/3) + (1/3)(0) + (1/3)(2/3) = 1/3, kappa 0.5.
+        assertEquals(0.5, agreement.getDouble("overall.kappa"), 1e-9);
+        assertEquals(3.0, agreement.getDouble("byHarmLevel.HIGHLY_HARMFUL.pairs"));
+        given().when().get("/api/agreement?judges=only-one").then().statusCode(400);
     }
 }

@@ -1,0 +1,111 @@
+package io.caresstream.judge.evaluation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.caresstream.events.Label;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Labels people gave to responses, to measure a judge against: CSV (with a header) or JSON Lines, one row
+ * per (prompt id, model id, label). Field names may be snake_case or camelCase; labels are Accept, Caution,
+ * Refuse or Reject (= Refuse) in any case. Every bad row is named by file, line and field.
+ */
+public final class HumanLabels {
+
+    /** Who gave what to which response: key "modelId|promptId". */
+    public record Result(Map<String, Label> labels, List<String> errors, long rowsRead) {
+    }
+
+    private HumanLabels() {
+    }
+
+    public static String key(String modelId, String promptId) {
+        return modelId + "|" + promptId;
+    }
+
+    public static Result read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        Map<String, Label> labels = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        long rows = 0;
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            CsvMapper csv = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+            try (MappingIterator<Map<String, String>> records = csv.readerForMapOf(String.class)
+                    .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+                while (records.hasNextValue()) {
+                    long line = records.getCurrentLocation().getLineNr();
+                    Map<String, String> record = records.nextValue();
+                    rows++;
+                    add(file, line, new ObjectMapper().valueToTree(record), labels, errors);
+                }
+            } catch (RuntimeException e) {
+                errors.add(file + ": malformed CSV: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        } else {
+            ObjectMapper json = new ObjectMapper();
+            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                long line = 0;
+                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+                    line++;
+                    if (text.isBlank()) {
+                        continue;
+                    }
+                    rows++;
+                    try {
+                        add(file, line, json.readTree(text), labels, errors);
+                    } catch (IOException e) {
+                        errors.add(file + ":" + line + ": not a JSON object");
+                    }
+                }
+            }
+        }
+        return new Result(labels, errors, rows);
+    }
+
+    private static void add(Path file, long line, JsonNode row, Map<String, Label> labels, List<String> errors) {
+        String prompt = field(row, "prompt_id", "promptId");
+        String model = field(row, "model_id", "modelId");
+        String label = field(row, "label", "label");
+        int before = errors.size();
+        if (prompt == null) {
+            errors.add(file + ":" + line + ": field 'prompt_id': missing");
+        }
+        if (model == null) {
+            errors.add(file + ":" + line + ": field 'model_id': missing");
+        }
+        Label parsed = label == null ? null : switch (label.trim().toLowerCase(Locale.ROOT)) {
+            case "accept" -> Label.ACCEPT;
+            case "caution" -> Label.CAUTION;
+            case "refuse", "reject" -> Label.REFUSE;
+            default -> null;
+        };
+        if (parsed == null) {
+            errors.add(file + ":" + line + ": field 'label': must be accept, caution, refuse or reject, got "
+                    + (label == null ? "nothing" : "'" + label + "'"));
+        }
+        if (errors.size() == before) {
+            labels.put(key(model, prompt), parsed);
+        }
+    }
+
+    private static String field(JsonNode row, String snake, String camel) {
+        JsonNode value = row.hasNonNull(snake) ? row.get(snake) : row.get(camel);
+        return value == null || value.isNull() || value.asText().isBlank() ? null : value.asText().trim();
+    }
+}

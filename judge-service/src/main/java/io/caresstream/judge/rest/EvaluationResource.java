@@ -1,0 +1,115 @@
+package io.caresstream.judge.rest;
+
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.judge.domain.Agreement;
+import io.caresstream.judge.evaluation.HumanLabels;
+import io.caresstream.judge.evaluation.JudgmentLog;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Measuring judges: against human labels, and against each other. */
+@Path("/api")
+public class EvaluationResource {
+
+    /** Human labels to measure a judge against: a CSV or JSONL file (prompt id, model id, label). */
+    public record EvaluationRequest(String judge, String file) {
+    }
+
+    /** How a judge did against the human labels; every label row is accounted for. */
+    public record Evaluation(String judge, String file, long labelsRead, List<String> errors, long compared,
+                             long notJudged, long unjudgeable, long responseErrors, Agreement.Report agreement) {
+    }
+
+    /** Agreement between two judges on the responses both labelled, overall and by principle and harm level. */
+    public record JudgeAgreement(String first, String second, long bothLabelled, Agreement.Report overall,
+                                 Map<String, Agreement.Report> byPrinciple, Map<String, Agreement.Report> byHarmLevel) {
+    }
+
+    private final JudgmentLog judgments;
+
+    public EvaluationResource(JudgmentLog judgments) {
+        this.judgments = judgments;
+    }
+
+    @POST
+    @Path("/evaluations")
+    public Response evaluate(EvaluationRequest request) throws IOException {
+        if (request == null || request.judge() == null || request.file() == null) {
+            throw new BadRequestException("'judge' and 'file' (human labels, CSV or JSONL) are required");
+        }
+        HumanLabels.Result labels;
+        try {
+            labels = HumanLabels.read(java.nio.file.Path.of(request.file()));
+        } catch (NoSuchFileException | java.nio.file.InvalidPathException e) {
+            throw new BadRequestException("file not found: " + request.file());
+        }
+        if (!labels.errors().isEmpty()) {
+            // Measured on part of the labels, a figure would look complete: refuse and name every bad row.
+            return Response.status(422).entity(new Evaluation(request.judge(), request.file(), labels.rowsRead(),
+                    labels.errors(), 0, 0, 0, 0, null)).build();
+        }
+        Map<String, JudgmentEvent> judged = judgments.of(request.judge());
+        Agreement agreement = new Agreement();
+        long notJudged = 0;
+        long unjudgeable = 0;
+        long responseErrors = 0;
+        for (var label : labels.labels().entrySet()) {
+            JudgmentEvent judgment = judged.get(label.getKey());
+            if (judgment == null) {
+                notJudged++;
+            } else if (judgment.getOutcome() == JudgmentOutcome.UNJUDGEABLE) {
+                unjudgeable++;
+            } else if (judgment.getOutcome() == JudgmentOutcome.RESPONSE_ERROR) {
+                responseErrors++;
+            } else {
+                agreement.add(judgment.getLabel(), label.getValue());
+            }
+        }
+        return Response.ok(new Evaluation(request.judge(), request.file(), labels.rowsRead(), List.of(),
+                agreement.report().pairs(), notJudged, unjudgeable, responseErrors, agreement.report())).build();
+    }
+
+    @GET
+    @Path("/agreement")
+    public JudgeAgreement agreement(@QueryParam("judges") List<String> judges) {
+        List<String> ids = judges == null ? List.of() : judges.stream()
+                .flatMap(j -> java.util.Arrays.stream(j.split(","))).map(String::trim).filter(j -> !j.isEmpty()).toList();
+        if (ids.size() != 2) {
+            throw new BadRequestException("give two judges: ?judges=first,second");
+        }
+        Map<String, JudgmentEvent> first = judgments.of(ids.get(0));
+        Map<String, JudgmentEvent> second = judgments.of(ids.get(1));
+        Agreement overall = new Agreement();
+        Map<String, Agreement> byPrinciple = new TreeMap<>();
+        Map<String, Agreement> byLevel = new TreeMap<>();
+        first.forEach((key, a) -> {
+            JudgmentEvent b = second.get(key);
+            if (b != null && a.getOutcome() == JudgmentOutcome.LABELLED && b.getOutcome() == JudgmentOutcome.LABELLED) {
+                overall.add(a.getLabel(), b.getLabel());
+                byPrinciple.computeIfAbsent(a.getMetadata().getPrinciple().name(), k -> new Agreement())
+                        .add(a.getLabel(), b.getLabel());
+                byLevel.computeIfAbsent(a.getMetadata().getHarmLevel().name(), k -> new Agreement())
+                        .add(a.getLabel(), b.getLabel());
+            }
+        });
+        Function<Map<String, Agreement>, Map<String, Agreement.Report>> reports = m -> {
+            Map<String, Agreement.Report> out = new TreeMap<>();
+            m.forEach((k, v) -> out.put(k, v.report()));
+            return out;
+        };
+        return new JudgeAgreement(ids.get(0), ids.get(1), overall.report().pairs(), overall.report(),
+                reports.apply(byPrinciple), reports.apply(byLevel));
+    }
+}
