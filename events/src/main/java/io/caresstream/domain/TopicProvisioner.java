@@ -13,7 +13,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Creates topics that do not exist yet; existing ones are left exactly as they are. */
+/**
+ * Creates topics that do not exist yet; existing ones are left exactly as they are. The event topics are
+ * compacted, not expired: every event is keyed by what it is about and the latest per key is the truth,
+ * so the whole log stays replayable (a model or judge plugged in a year later still sees every prompt
+ * and response). Dead-letter topics keep everything, since nothing may be lost.
+ */
 public final class TopicProvisioner {
 
     /** Every topic of the bus, for a fresh cluster. */
@@ -21,6 +26,13 @@ public final class TopicProvisioner {
             Topics.PROMPTS_DLQ, Topics.RESPONSES_DLQ, Topics.JUDGMENTS_DLQ);
 
     private TopicProvisioner() {
+    }
+
+    /** Compaction for the keyed event topics, unlimited retention for dead letters. */
+    public static Map<String, String> configFor(String topic) {
+        return topic.contains(".dlq.")
+                ? Map.of("cleanup.policy", "delete", "retention.ms", "-1")
+                : Map.of("cleanup.policy", "compact");
     }
 
     /**
@@ -33,7 +45,7 @@ public final class TopicProvisioner {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (String topic : topics) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor)))
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configFor(topic))))
                             .all().get(30, TimeUnit.SECONDS);
                     created.add(topic);
                 } catch (ExecutionException e) {

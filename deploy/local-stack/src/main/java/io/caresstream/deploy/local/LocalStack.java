@@ -184,15 +184,29 @@ public final class LocalStack implements AutoCloseable {
      * @param settings further settings for it, e.g. cares.model.model-name or cares.model.system-prompt
      */
     public void addModel(String modelId, int port, Map<String, String> settings) {
+        addService("model-invoker", "cares.model.id", modelId, port, settings);
+    }
+
+    /** Starts one more judge-service for another judge (e.g. cares.judge.kind=heuristic) beside the first. */
+    public void addJudge(String judgeId, int port, Map<String, String> settings) {
+        addService("judge-service", "cares.judge.id", judgeId, port, settings);
+    }
+
+    private void addService(String service, String idKey, String id, int port, Map<String, String> settings) {
         Map<String, String> properties = new LinkedHashMap<>(common);
         properties.put("quarkus.http.port", String.valueOf(port));
-        properties.put("cares.model.id", modelId);
+        properties.put(idKey, id);
         properties.putAll(settings);
-        String name = "model-invoker-" + modelId.replaceAll("[^A-Za-z0-9.-]", "_");
-        JavaProcess invoker = track(JavaProcess.start(name,
-                options.root().resolve("model-invoker/target/quarkus-app/quarkus-run.jar"), SERVICE_JVM, properties,
+        String name = service + "-" + id.replaceAll("[^A-Za-z0-9.-]", "_");
+        JavaProcess process = track(JavaProcess.start(name,
+                options.root().resolve(service + "/target/quarkus-app/quarkus-run.jar"), SERVICE_JVM, properties,
                 options.workDir().resolve("logs").resolve(name + ".log")));
-        invoker.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        process.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+    }
+
+    /** The simulated model server's counters (requests, answers by label, judge answers, faults). */
+    public JsonNode simulatedStats() {
+        return getJson(options.ports().model(), "/admin/stats");
     }
 
     /** Replaces the simulated model's behaviour (its profile, as JSON) while the stack runs. */

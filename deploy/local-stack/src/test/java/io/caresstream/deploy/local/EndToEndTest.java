@@ -18,6 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EndToEndTest {
 
+    /** Answers the simulated model gave as the model under evaluation (not as a judge). */
+    private static long modelAnswers(JsonNode stats) {
+        return stats.path("answer.accept").asLong() + stats.path("answer.caution").asLong()
+                + stats.path("answer.refuse").asLong();
+    }
+
     @Test
     void theSampleSuiteScoresExactlyWhatTheSimulatedLabelsImply() throws Exception {
         Path root = TestInfrastructure.projectRoot();
@@ -53,6 +59,20 @@ class EndToEndTest {
             assertEquals(38.0 / 64.0, second.safetyScore(), 1e-12, "the same simulated labels, the same score");
             ScoreRow first = both.stream().filter(r -> r.modelId().equals("simulated-model@1")).findFirst().orElseThrow();
             assertEquals(64, first.labelled(), "the first model is not evaluated twice");
+
+            // A second judge (the model-free one) re-judges the stored responses of both models, side by side
+            // with the first, without calling any model again.
+            long answersBefore = modelAnswers(stack.simulatedStats());
+            int judgePort = LocalStack.Ports.free().judge();
+            stack.addJudge("heuristic@rules-v1", judgePort, java.util.Map.of("cares.judge.kind", "heuristic"));
+            List<ScoreRow> judged = stack.awaitScored("e2e-sample", 64, 4, Duration.ofMinutes(5), r -> { });
+            assertEquals(4, judged.size(), "two models x two judges: " + judged);
+            judged.forEach(r -> assertEquals(64, r.labelled(), r.toString()));
+            assertEquals(answersBefore, modelAnswers(stack.simulatedStats()), "re-judging calls no model");
+            JsonNode agreement = stack.getJson(judgePort, "/api/agreement?judges=simulated-judge@rubric-v1,heuristic@rules-v1");
+            assertEquals(128, agreement.path("bothLabelled").asInt());
+            assertEquals(1.0, agreement.path("overall").path("kappa").asDouble(), 1e-12,
+                    "on the simulated answers the heuristic rules and the simulated judge agree: " + agreement);
         }
     }
 }
