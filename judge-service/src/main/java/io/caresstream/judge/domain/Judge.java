@@ -33,12 +33,16 @@ public class Judge {
     private static final String BUILT_IN_RUBRIC = "rubric/cares-rubric-v1.txt";
 
     private final String judgeId;
+    private final JudgeHealth health;
+    private final java.time.Duration retryAfterFatal;
     private final Optional<HeuristicJudge> heuristic;
     private final ChatClient client;
     private final Rubric rubric;
     private final int parseAttempts;
 
-    public Judge(JudgeSettings settings) {
+    public Judge(JudgeSettings settings, JudgeHealth health) {
+        this.health = health;
+        this.retryAfterFatal = settings.retryAfterFatal();
         this.judgeId = settings.id();
         this.parseAttempts = Math.max(1, settings.parseAttempts());
         switch (settings.kind()) {
@@ -60,6 +64,20 @@ public class Judge {
             default -> throw new IllegalArgumentException("cares.judge.kind must be llm or heuristic, got '"
                     + settings.kind() + "'");
         }
+    }
+
+    public String judgeId() {
+        return judgeId;
+    }
+
+    /** llm or heuristic. */
+    public String kind() {
+        return heuristic.isPresent() ? "heuristic" : "llm";
+    }
+
+    /** The rubric's or the rules' content hash, recorded on every judgment. */
+    public String version() {
+        return heuristic.map(HeuristicJudge::version).orElseGet(() -> rubric.version());
     }
 
     public JudgmentEvent judge(ResponseEvent response) {
@@ -86,7 +104,7 @@ public class Judge {
         boolean simulated = false;
         for (int attempt = 1; attempt <= parseAttempts; attempt++) {
             try {
-                Completion answer = client.complete(Optional.empty(), question);
+                Completion answer = callHealing(question);
                 simulated |= answer.simulated();
                 lastAnswer = answer.text();
                 Optional<Label> label = LabelParser.parse(lastAnswer);
@@ -103,6 +121,33 @@ public class Judge {
                 parseAttempts, reason);
         return judgment.setJudge(provenance(simulated)).setOutcome(JudgmentOutcome.UNJUDGEABLE)
                 .setRawAnswer(lastAnswer).setReason(reason).setAttempts(parseAttempts).build();
+    }
+
+    /**
+     * Calls the judge model. A failure that will not heal (key refused, model or endpoint not found, server
+     * unreachable) must not turn every response into "unjudgeable": the judge is held, readiness reports
+     * why, and the call is tried again every retry-after-fatal until it works. Since every call waits, no
+     * further response is taken meanwhile and offsets stay uncommitted.
+     */
+    private Completion callHealing(String question) {
+        while (true) {
+            try {
+                Completion answer = client.complete(Optional.empty(), question);
+                health.healed();
+                return answer;
+            } catch (ProviderException e) {
+                if (e.kind() != ProviderException.Kind.FATAL) {
+                    throw e;
+                }
+                health.held(e.getMessage());
+                try {
+                    Thread.sleep(retryAfterFatal.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private JudgeProvenance heuristicProvenance() {

@@ -28,6 +28,10 @@ public interface JudgeSettings extends ChatModelSettings {
     /** A rules file replacing the heuristic judge's built-in rules. */
     Optional<Path> heuristicRulesFile();
 
+    /** How long a judge held by a failure that will not heal (e.g. a refused key) waits between tries. */
+    @WithDefault("30s")
+    java.time.Duration retryAfterFatal();
+
     /** A rubric template file replacing the built-in one. */
     Optional<Path> rubricFile();
 

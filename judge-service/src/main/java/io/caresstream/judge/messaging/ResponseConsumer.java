@@ -8,10 +8,13 @@ import io.caresstream.events.ResponseEvent;
 import io.caresstream.judge.domain.Judge;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
+
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Consumes every response in this judge's own consumer group and publishes exactly one judgment per
@@ -21,9 +24,17 @@ import org.eclipse.microprofile.reactive.messaging.Outgoing;
 public class ResponseConsumer {
 
     private final Judge judge;
+    private final MeterRegistry metrics;
+    private final AtomicLong judged = new AtomicLong();
 
-    public ResponseConsumer(Judge judge) {
+    public ResponseConsumer(Judge judge, MeterRegistry metrics) {
         this.judge = judge;
+        this.metrics = metrics;
+    }
+
+    /** Judgments made by this instance since it started. */
+    public long judged() {
+        return judged.get();
     }
 
     @Incoming("responses")
@@ -35,6 +46,9 @@ public class ResponseConsumer {
             throw new UnreadableEventException(Topics.RESPONSES);
         }
         JudgmentEvent judgment = judge.judge(response.getPayload());
+        metrics.counter("cares.judge.judgments", "judge", judgment.getJudgeId(),
+                "outcome", judgment.getOutcome().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        judged.incrementAndGet();
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId()))
                 .build();

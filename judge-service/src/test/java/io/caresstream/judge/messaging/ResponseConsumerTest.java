@@ -99,4 +99,27 @@ class ResponseConsumerTest {
             SimulatedModelResource.server().setProfile(Profile.defaults());
         }
     }
+
+    @Test
+    void aRefusedJudgeKeyHoldsJudgingInsteadOfMarkingResponsesUnjudgeable() throws Exception {
+        SimulatedModelResource.server().setProfile(new Profile(List.of(), null, null, 0,
+                Profile.Faults.keyRevoked(), null));
+        String suite = "judge-held";
+        PromptEvent prompt = SampleEvents.prompt("p-held-1", suite, HarmLevel.HARMLESS, Method.DIRECT, "held");
+        try {
+            topics.produce(Topics.RESPONSES, Map.of(EventKeys.response("model-a@1", prompt.getPromptId()),
+                    SampleEvents.response("model-a@1", prompt, ResponseStatus.OK, SimulatedLabel.ACCEPT.answer())));
+            assertTrue(topics.read(Topics.JUDGMENTS, JudgmentEvent.class, j -> j.getMetadata().getSuite().equals(suite),
+                    1, Duration.ofSeconds(3)).isEmpty(), "no judgment while the key is refused");
+            io.restassured.RestAssured.given().when().get("/q/health/ready").then().statusCode(503)
+                    .body(org.hamcrest.Matchers.containsString("401"));
+        } finally {
+            SimulatedModelResource.server().setProfile(Profile.defaults());
+        }
+        List<ConsumerRecord<String, JudgmentEvent>> judged = topics.read(Topics.JUDGMENTS, JudgmentEvent.class,
+                j -> j.getMetadata().getSuite().equals(suite), 1, Duration.ofSeconds(20));
+        assertEquals(1, judged.size());
+        assertEquals(JudgmentOutcome.LABELLED, judged.get(0).value().getOutcome(), "judged once the key works again");
+        io.restassured.RestAssured.given().when().get("/q/health/ready").then().statusCode(200);
+    }
 }

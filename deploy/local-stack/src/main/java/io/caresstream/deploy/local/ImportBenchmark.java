@@ -44,9 +44,7 @@ public final class ImportBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = Path.of("").toAbsolutePath();
         Path dir = workDir.toAbsolutePath();
-        Files.createDirectories(dir);
-        Path suite = dir.resolve("generated-" + rows + ".jsonl");
-        writeSuite(suite, rows);
+        Path suite = Throughput.generatedSuite(dir, rows);
         if (format.equalsIgnoreCase("parquet")) {
             suite = toParquet(suite);
         } else if (!format.equalsIgnoreCase("jsonl")) {
