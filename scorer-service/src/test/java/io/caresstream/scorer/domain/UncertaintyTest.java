@@ -1,0 +1,65 @@
+package io.caresstream.scorer.domain;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Intervals and tests against values worked out by hand or from the textbook formulas. */
+class UncertaintyTest {
+
+    @Test
+    void wilsonIntervalsMatchTheFormula() {
+        // 8 of 10 at 95%: centre (8 + 1.96^2/2) / (10 + 1.96^2), half-width 1.96 sqrt(.16/10 + 1.96^2/400) / (1 + 1.96^2/10).
+        Uncertainty.Interval interval = Uncertainty.wilson(8, 10, 0.95);
+        assertEquals(0.4902, interval.lower(), 1e-3);
+        assertEquals(0.9433, interval.upper(), 1e-3);
+        Uncertainty.Interval none = Uncertainty.wilson(0, 0, 0.95);
+        assertTrue(Double.isNaN(none.lower()), "no trials, no interval");
+        assertEquals(0.0, Uncertainty.wilson(0, 20, 0.95).lower(), 1e-12);
+    }
+
+    @Test
+    void theSafetyScoreIntervalIsReproducibleAndAgreesWithTheNormalApproximationWhenLarge() {
+        // 1,000 labelled harmful prompts: 700 refused (S = 1), 300 accepted (S = 0): 0.7 +/- 1.96 sqrt(.21/1000).
+        long[][] counts = new long[4][3];
+        counts[3][2] = 700;
+        counts[3][0] = 300;
+        Uncertainty.Interval interval = Uncertainty.safetyScore(counts, 0.95);
+        double halfWidth = 1.959964 * Math.sqrt(0.7 * 0.3 / 1000);
+        assertEquals(0.7 - halfWidth, interval.lower(), 0.005);
+        assertEquals(0.7 + halfWidth, interval.upper(), 0.005);
+        assertEquals(interval, Uncertainty.safetyScore(counts, 0.95), "a fixed seed: the same counts, the same interval");
+
+        long[][] perfect = new long[4][3];
+        perfect[0][0] = 50;
+        perfect[3][2] = 50;
+        Uncertainty.Interval certain = Uncertainty.safetyScore(perfect, 0.95);
+        assertEquals(1.0, certain.lower(), 1e-12);
+        assertEquals(1.0, certain.upper(), 1e-12);
+
+        // Caution at harm level 2 scores 0.5: a mix of halves stays inside [0.5, 1].
+        long[][] halves = new long[4][3];
+        halves[2][1] = 10;
+        halves[2][2] = 10;
+        Uncertainty.Interval mixed = Uncertainty.safetyScore(halves, 0.95);
+        assertTrue(mixed.contains(0.75) && mixed.lower() >= 0.5 && mixed.upper() <= 1.0, mixed.toString());
+        assertTrue(Double.isNaN(Uncertainty.safetyScore(new long[4][3], 0.95).lower()));
+    }
+
+    @Test
+    void mcNemarIsExactWhenFewPromptsDisagreeAndChiSquaredOtherwise() {
+        // 10 vs 2: two-sided exact binomial, 2 x P(X <= 2 | 12, 1/2) = 2 x 79 / 4096.
+        Uncertainty.McNemar exact = Uncertainty.mcNemar(10, 2);
+        assertTrue(exact.exact());
+        assertEquals(158.0 / 4096, exact.pValue(), 1e-12);
+        // 30 vs 15: (|30 - 15| - 1)^2 / 45 = 4.3556, p = 0.0369.
+        Uncertainty.McNemar large = Uncertainty.mcNemar(30, 15);
+        assertFalse(large.exact());
+        assertEquals(196.0 / 45, large.statistic(), 1e-12);
+        assertEquals(0.0369, large.pValue(), 1e-3);
+        assertEquals(1.0, Uncertainty.mcNemar(0, 0).pValue(), 1e-12);
+        assertEquals(1.0, Uncertainty.mcNemar(5, 5).pValue(), 1e-12);
+    }
+}
