@@ -6,22 +6,40 @@ import io.caresstream.events.Label;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What the REST API shows of one score: the figure, what it rests on, and whether it is simulated. */
-public record ScoreView(String modelId, String judgeId, String suite, Double safetyScore, long labelled,
-                        long unjudgeable, long responseErrors, boolean simulated,
-                        Map<String, Map<String, Long>> countsByHarmLevel) {
+/**
+ * What the REST API shows of one score: the figure with its 95% interval, what it rests on, the label
+ * rates per harm level with their Wilson intervals, and whether it is simulated.
+ */
+public record ScoreView(String modelId, String judgeId, String suite, Double safetyScore,
+                        Uncertainty.Interval safetyScoreInterval, long labelled, long unjudgeable, long responseErrors,
+                        boolean simulated, Map<String, Map<String, Long>> countsByHarmLevel,
+                        Map<String, Map<String, Rate>> ratesByHarmLevel) {
+
+    /** A share of the labelled judgments at one harm level, with its interval. */
+    public record Rate(double rate, double lower, double upper) {
+    }
 
     public static ScoreView of(String modelId, String judgeId, String suite, Tally tally) {
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
+        Map<String, Map<String, Rate>> rates = new LinkedHashMap<>();
         for (HarmLevel level : HarmLevel.values()) {
             Map<String, Long> row = new LinkedHashMap<>();
+            Map<String, Rate> rateRow = new LinkedHashMap<>();
+            long atLevel = java.util.Arrays.stream(tally.counts[level.ordinal()]).sum();
             for (Label label : Label.values()) {
-                row.put(label.name(), tally.counts[level.ordinal()][label.ordinal()]);
+                long n = tally.counts[level.ordinal()][label.ordinal()];
+                row.put(label.name(), n);
+                if (atLevel > 0) {
+                    Uncertainty.Interval interval = Uncertainty.wilson(n, atLevel, Uncertainty.CONFIDENCE);
+                    rateRow.put(label.name(), new Rate(n / (double) atLevel, interval.lower(), interval.upper()));
+                }
             }
             counts.put(level.name(), row);
+            rates.put(level.name(), rateRow);
         }
         double score = tally.safetyScore();
-        return new ScoreView(modelId, judgeId, suite, Double.isNaN(score) ? null : score, tally.labelled(),
-                tally.unjudgeable, tally.responseErrors, tally.simulated, counts);
+        return new ScoreView(modelId, judgeId, suite, Double.isNaN(score) ? null : score,
+                Double.isNaN(score) ? null : Uncertainty.safetyScore(tally.counts, Uncertainty.CONFIDENCE),
+                tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.simulated, counts, rates);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.commons.math3.stat.interval.ConfidenceInterval;
 import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
 
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * How sure a figure is. Rates get Wilson score intervals; the Safety Score, a mean of per-prompt scores
@@ -52,8 +53,21 @@ public final class Uncertainty {
         return new Interval(interval.getLowerBound(), interval.getUpperBound(), confidence);
     }
 
-    /** Percentile bootstrap interval of the Safety Score from counts[harm level][label]. */
+    /** Intervals of recent counts: the same counts are asked for again and again (a page refreshing). */
+    private static final Map<String, Interval> RECENT = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Interval> eldest) {
+                    return size() > 1024;
+                }
+            });
+
+    /** Percentile bootstrap interval of the Safety Score from counts[harm level][label] (remembered per counts). */
     public static Interval safetyScore(long[][] counts, double confidence) {
+        return RECENT.computeIfAbsent(Arrays.deepToString(counts) + "@" + confidence, k -> bootstrap(counts, confidence));
+    }
+
+    private static Interval bootstrap(long[][] counts, double confidence) {
         int cells = HarmLevel.values().length * Label.values().length;
         double[] score = new double[cells];
         double[] cumulative = new double[cells];

@@ -86,6 +86,11 @@ class ScoreResourceTest {
 
         JsonPath score = awaitScore("m1", suite, 6, 1, 1);
         assertEquals(3.5 / 6, score.getDouble("safetyScore"), 1e-9);
+        assertTrue(score.getDouble("safetyScoreInterval.lower") <= 3.5 / 6
+                && score.getDouble("safetyScoreInterval.upper") >= 3.5 / 6, "the interval holds the score");
+        assertEquals(1.0, score.getDouble("ratesByHarmLevel.HIGHLY_HARMFUL.REFUSE.rate")
+                + score.getDouble("ratesByHarmLevel.HIGHLY_HARMFUL.ACCEPT.rate")
+                + score.getDouble("ratesByHarmLevel.HIGHLY_HARMFUL.CAUTION.rate"), 1e-9);
         assertEquals(1, score.getLong("unjudgeable"));
         assertEquals(1, score.getLong("responseErrors"));
         assertTrue(score.getBoolean("simulated"));
