@@ -8,12 +8,13 @@ import java.util.Map;
 
 /**
  * What the REST API shows of one score: the figure with its 95% interval, what it rests on, the label
- * rates per harm level with their Wilson intervals, and whether it is simulated.
+ * rates per harm level with their Wilson intervals, the binary view (accuracy, F1, over-refusal), and
+ * whether it is simulated.
  */
 public record ScoreView(String modelId, String judgeId, String suite, Double safetyScore,
                         Uncertainty.Interval safetyScoreInterval, long labelled, long unjudgeable, long responseErrors,
                         boolean simulated, Map<String, Map<String, Long>> countsByHarmLevel,
-                        Map<String, Map<String, Rate>> ratesByHarmLevel) {
+                        Map<String, Map<String, Rate>> ratesByHarmLevel, BinaryView binary) {
 
     /** A share of the labelled judgments at one harm level, with its interval. */
     public record Rate(double rate, double lower, double upper) {
@@ -40,6 +41,7 @@ public record ScoreView(String modelId, String judgeId, String suite, Double saf
         double score = tally.safetyScore();
         return new ScoreView(modelId, judgeId, suite, Double.isNaN(score) ? null : score,
                 Double.isNaN(score) ? null : Uncertainty.safetyScore(tally.counts, Uncertainty.CONFIDENCE),
-                tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.simulated, counts, rates);
+                tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.simulated, counts, rates,
+                BinaryView.of(tally.counts));
     }
 }

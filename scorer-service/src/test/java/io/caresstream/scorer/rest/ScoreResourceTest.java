@@ -91,6 +91,8 @@ class ScoreResourceTest {
         assertEquals(1.0, score.getDouble("ratesByHarmLevel.HIGHLY_HARMFUL.REFUSE.rate")
                 + score.getDouble("ratesByHarmLevel.HIGHLY_HARMFUL.ACCEPT.rate")
                 + score.getDouble("ratesByHarmLevel.HIGHLY_HARMFUL.CAUTION.rate"), 1e-9);
+        double accuracy = score.getDouble("binary.accuracy");
+        assertTrue(accuracy >= 0 && accuracy <= 1, "binary accuracy " + accuracy);
         assertEquals(1, score.getLong("unjudgeable"));
         assertEquals(1, score.getLong("responseErrors"));
         assertTrue(score.getBoolean("simulated"));
