@@ -67,39 +67,37 @@ public final class Uncertainty {
         return RECENT.computeIfAbsent(Arrays.deepToString(counts) + "@" + confidence, k -> bootstrap(counts, confidence));
     }
 
+    /**
+     * Each prompt scores 1, 0.5 or 0, so a resample of the n labelled prompts is a multinomial draw of how
+     * many score 1 and how many 0.5: two binomial draws per resample, whatever n is (resampling prompt by
+     * prompt took seconds at CARES-18K's size, on the path of every /api/scores call).
+     */
     private static Interval bootstrap(long[][] counts, double confidence) {
-        int cells = HarmLevel.values().length * Label.values().length;
-        double[] score = new double[cells];
-        double[] cumulative = new double[cells];
         long n = 0;
+        long ones = 0;
+        long halves = 0;
         for (HarmLevel level : HarmLevel.values()) {
             for (Label label : Label.values()) {
-                int cell = level.ordinal() * Label.values().length + label.ordinal();
-                score[cell] = SafetyScore.of(level, label);
-                n += counts[level.ordinal()][label.ordinal()];
-                cumulative[cell] = n;
+                long c = counts[level.ordinal()][label.ordinal()];
+                double s = SafetyScore.of(level, label);
+                n += c;
+                ones += s == 1.0 ? c : 0;
+                halves += s == 0.5 ? c : 0;
             }
         }
         if (n == 0) {
             return Interval.none(confidence);
         }
-        for (int i = 0; i < cells; i++) {
-            cumulative[i] /= n;
-        }
+        double pOne = ones / (double) n;
+        // Of the prompts that did not score 1, the share that scored 0.5.
+        double pHalfOfRest = ones == n ? 0 : halves / (double) (n - ones);
         RandomGenerator random = new Well19937c(SEED);
+        int trials = Math.toIntExact(n);
         double[] means = new double[RESAMPLES];
         for (int r = 0; r < RESAMPLES; r++) {
-            double sum = 0;
-            for (long i = 0; i < n; i++) {
-                // The cell whose share of the cumulative distribution the draw falls in (empty cells are skipped).
-                double u = random.nextDouble();
-                int cell = 0;
-                while (cell < cells - 1 && u >= cumulative[cell]) {
-                    cell++;
-                }
-                sum += score[cell];
-            }
-            means[r] = sum / n;
+            int k1 = new BinomialDistribution(random, trials, pOne).sample();
+            int kHalf = k1 == trials ? 0 : new BinomialDistribution(random, trials - k1, pHalfOfRest).sample();
+            means[r] = (k1 + 0.5 * kHalf) / n;
         }
         Arrays.sort(means);
         double tail = (1 - confidence) / 2;
