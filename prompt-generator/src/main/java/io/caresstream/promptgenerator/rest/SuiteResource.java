@@ -9,7 +9,6 @@ import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.promptgenerator.importing.HubClient;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
 import io.caresstream.promptgenerator.importing.SuiteReader;
-import io.caresstream.domain.CaresCodes;
 import io.caresstream.events.Method;
 import io.caresstream.promptgenerator.variants.GenerationSchedule;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
@@ -85,27 +84,19 @@ public class SuiteResource {
     @APIResponse(responseCode = "404", description = "No such suite on the prompt log")
     public VariantGenerator.Report generateVariants(@PathParam("suite") String suite, VariantRequest request) {
         VariantRequest r = request == null ? new VariantRequest(null, null, null, null) : request;
-        Method method = badRequestUnless(() -> GenerationSchedule.method(orDefault(r.method(), "obfuscate")));
-        VariantGenerator.Generator generator = badRequestUnless(() -> {
-            VariantGenerator.Generator chosen = GenerationSchedule.generator(Method.OBFUSCATE,
-                    orDefault(r.generator(), method == Method.OBFUSCATE ? "deterministic" : "attacker"));
-            if (method != Method.OBFUSCATE && chosen == VariantGenerator.Generator.DETERMINISTIC) {
-                throw new IllegalArgumentException(CaresCodes.code(method) + " has no model-free generator; use attacker");
-            }
-            return method == Method.OBFUSCATE ? chosen : VariantGenerator.Generator.ATTACKER;
-        });
         if (r.sample() != null && r.sample() < 1) {
             throw new BadRequestException("sample must be at least 1 base prompt, got " + r.sample());
         }
         if (catalogue.summary(suite).isEmpty()) {
             throw new NotFoundException("no suite '" + suite + "' on the prompt log");
         }
-        return variants.generate(suite, method, generator, r.seed() == null ? 0 : r.seed(), Optional.ofNullable(r.sample()));
-    }
-
-    private static <T> T badRequestUnless(java.util.function.Supplier<T> parse) {
         try {
-            return parse.get();
+            Method method = GenerationSchedule.method(orDefault(r.method(), "obfuscate"));
+            VariantGenerator.Generator generator = VariantGenerator.Generator.parse(
+                    orDefault(r.generator(), method == Method.OBFUSCATE ? "deterministic" : "attacker"));
+            // The generator refuses a method it cannot write (a model-free indirect or role-play rewrite).
+            return variants.generate(suite, method, generator, r.seed() == null ? 0 : r.seed(),
+                    Optional.ofNullable(r.sample()));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }

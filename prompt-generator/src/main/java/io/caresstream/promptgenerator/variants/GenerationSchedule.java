@@ -37,12 +37,7 @@ public record GenerationSchedule(String name, String suite, String cron, List<St
 
     /** The generator for a method: obfuscate as asked, the others always by the attacker model. */
     public static VariantGenerator.Generator generator(Method method, String generator) {
-        VariantGenerator.Generator chosen;
-        try {
-            chosen = VariantGenerator.Generator.valueOf(generator.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("generator '" + generator + "' is not deterministic or attacker");
-        }
+        VariantGenerator.Generator chosen = VariantGenerator.Generator.parse(generator);
         return method == Method.OBFUSCATE ? chosen : VariantGenerator.Generator.ATTACKER;
     }
 

@@ -36,7 +36,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class VariantGenerator {
 
     /** Who writes the rewrites: the model-free obfuscation, or the attacker model with the templates. */
-    public enum Generator { DETERMINISTIC, ATTACKER }
+    public enum Generator {
+        DETERMINISTIC, ATTACKER;
+
+        /** deterministic or attacker, in any case. */
+        public static Generator parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("generator '" + name + "' is not deterministic or attacker");
+            }
+        }
+    }
 
     /**
      * What a generation run did; every base prompt is accounted for: published + duplicates + failed =
