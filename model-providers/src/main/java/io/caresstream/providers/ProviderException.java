@@ -19,10 +19,6 @@ public class ProviderException extends RuntimeException {
     private final Kind kind;
     private final int attempts;
 
-    public ProviderException(String message, Throwable cause) {
-        this(Kind.TRANSIENT, message, 1);
-    }
-
     public ProviderException(Kind kind, String message, int attempts) {
         super(message, null);
         this.kind = kind;
