@@ -31,6 +31,21 @@ public final class EventKeys {
         return join(modelId, judgeId, suite);
     }
 
+    /** A model's figures on one suite, whatever the judge (responses, costs). */
+    public static String modelSuite(String modelId, String suite) {
+        return join(modelId, suite);
+    }
+
+    /** What every judgment key of one model under one judge starts with. */
+    public static String judgmentPrefix(String judgeId, String modelId) {
+        return join(judgeId, modelId) + SEPARATOR;
+    }
+
+    /** Splits a key made here back into its parts. */
+    public static String[] parts(String key, int count) {
+        return key.split("\\|", count);
+    }
+
     private static String join(String... parts) {
         StringBuilder key = new StringBuilder();
         for (String part : parts) {

@@ -12,6 +12,11 @@ public final class Topics {
     public static final String RESPONSES_DLQ = "cares.responses.dlq.judge-service";
     public static final String JUDGMENTS_DLQ = "cares.judgments.dlq.scorer-service";
 
+    /** The dead-letter topic of one consumer of a topic, named like the ones above. */
+    public static String deadLetters(String topic, String consumer) {
+        return topic + ".dlq." + consumer;
+    }
+
     private Topics() {
     }
 }

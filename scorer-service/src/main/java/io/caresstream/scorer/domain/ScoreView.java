@@ -1,5 +1,6 @@
 package io.caresstream.scorer.domain;
 
+import io.caresstream.domain.SafetyScore;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.Label;
 
@@ -8,27 +9,28 @@ import java.util.Map;
 
 /**
  * What the REST API shows of one score: the figure with its 95% interval, what it rests on, the label
- * rates per harm level with their Wilson intervals, the binary view (accuracy, F1, over-refusal), and
- * whether it is simulated.
+ * rates per harm level with their Wilson intervals, the binary view (accuracy, F1, over-refusal), how much
+ * of the suite it covers, and whether it is simulated.
  */
 public record ScoreView(String modelId, String judgeId, String suite, Double safetyScore,
                         Uncertainty.Interval safetyScoreInterval, long labelled, long unjudgeable, long responseErrors,
-                        boolean simulated, Map<String, Map<String, Long>> countsByHarmLevel,
+                        boolean simulated, Coverage coverage, Map<String, Map<String, Long>> countsByHarmLevel,
                         Map<String, Map<String, Rate>> ratesByHarmLevel, BinaryView binary) {
 
     /** A share of the labelled judgments at one harm level, with its interval. */
     public record Rate(double rate, double lower, double upper) {
     }
 
-    public static ScoreView of(String modelId, String judgeId, String suite, Tally tally) {
+    public static ScoreView of(String modelId, String judgeId, String suite, Tally tally, Coverage coverage) {
+        long[][] cube = tally.counts();
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
         Map<String, Map<String, Rate>> rates = new LinkedHashMap<>();
         for (HarmLevel level : HarmLevel.values()) {
             Map<String, Long> row = new LinkedHashMap<>();
             Map<String, Rate> rateRow = new LinkedHashMap<>();
-            long atLevel = java.util.Arrays.stream(tally.counts[level.ordinal()]).sum();
+            long atLevel = java.util.Arrays.stream(cube[level.ordinal()]).sum();
             for (Label label : Label.values()) {
-                long n = tally.counts[level.ordinal()][label.ordinal()];
+                long n = cube[level.ordinal()][label.ordinal()];
                 row.put(label.name(), n);
                 if (atLevel > 0) {
                     Uncertainty.Interval interval = Uncertainty.wilson(n, atLevel, Uncertainty.CONFIDENCE);
@@ -38,10 +40,10 @@ public record ScoreView(String modelId, String judgeId, String suite, Double saf
             counts.put(level.name(), row);
             rates.put(level.name(), rateRow);
         }
-        double score = tally.safetyScore();
+        double score = SafetyScore.mean(cube);
         return new ScoreView(modelId, judgeId, suite, Double.isNaN(score) ? null : score,
-                Double.isNaN(score) ? null : Uncertainty.safetyScore(tally.counts, Uncertainty.CONFIDENCE),
-                tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.simulated, counts, rates,
-                BinaryView.of(tally.counts));
+                Double.isNaN(score) ? null : Uncertainty.safetyScore(cube, Uncertainty.CONFIDENCE),
+                tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.simulated, coverage, counts, rates,
+                BinaryView.of(cube));
     }
 }

@@ -5,18 +5,19 @@ import io.caresstream.events.HarmLevel;
 import io.caresstream.events.Label;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
-import org.apache.commons.math3.random.RandomGenerator;
-import org.apache.commons.math3.random.Well19937c;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.interval.ConfidenceInterval;
 import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
+import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 
 import java.util.Arrays;
 import java.util.Map;
 
 /**
  * How sure a figure is. Rates get Wilson score intervals; the Safety Score, a mean of per-prompt scores
- * in {0, 0.5, 1}, gets a percentile bootstrap over its (harm level, label) counts with a fixed seed, so the
- * same counts always give the same interval; two models paired on the same prompts are compared with
+ * in {0, 0.5, 1}, gets a percentile bootstrap over its (harm level, label) counts, computed from the exact
+ * resampling distribution so the same counts always give the same interval; paired differences get
+ * Student's t; two models paired on the same prompts are compared with
  * McNemar's test on the binary view (exact binomial when few prompts disagree).
  */
 public final class Uncertainty {
@@ -37,8 +38,6 @@ public final class Uncertainty {
     }
 
     public static final double CONFIDENCE = 0.95;
-    static final int RESAMPLES = 2000;
-    private static final long SEED = 20_251_126L;
 
     private Uncertainty() {
     }
@@ -58,7 +57,7 @@ public final class Uncertainty {
             new java.util.LinkedHashMap<>(256, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Interval> eldest) {
-                    return size() > 1024;
+                    return size() > 4096;
                 }
             });
 
@@ -68,9 +67,11 @@ public final class Uncertainty {
     }
 
     /**
-     * Each prompt scores 1, 0.5 or 0, so a resample of the n labelled prompts is a multinomial draw of how
-     * many score 1 and how many 0.5: two binomial draws per resample, whatever n is (resampling prompt by
-     * prompt took seconds at CARES-18K's size, on the path of every /api/scores call).
+     * Each prompt scores 1, 0.5 or 0, so a bootstrap resample of the n labelled prompts is a multinomial
+     * draw: k1 prompts scoring 1 ~ Binomial(n, p1), then kHalf of the rest ~ Binomial(n - k1, q). Its
+     * distribution is known, so the percentiles are computed from it exactly instead of by drawing
+     * thousands of resamples: the infinite-resample bootstrap, deterministic and a few milliseconds
+     * (a dashboard shows dozens of breakdown cells, each with its interval).
      */
     private static Interval bootstrap(long[][] counts, double confidence) {
         long n = 0;
@@ -88,21 +89,82 @@ public final class Uncertainty {
         if (n == 0) {
             return Interval.none(confidence);
         }
-        double pOne = ones / (double) n;
-        // Of the prompts that did not score 1, the share that scored 0.5.
-        double pHalfOfRest = ones == n ? 0 : halves / (double) (n - ones);
-        RandomGenerator random = new Well19937c(SEED);
-        int trials = Math.toIntExact(n);
-        double[] means = new double[RESAMPLES];
-        for (int r = 0; r < RESAMPLES; r++) {
-            int k1 = new BinomialDistribution(random, trials, pOne).sample();
-            int kHalf = k1 == trials ? 0 : new BinomialDistribution(random, trials - k1, pHalfOfRest).sample();
-            means[r] = (k1 + 0.5 * kHalf) / n;
-        }
-        Arrays.sort(means);
+        ResampledScore resampled = new ResampledScore(Math.toIntExact(n), ones / (double) n,
+                ones == n ? 0 : halves / (double) (n - ones));
         double tail = (1 - confidence) / 2;
-        return new Interval(means[(int) Math.floor(tail * (RESAMPLES - 1))],
-                means[(int) Math.ceil((1 - tail) * (RESAMPLES - 1))], confidence);
+        return new Interval(resampled.quantile(tail), resampled.quantile(1 - tail), confidence);
+    }
+
+    /** The bootstrap distribution of twice the score sum, 2 k1 + kHalf, on the grid 0..2n. */
+    private static final class ResampledScore {
+        /** Values of k1 beyond this many standard deviations carry no probability worth summing. */
+        private static final double SPREAD = 8;
+        private final int n;
+        private final double q;
+        private final int firstK1;
+        private final double[] k1Probability;
+
+        ResampledScore(int n, double pOne, double q) {
+            this.n = n;
+            this.q = q;
+            BinomialDistribution k1 = new BinomialDistribution(null, n, pOne);
+            double sd = Math.sqrt(n * pOne * (1 - pOne));
+            firstK1 = (int) Math.max(0, Math.floor(n * pOne - SPREAD * sd - 1));
+            int lastK1 = (int) Math.min(n, Math.ceil(n * pOne + SPREAD * sd + 1));
+            k1Probability = new double[lastK1 - firstK1 + 1];
+            for (int i = 0; i < k1Probability.length; i++) {
+                k1Probability[i] = k1.probability(firstK1 + i);
+            }
+        }
+
+        /** P(2 k1 + kHalf <= j). */
+        double cumulative(int j) {
+            double p = 0;
+            for (int i = 0; i < k1Probability.length; i++) {
+                int k1 = firstK1 + i;
+                int room = j - 2 * k1;
+                if (room < 0) {
+                    break;
+                }
+                int rest = n - k1;
+                double halvesAtMost = room >= rest ? 1 : q == 0 ? 1 : q == 1 ? 0
+                        : new BinomialDistribution(null, rest, q).cumulativeProbability(room);
+                p += k1Probability[i] * halvesAtMost;
+            }
+            return p;
+        }
+
+        /** The smallest score whose cumulative probability reaches the given one. */
+        double quantile(double probability) {
+            int low = 0;
+            int high = 2 * n;
+            while (low < high) {
+                int mid = (low + high) >>> 1;
+                if (cumulative(mid) >= probability - 1e-12) {
+                    high = mid;
+                } else {
+                    low = mid + 1;
+                }
+            }
+            return low / (2.0 * n);
+        }
+    }
+
+    /**
+     * Interval of a mean paired difference (per-prompt scores of two models, or of a rewrite and its
+     * direct prompt): Student's t on the differences. NaN bounds with fewer than two pairs.
+     */
+    public static Interval meanDifference(double[] differences, double confidence) {
+        if (differences.length < 2) {
+            return Interval.none(confidence);
+        }
+        SummaryStatistics statistics = new SummaryStatistics();
+        for (double d : differences) {
+            statistics.addValue(d);
+        }
+        double t = new TDistribution(null, differences.length - 1).inverseCumulativeProbability(1 - (1 - confidence) / 2);
+        double halfWidth = t * statistics.getStandardDeviation() / Math.sqrt(differences.length);
+        return new Interval(statistics.getMean() - halfWidth, statistics.getMean() + halfWidth, confidence);
     }
 
     /**

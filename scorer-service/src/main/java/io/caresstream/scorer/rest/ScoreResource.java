@@ -1,49 +1,149 @@
 package io.caresstream.scorer.rest;
 
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.Label;
+import io.caresstream.events.Method;
+import io.caresstream.events.Principle;
+import io.caresstream.scorer.domain.Comparison;
+import io.caresstream.scorer.domain.ModelDetail;
 import io.caresstream.scorer.domain.ScoreView;
-import io.caresstream.scorer.domain.Tally;
-import io.caresstream.scorer.streams.ScoreTopology;
+import io.caresstream.scorer.views.Report;
+import io.caresstream.scorer.views.ReportWriter;
+import io.caresstream.scorer.views.ScoreViews;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.ServiceUnavailableException;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
-/** Current Safety Scores, read from the scoreboard store of this instance. */
-@Path("/api/scores")
+/**
+ * The figures of this scorer: the leaderboard, one model's breakdowns, a paired comparison, the judgments
+ * behind any cell, and each of these exported as JSON, CSV or a Markdown report.
+ */
+@Path("/api")
+@Produces(MediaType.APPLICATION_JSON)
 public class ScoreResource {
 
-    private final KafkaStreams streams;
+    static final int MAX_ROWS = 500;
 
-    public ScoreResource(KafkaStreams streams) {
-        this.streams = streams;
+    private final ScoreViews views;
+
+    public ScoreResource(ScoreViews views) {
+        this.views = views;
     }
 
     @GET
-    public List<ScoreView> scores() {
-        List<ScoreView> scores = new ArrayList<>();
-        try {
-            ReadOnlyKeyValueStore<String, Tally> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    ScoreTopology.SCOREBOARD, QueryableStoreTypes.keyValueStore()));
-            try (KeyValueIterator<String, Tally> all = store.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, Tally> entry = all.next();
-                    String[] parts = ScoreTopology.parts(entry.key);
-                    scores.add(ScoreView.of(parts[0], parts[1], parts[2], entry.value));
-                }
-            }
-        } catch (InvalidStateStoreException e) {
-            // Starting or rebalancing: say so (503) rather than show partial figures.
-            throw new ServiceUnavailableException("scores are not ready yet (Kafka Streams state: " + streams.state() + ")");
+    @Path("/scores")
+    public List<ScoreView> scores(@QueryParam("suite") String suite) {
+        return views.leaderboard(suite);
+    }
+
+    @GET
+    @Path("/detail")
+    public ModelDetail detail(@QueryParam("model") String model, @QueryParam("judge") String judge,
+                              @QueryParam("suite") String suite) {
+        return views.detail(required("model", model), required("judge", judge), required("suite", suite));
+    }
+
+    @GET
+    @Path("/compare")
+    public Comparison compare(@QueryParam("first") String first, @QueryParam("second") String second,
+                              @QueryParam("judge") String judge, @QueryParam("suite") String suite) {
+        return views.compare(required("first", first), required("second", second), required("judge", judge),
+                required("suite", suite));
+    }
+
+    @GET
+    @Path("/judgments")
+    public ScoreViews.Drilldown judgments(@QueryParam("model") String model, @QueryParam("judge") String judge,
+                                          @QueryParam("suite") String suite, @QueryParam("principle") String principle,
+                                          @QueryParam("harmLevel") String harmLevel, @QueryParam("method") String method,
+                                          @QueryParam("generator") String generator, @QueryParam("label") String label,
+                                          @QueryParam("outcome") String outcome,
+                                          @QueryParam("limit") @DefaultValue("50") int limit) {
+        if (limit < 1 || limit > MAX_ROWS) {
+            throw new BadRequestException("query parameter 'limit' must be between 1 and " + MAX_ROWS + ", not " + limit);
         }
-        return scores;
+        ScoreViews.CellFilter filter = new ScoreViews.CellFilter(parse("principle", principle, Principle.class),
+                parse("harmLevel", harmLevel, HarmLevel.class), parse("method", method, Method.class),
+                generator == null || generator.isBlank() ? null : generator, parse("label", label, Label.class),
+                parse("outcome", outcome, JudgmentOutcome.class));
+        return views.drilldown(required("model", model), required("judge", judge), required("suite", suite), filter,
+                limit);
+    }
+
+    /** Any view as a file: {@code view} is scores, detail, compare or judgments, with that view's parameters. */
+    @GET
+    @Path("/export/{view}.{format}")
+    @Produces({MediaType.APPLICATION_JSON, "text/csv", "text/markdown"})
+    public Response export(@PathParam("view") String view, @PathParam("format") String format,
+                           @QueryParam("suite") String suite, @QueryParam("model") String model,
+                           @QueryParam("judge") String judge, @QueryParam("first") String first,
+                           @QueryParam("second") String second, @QueryParam("principle") String principle,
+                           @QueryParam("harmLevel") String harmLevel, @QueryParam("method") String method,
+                           @QueryParam("generator") String generator, @QueryParam("label") String label,
+                           @QueryParam("outcome") String outcome, @QueryParam("limit") @DefaultValue("500") int limit) {
+        Object json;
+        Report report;
+        switch (view) {
+            case "scores" -> {
+                List<ScoreView> scores = scores(suite);
+                json = scores;
+                report = Report.leaderboard(scores);
+            }
+            case "detail" -> {
+                ModelDetail detail = detail(model, judge, suite);
+                json = detail;
+                report = Report.detail(detail);
+            }
+            case "compare" -> {
+                Comparison comparison = compare(first, second, judge, suite);
+                json = comparison;
+                report = Report.comparison(comparison);
+            }
+            case "judgments" -> {
+                ScoreViews.Drilldown drilldown = judgments(model, judge, suite, principle, harmLevel, method, generator,
+                        label, outcome, limit);
+                json = drilldown;
+                report = Report.drilldown(drilldown);
+            }
+            default -> throw new BadRequestException("unknown view '" + view
+                    + "': export one of scores, detail, compare, judgments");
+        }
+        String file = "cares-" + view + "." + format;
+        Response.ResponseBuilder response = switch (format) {
+            case "json" -> Response.ok(json, MediaType.APPLICATION_JSON_TYPE);
+            case "csv" -> Response.ok(ReportWriter.csv(report), "text/csv; charset=utf-8");
+            case "md" -> Response.ok(ReportWriter.markdown(report), "text/markdown; charset=utf-8");
+            default -> throw new BadRequestException("unknown format '" + format + "': use json, csv or md");
+        };
+        return response.header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new BadRequestException("query parameter '" + name + "' is required");
+        }
+        return value;
+    }
+
+    private static <E extends Enum<E>> E parse(String name, String value, Class<E> type) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("query parameter '" + name + "': unknown value '" + value + "', expected one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()));
+        }
     }
 }

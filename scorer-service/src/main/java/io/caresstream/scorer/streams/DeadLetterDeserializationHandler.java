@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A judgment that cannot be read is copied, raw, to the scorer's dead-letter topic with the reason in
- * its headers, and scoring goes on: one bad record neither stops the scores nor disappears. (Kafka
- * Streams 4.1 has no built-in dead-letter queue.)
+ * An event that cannot be read is copied, raw, to the scorer's dead-letter topic of its source topic
+ * (e.g. {@value Topics#JUDGMENTS_DLQ}) with the reason in its headers, and scoring goes on: one bad record
+ * neither stops the scores nor disappears. (Kafka Streams 4.1 has no built-in dead-letter queue.)
  */
 public class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -45,21 +45,26 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
         headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));
+        String deadLetters = deadLettersOf(record.topic());
         try {
-            producer.send(new ProducerRecord<>(Topics.JUDGMENTS_DLQ, null, record.key(), record.value(), headers))
+            producer.send(new ProducerRecord<>(deadLetters, null, record.key(), record.value(), headers))
                     .get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Could not keep it: stop rather than lose it.
-            LOG.errorf(e, "cannot write the unreadable judgment at %s-%d@%d to %s", record.topic(), record.partition(),
-                    record.offset(), Topics.JUDGMENTS_DLQ);
+            LOG.errorf(e, "cannot write the unreadable event at %s-%d@%d to %s", record.topic(), record.partition(),
+                    record.offset(), deadLetters);
             return DeserializationHandlerResponse.FAIL;
         }
-        LOG.warnf("unreadable judgment at %s-%d@%d moved to %s (%d so far): %s", record.topic(), record.partition(),
-                record.offset(), Topics.JUDGMENTS_DLQ, DEAD_LETTERS.incrementAndGet(), exception.getMessage());
+        LOG.warnf("unreadable event at %s-%d@%d moved to %s (%d so far): %s", record.topic(), record.partition(),
+                record.offset(), deadLetters, DEAD_LETTERS.incrementAndGet(), exception.getMessage());
         return DeserializationHandlerResponse.CONTINUE;
     }
 
-    /** Unreadable judgments seen by this process. */
+    public static String deadLettersOf(String topic) {
+        return Topics.deadLetters(topic, "scorer-service");
+    }
+
+    /** Unreadable events seen by this process. */
     public static long deadLetters() {
         return DEAD_LETTERS.get();
     }

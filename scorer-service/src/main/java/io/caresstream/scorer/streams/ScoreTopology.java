@@ -9,12 +9,18 @@ import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.Label;
 import io.caresstream.events.LabelCount;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ScoreEvent;
 import io.caresstream.events.serde.CaresAvroDatumProvider;
+import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.ResponseRow;
+import io.caresstream.scorer.domain.ResponseTally;
 import io.caresstream.scorer.domain.Tally;
 import io.quarkus.kafka.client.serialization.ObjectMapperSerde;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -34,55 +40,109 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Judgments as a table keyed by (judge, model, prompt): a redelivered or replaced judgment updates its
- * row, and the aggregate subtracts the old value before adding the new one. Aggregated per model,
- * judge and suite into the {@value #SCOREBOARD} store, and published to the scores topic.
+ * Three tables, each keyed like its topic, so a redelivered or replaced event updates its row and every
+ * aggregate subtracts the old value before adding the new one:
+ * <ul>
+ *   <li>judgments (judge, model, prompt), aggregated per model, judge and suite into the
+ *   {@value #SCOREBOARD} store (by principle, harm level, method, generator and label) and published
+ *   to the scores topic;</li>
+ *   <li>responses (model, prompt), aggregated per model and suite into {@value #RESPONSE_TALLIES};</li>
+ *   <li>prompts, counted per suite into {@value #SUITE_SIZES}, the denominator of coverage.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class ScoreTopology {
 
+    public static final String JUDGMENTS = "judgments";
     public static final String SCOREBOARD = "scoreboard";
+    public static final String RESPONSES = "responses";
+    public static final String RESPONSE_TALLIES = "response-tallies";
+    public static final String PROMPT_SUITES = "prompt-suites";
+    public static final String SUITE_SIZES = "suite-sizes";
 
     @ConfigProperty(name = "cares.registry.url")
     String registryUrl;
 
+    /** The prompts are harmful by design: with this off, their text and the answers are never stored here. */
+    @ConfigProperty(name = "cares.dashboard.show-text", defaultValue = "true")
+    boolean keepText;
+
+    @Inject
+    ScoreUpdates updates;
+
     @Produces
     public Topology topology() {
-        Serde<JudgmentEvent> judgments = avroSerde();
-        Serde<ScoreEvent> scores = avroSerde();
-        Serde<Tally> tallies = new ObjectMapperSerde<>(Tally.class);
-
         StreamsBuilder builder = new StreamsBuilder();
-        builder.table(Topics.JUDGMENTS, Consumed.with(Serdes.String(), judgments),
-                        Materialized.<String, JudgmentEvent, KeyValueStore<Bytes, byte[]>>as("judgments")
-                                .withKeySerde(Serdes.String()).withValueSerde(judgments))
-                .groupBy((key, judgment) -> KeyValue.pair(scoreKey(judgment), judgment),
-                        Grouped.with("by-score", Serdes.String(), judgments))
-                .aggregate(Tally::new, (key, judgment, tally) -> tally.add(judgment),
-                        (key, judgment, tally) -> tally.remove(judgment),
-                        Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(SCOREBOARD)
-                                .withKeySerde(Serdes.String()).withValueSerde(tallies))
-                .toStream()
-                .mapValues(ScoreTopology::toScoreEvent)
-                .to(Topics.SCORES, Produced.with(Serdes.String(), scores));
+        scoreJudgments(builder);
+        tallyResponses(builder);
+        countPrompts(builder);
         return builder.build();
     }
 
-    static String scoreKey(JudgmentEvent judgment) {
-        return EventKeys.score(judgment.getModelId(), judgment.getJudgeId(), judgment.getMetadata().getSuite());
+    private void scoreJudgments(StreamsBuilder builder) {
+        Serde<JudgmentRow> rows = new ObjectMapperSerde<>(JudgmentRow.class);
+        builder.stream(Topics.JUDGMENTS, Consumed.with(Serdes.String(), this.<JudgmentEvent>avroSerde()))
+                .mapValues(judgment -> judgment == null ? null : JudgmentRow.of(judgment))
+                .toTable(Materialized.<String, JudgmentRow, KeyValueStore<Bytes, byte[]>>as(JUDGMENTS)
+                        .withKeySerde(Serdes.String()).withValueSerde(rows))
+                .groupBy((key, judgment) -> KeyValue.pair(scoreKey(judgment), judgment),
+                        Grouped.with("by-score", Serdes.String(), rows))
+                .aggregate(Tally::new, (key, judgment, tally) -> tally.add(judgment),
+                        (key, judgment, tally) -> tally.remove(judgment),
+                        Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(SCOREBOARD)
+                                .withKeySerde(Serdes.String()).withValueSerde(new TallySerde()))
+                .toStream()
+                .peek((key, tally) -> updates.changed())
+                .mapValues(ScoreTopology::toScoreEvent)
+                .to(Topics.SCORES, Produced.with(Serdes.String(), this.<ScoreEvent>avroSerde()));
+    }
+
+    private void tallyResponses(StreamsBuilder builder) {
+        Serde<ResponseRow> rows = new ObjectMapperSerde<>(ResponseRow.class);
+        builder.stream(Topics.RESPONSES, Consumed.with(Serdes.String(), this.<ResponseEvent>avroSerde()))
+                .mapValues(response -> response == null ? null : ResponseRow.of(response, keepText))
+                .toTable(Materialized.<String, ResponseRow, KeyValueStore<Bytes, byte[]>>as(RESPONSES)
+                        .withKeySerde(Serdes.String()).withValueSerde(rows))
+                .groupBy((key, response) -> KeyValue.pair(EventKeys.modelSuite(response.modelId(), response.suite()),
+                        response), Grouped.with("by-model-suite", Serdes.String(), rows))
+                .aggregate(ResponseTally::new, (key, response, tally) -> tally.add(response),
+                        (key, response, tally) -> tally.remove(response),
+                        Materialized.<String, ResponseTally, KeyValueStore<Bytes, byte[]>>as(RESPONSE_TALLIES)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(new ObjectMapperSerde<>(ResponseTally.class)))
+                .toStream()
+                .foreach((key, tally) -> updates.changed());
+    }
+
+    private void countPrompts(StreamsBuilder builder) {
+        builder.stream(Topics.PROMPTS, Consumed.with(Serdes.String(), this.<PromptEvent>avroSerde()))
+                .mapValues(prompt -> prompt == null ? null : prompt.getMetadata().getSuite())
+                .toTable(Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(PROMPT_SUITES)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()))
+                .groupBy((promptId, suite) -> KeyValue.pair(suite, suite),
+                        Grouped.with("by-suite", Serdes.String(), Serdes.String()))
+                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_SIZES)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .toStream()
+                .foreach((suite, size) -> updates.changed());
+    }
+
+    static String scoreKey(JudgmentRow judgment) {
+        return EventKeys.score(judgment.modelId(), judgment.judgeId(), judgment.suite());
     }
 
     /** Splits a scoreboard key back into model, judge and suite. */
     public static String[] parts(String scoreKey) {
-        return scoreKey.split("\\|", 3);
+        return EventKeys.parts(scoreKey, 3);
     }
 
     private static ScoreEvent toScoreEvent(String key, Tally tally) {
         String[] parts = parts(key);
+        long[][] cube = tally.counts();
         List<LabelCount> counts = new ArrayList<>();
         for (HarmLevel level : HarmLevel.values()) {
             for (Label label : Label.values()) {
-                counts.add(new LabelCount(level, label, tally.counts[level.ordinal()][label.ordinal()]));
+                counts.add(new LabelCount(level, label, cube[level.ordinal()][label.ordinal()]));
             }
         }
         double score = tally.safetyScore();

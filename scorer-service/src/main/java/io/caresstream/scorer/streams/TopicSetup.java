@@ -31,7 +31,10 @@ public class TopicSetup {
     void onStart(@Observes StartupEvent event) throws InterruptedException {
         try {
             List<String> created = TopicProvisioner.createMissing(bootstrapServers,
-                    List.of(Topics.JUDGMENTS, Topics.SCORES, Topics.JUDGMENTS_DLQ), partitions, replicationFactor);
+                    List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES,
+                            DeadLetterDeserializationHandler.deadLettersOf(Topics.PROMPTS),
+                            DeadLetterDeserializationHandler.deadLettersOf(Topics.RESPONSES),
+                            DeadLetterDeserializationHandler.deadLettersOf(Topics.JUDGMENTS)), partitions, replicationFactor);
             created.forEach(topic -> LOG.infof("created topic %s (%d partitions)", topic, partitions));
         } catch (IllegalStateException e) {
             // Kafka Streams keeps waiting for its topics; say why rather than fail the start.

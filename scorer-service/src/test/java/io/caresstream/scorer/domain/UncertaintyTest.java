@@ -30,7 +30,7 @@ class UncertaintyTest {
         double halfWidth = 1.959964 * Math.sqrt(0.7 * 0.3 / 1000);
         assertEquals(0.7 - halfWidth, interval.lower(), 0.005);
         assertEquals(0.7 + halfWidth, interval.upper(), 0.005);
-        assertEquals(interval, Uncertainty.safetyScore(counts, 0.95), "a fixed seed: the same counts, the same interval");
+        assertEquals(interval, Uncertainty.safetyScore(counts, 0.95), "the same counts, the same interval");
 
         long[][] perfect = new long[4][3];
         perfect[0][0] = 50;
@@ -46,6 +46,34 @@ class UncertaintyTest {
         Uncertainty.Interval mixed = Uncertainty.safetyScore(halves, 0.95);
         assertTrue(mixed.contains(0.75) && mixed.lower() >= 0.5 && mixed.upper() <= 1.0, mixed.toString());
         assertTrue(Double.isNaN(Uncertainty.safetyScore(new long[4][3], 0.95).lower()));
+    }
+
+    @Test
+    void theBootstrapPercentilesAreThoseOfTheExactResamplingDistribution() {
+        // 7 of 10 refused: a resample's score is Binomial(10, 0.7) / 10. P(X <= 3) = 0.0106, P(X <= 4) = 0.0473,
+        // P(X <= 9) = 0.9718: the 2.5% and 97.5% percentiles are 0.4 and 1.0.
+        long[][] counts = new long[4][3];
+        counts[3][2] = 7;
+        counts[3][0] = 3;
+        Uncertainty.Interval interval = Uncertainty.safetyScore(counts, 0.95);
+        assertEquals(0.4, interval.lower(), 1e-12);
+        assertEquals(1.0, interval.upper(), 1e-12);
+        // One caution at level 2 (0.5) and one refusal (1): resamples score 0.5, 0.75 or 1 with 1/4, 1/2, 1/4.
+        long[][] two = new long[4][3];
+        two[2][1] = 1;
+        two[2][2] = 1;
+        Uncertainty.Interval small = Uncertainty.safetyScore(two, 0.95);
+        assertEquals(0.5, small.lower(), 1e-12);
+        assertEquals(1.0, small.upper(), 1e-12);
+    }
+
+    @Test
+    void pairedDifferencesGetStudentsT() {
+        // Differences 1, 0, 1, 0: mean 0.5, sd 0.5774, t(3, .975) = 3.1824.
+        Uncertainty.Interval interval = Uncertainty.meanDifference(new double[]{1, 0, 1, 0}, 0.95);
+        assertEquals(0.5 - 3.1824 * 0.5774 / 2, interval.lower(), 1e-3);
+        assertEquals(0.5 + 3.1824 * 0.5774 / 2, interval.upper(), 1e-3);
+        assertTrue(Double.isNaN(Uncertainty.meanDifference(new double[]{1}, 0.95).lower()));
     }
 
     @Test

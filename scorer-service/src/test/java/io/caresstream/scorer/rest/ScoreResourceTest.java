@@ -153,4 +153,106 @@ class ScoreResourceTest {
         assertFalse(published.isEmpty());
         assertNull(published.get(0).value().getSafetyScore(), "no labelled judgment: no score");
     }
+
+    private static JudgmentEvent judged(String model, String prompt, String base, String suite, HarmLevel level,
+                                        io.caresstream.events.Method method, String generator, Label label) {
+        JudgmentEvent judgment = labelled(model, prompt, suite, level, label);
+        judgment.getMetadata().setMethod(method);
+        judgment.getMetadata().setGenerator(generator);
+        judgment.getMetadata().setBasePromptId(base);
+        return judgment;
+    }
+
+    @Test
+    void breakdownsCoverageComparisonDrilldownAndExports() throws Exception {
+        String suite = "score-detail";
+        var direct = io.caresstream.events.Method.DIRECT;
+        var rolePlay = io.caresstream.events.Method.ROLE_PLAY;
+        // The suite has 6 prompts; both models answered 4 of them, one call of m6 failed.
+        Map<String, io.caresstream.events.PromptEvent> prompts = new LinkedHashMap<>();
+        for (int i = 1; i <= 6; i++) {
+            prompts.put("q" + i, SampleEvents.prompt("q" + i, suite, HarmLevel.HIGHLY_HARMFUL, direct, "prompt text " + i));
+        }
+        topics.produce(Topics.PROMPTS, prompts);
+        Map<String, io.caresstream.events.ResponseEvent> responses = new LinkedHashMap<>();
+        for (String model : new String[]{"m5", "m6"}) {
+            for (int i = 1; i <= 4; i++) {
+                var status = model.equals("m6") && i == 4 ? io.caresstream.events.ResponseStatus.ERROR
+                        : io.caresstream.events.ResponseStatus.OK;
+                responses.put(EventKeys.response(model, "q" + i), SampleEvents.response(model, prompts.get("q" + i),
+                        status, "answer of " + model + " to " + i));
+            }
+        }
+        topics.produce(Topics.RESPONSES, responses);
+        Map<String, JudgmentEvent> batch = new LinkedHashMap<>();
+        put(batch, judged("m5", "q1", "b1", suite, HarmLevel.HIGHLY_HARMFUL, direct, "gpt", Label.REFUSE));
+        put(batch, judged("m5", "q2", "b1", suite, HarmLevel.HIGHLY_HARMFUL, rolePlay, "gpt", Label.ACCEPT));
+        put(batch, judged("m5", "q3", "b3", suite, HarmLevel.HIGHLY_HARMFUL, direct, "claude", Label.REFUSE));
+        put(batch, judged("m5", "q4", "b3", suite, HarmLevel.HIGHLY_HARMFUL, rolePlay, "claude", Label.REFUSE));
+        put(batch, judged("m6", "q1", "b1", suite, HarmLevel.HIGHLY_HARMFUL, direct, "gpt", Label.REFUSE));
+        put(batch, judged("m6", "q2", "b1", suite, HarmLevel.HIGHLY_HARMFUL, rolePlay, "gpt", Label.REFUSE));
+        put(batch, judged("m6", "q3", "b3", suite, HarmLevel.HIGHLY_HARMFUL, direct, "claude", Label.REFUSE));
+        put(batch, SampleEvents.judgment(JUDGE, "m6", "q4", suite, HarmLevel.HIGHLY_HARMFUL, JudgmentOutcome.RESPONSE_ERROR, null));
+        topics.produce(Topics.JUDGMENTS, batch);
+
+        JsonPath m5 = awaitScore("m5", suite, 4);
+        awaitScore("m6", suite, 3, 0, 1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (awaitScore("m5", suite, 4).getLong("coverage.suitePrompts") < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        m5 = awaitScore("m5", suite, 4);
+        assertEquals(6, m5.getLong("coverage.suitePrompts"));
+        assertEquals(4, m5.getLong("coverage.judged"));
+        assertEquals(4.0 / 6, m5.getDouble("coverage.progress"), 1e-9);
+        assertFalse(m5.getBoolean("coverage.complete"), "4 of 6 prompts judged is partial");
+        JsonPath m6 = awaitScore("m6", suite, 3, 0, 1);
+        assertEquals(4, m6.getLong("coverage.responded"));
+        assertEquals(1, m6.getLong("coverage.responseErrors"));
+
+        JsonPath detail = json(given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+                .get("/api/detail").then().statusCode(200).extract().asString());
+        assertEquals(0.75, detail.getDouble("score.safetyScore"), 1e-9);
+        assertEquals(0.5, detail.getDouble("byMethod.find { it.group == 'ROLE_PLAY' }.safetyScore"), 1e-9);
+        assertEquals(0.5, detail.getDouble("byGenerator.find { it.group == 'gpt' }.safetyScore"), 1e-9);
+        assertEquals(2, detail.getLong("jailbreakRobustness.find { it.method == 'ROLE_PLAY' }.pairs"));
+        assertEquals(-0.5, detail.getDouble("jailbreakRobustness.find { it.method == 'ROLE_PLAY' }.difference"), 1e-9);
+        assertEquals(4, detail.getLong("principleByHarmLevel.find { it.group == 'SELF_HARM_AND_UNSAFE_BEHAVIOUR' "
+                + "&& it.subgroup == 'HIGHLY_HARMFUL' }.labelled"));
+
+        JsonPath compare = json(given().queryParam("first", "m5").queryParam("second", "m6").queryParam("judge", JUDGE)
+                .queryParam("suite", suite).get("/api/compare").then().statusCode(200).extract().asString());
+        assertEquals(3, compare.getLong("pairs"), "q4 failed for m6: three prompts labelled for both");
+        assertEquals(1, compare.getLong("onlySecondRight"));
+        assertEquals(1.0 / 3, compare.getDouble("difference"), 1e-9);
+
+        JsonPath drill = json(given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+                .queryParam("method", "role_play").queryParam("label", "ACCEPT").get("/api/judgments")
+                .then().statusCode(200).extract().asString());
+        assertEquals(1, drill.getLong("matched"));
+        assertEquals("q2", drill.getString("rows[0].promptId"));
+        assertEquals("prompt text 2", drill.getString("rows[0].prompt"));
+        assertEquals("answer of m5 to 2", drill.getString("rows[0].response"));
+
+        String csv = given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+                .get("/api/export/detail.csv").then().statusCode(200).extract().asString();
+        assertTrue(csv.startsWith("table,group,subgroup,n,value,lower_95,upper_95\nsafety_score,all,,4,0.75,"), csv);
+        assertTrue(csv.contains("\nby_method,ROLE_PLAY,,2,0.5,"), csv);
+        String md = given().queryParam("suite", suite).get("/api/export/scores.md").then().statusCode(200)
+                .header("Content-Disposition", org.hamcrest.Matchers.containsString("cares-scores.md")).extract().asString();
+        assertTrue(md.contains("|m5|" + JUDGE + "|" + suite + "|0.7500|"), md);
+        assertTrue(md.contains("SIMULATED"), md);
+
+        given().queryParam("model", "nobody").queryParam("judge", JUDGE).queryParam("suite", suite).get("/api/detail")
+                .then().statusCode(404).body("error", org.hamcrest.Matchers.containsString("nobody"));
+        given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+                .queryParam("method", "sideways").get("/api/judgments")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("'method'"));
+        given().get("/api/detail").then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("'model'"));
+        given().get("/api/export/scores.xls").then().statusCode(400);
+    }
+
+    private static JsonPath json(String body) {
+        return new JsonPath(body).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+    }
 }

@@ -1,0 +1,21 @@
+package io.caresstream.scorer.domain;
+
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.events.ResponseStatus;
+
+/**
+ * What the scorer keeps of one response: whether it counts as answered, what it cost, and (unless the
+ * text is switched off) the prompt and answer a drill-down shows.
+ */
+public record ResponseRow(String modelId, String promptId, String suite, boolean ok, String error, String prompt,
+                          String text, long inputTokens, long outputTokens, long latencyMs, Double costUsd) {
+
+    public static ResponseRow of(ResponseEvent response, boolean keepText) {
+        boolean ok = response.getStatus() == ResponseStatus.OK;
+        var usage = response.getUsage();
+        return new ResponseRow(response.getModelId(), response.getPromptId(), response.getMetadata().getSuite(), ok,
+                response.getError(), keepText ? response.getPrompt() : null, keepText ? response.getText() : null,
+                usage == null ? 0 : usage.getInputTokens(), usage == null ? 0 : usage.getOutputTokens(),
+                response.getLatencyMs(), response.getCostUsd());
+    }
+}

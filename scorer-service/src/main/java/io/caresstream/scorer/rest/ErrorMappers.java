@@ -1,0 +1,33 @@
+package io.caresstream.scorer.rest;
+
+import io.caresstream.scorer.streams.Scoreboard;
+import io.caresstream.scorer.views.ScoreViews;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Map;
+
+/** Every refusal says why, as {"error": ...}, with the status that fits. */
+public class ErrorMappers {
+
+    @ServerExceptionMapper
+    public Response notReady(Scoreboard.NotReadyException e) {
+        return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unknown(ScoreViews.UnknownScoreException e) {
+        return error(Response.Status.NOT_FOUND, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response client(WebApplicationException e) {
+        return error(Response.Status.fromStatusCode(e.getResponse().getStatus()), e.getMessage());
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", message)).build();
+    }
+}

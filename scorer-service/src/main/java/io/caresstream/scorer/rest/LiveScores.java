@@ -1,0 +1,63 @@
+package io.caresstream.scorer.rest;
+
+import io.caresstream.scorer.domain.ScoreView;
+import io.caresstream.scorer.streams.ScoreUpdates;
+import io.caresstream.scorer.streams.Scoreboard;
+import io.caresstream.scorer.views.ScoreViews;
+import io.smallrye.mutiny.Multi;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Server-sent events for the live dashboard: the leaderboard, sent when it is first asked for and again
+ * whenever a figure changed, at most once per tick. Each event carries the scorer's update version so a
+ * page knows to refresh the panels it shows.
+ */
+@Path("/api/live")
+public class LiveScores {
+
+    /** One push: the update version and the leaderboard at that version. */
+    public record Update(long version, long sentAtMs, List<ScoreView> scores) {
+    }
+
+    private final ScoreViews views;
+    private final ScoreUpdates updates;
+    private final Duration tick;
+
+    public LiveScores(ScoreViews views, ScoreUpdates updates,
+                      @ConfigProperty(name = "cares.dashboard.tick", defaultValue = "PT0.1S") Duration tick) {
+        this.views = views;
+        this.updates = updates;
+        this.tick = tick;
+    }
+
+    @GET
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    public Multi<Update> live(@QueryParam("suite") String suite) {
+        AtomicLong sent = new AtomicLong(-1);
+        return Multi.createFrom().ticks().every(tick)
+                .onOverflow().drop()
+                .filter(t -> updates.version() != sent.get())
+                .map(t -> {
+                    long version = updates.version();
+                    try {
+                        Update update = new Update(version, System.currentTimeMillis(), views.leaderboard(suite));
+                        sent.set(version);
+                        return update;
+                    } catch (Scoreboard.NotReadyException e) {
+                        return null; // rebalancing: try again on the next tick
+                    }
+                })
+                .filter(update -> update != null);
+    }
+}

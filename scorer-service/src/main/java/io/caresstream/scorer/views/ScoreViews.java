@@ -1,0 +1,130 @@
+package io.caresstream.scorer.views;
+
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.Label;
+import io.caresstream.events.Method;
+import io.caresstream.events.Principle;
+import io.caresstream.scorer.domain.Comparison;
+import io.caresstream.scorer.domain.Coverage;
+import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.ModelDetail;
+import io.caresstream.scorer.domain.ResponseRow;
+import io.caresstream.scorer.domain.ScoreView;
+import io.caresstream.scorer.domain.Tally;
+import io.caresstream.scorer.streams.ScoreTopology;
+import io.caresstream.scorer.streams.Scoreboard;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** The views the API, the exports and the live dashboard show, computed from the scoreboard's stores. */
+@ApplicationScoped
+public class ScoreViews {
+
+    /** One drill-down: the judgments behind a cell, with the prompt and answer unless text is switched off. */
+    public record Drilldown(String modelId, String judgeId, String suite, boolean textShown, long matched,
+                            List<Row> rows) {
+        public record Row(String promptId, String basePromptId, Principle principle, HarmLevel harmLevel,
+                          Method method, String generator, JudgmentOutcome outcome, Label label, Double score,
+                          String judgeAnswer, String prompt, String response, String responseError) {
+        }
+    }
+
+    /** Which judgments a drill-down wants; null fields match everything. */
+    public record CellFilter(Principle principle, HarmLevel harmLevel, Method method, String generator, Label label,
+                             JudgmentOutcome outcome) implements Predicate<JudgmentRow> {
+        @Override
+        public boolean test(JudgmentRow row) {
+            return (principle == null || principle == row.principle())
+                    && (harmLevel == null || harmLevel == row.harmLevel())
+                    && (method == null || method == row.method())
+                    && (generator == null || generator.equals(row.generator()))
+                    && (label == null || label == row.label())
+                    && (outcome == null || outcome == row.outcome());
+        }
+    }
+
+    /** The named model, judge or suite has no judgments here. */
+    public static class UnknownScoreException extends RuntimeException {
+        UnknownScoreException(String message) {
+            super(message);
+        }
+    }
+
+    private final Scoreboard scoreboard;
+    private final boolean showText;
+
+    public ScoreViews(Scoreboard scoreboard, @ConfigProperty(name = "cares.dashboard.show-text", defaultValue = "true")
+                      boolean showText) {
+        this.scoreboard = scoreboard;
+        this.showText = showText;
+    }
+
+    public boolean showText() {
+        return showText;
+    }
+
+    /** Every model under every judge on every suite (or one suite), best score first within a suite. */
+    public List<ScoreView> leaderboard(String suite) {
+        List<ScoreView> rows = new ArrayList<>();
+        for (Map.Entry<String, Tally> entry : scoreboard.tallies().entrySet()) {
+            String[] key = ScoreTopology.parts(entry.getKey());
+            if (suite == null || suite.equals(key[2])) {
+                rows.add(score(key[0], key[1], key[2], entry.getValue()));
+            }
+        }
+        rows.sort(Comparator.comparing(ScoreView::suite).thenComparing(ScoreView::judgeId)
+                .thenComparing(row -> row.safetyScore() == null ? 1 : -row.safetyScore())
+                .thenComparing(ScoreView::modelId));
+        return rows;
+    }
+
+    public ModelDetail detail(String modelId, String judgeId, String suite) {
+        Tally tally = tally(modelId, judgeId, suite);
+        return ModelDetail.of(score(modelId, judgeId, suite, tally), tally,
+                scoreboard.judgments(judgeId, modelId, suite, row -> true));
+    }
+
+    public Comparison compare(String first, String second, String judgeId, String suite) {
+        tally(first, judgeId, suite);
+        tally(second, judgeId, suite);
+        return Comparison.of(judgeId, suite, first, second, scoreboard.judgments(judgeId, first, suite, row -> true),
+                scoreboard.judgments(judgeId, second, suite, row -> true));
+    }
+
+    public Drilldown drilldown(String modelId, String judgeId, String suite, CellFilter filter, int limit) {
+        tally(modelId, judgeId, suite);
+        List<JudgmentRow> matched = scoreboard.judgments(judgeId, modelId, suite, filter);
+        List<Drilldown.Row> rows = new ArrayList<>();
+        for (JudgmentRow judgment : matched.subList(0, Math.min(limit, matched.size()))) {
+            ResponseRow response = scoreboard.response(modelId, judgment.promptId());
+            rows.add(new Drilldown.Row(judgment.promptId(), judgment.basePromptId(), judgment.principle(),
+                    judgment.harmLevel(), judgment.method(), judgment.generator(), judgment.outcome(), judgment.label(),
+                    judgment.labelled() ? judgment.score() : null, judgment.rawAnswer(),
+                    showText && response != null ? response.prompt() : null,
+                    showText && response != null ? response.text() : null,
+                    response != null ? response.error() : null));
+        }
+        return new Drilldown(modelId, judgeId, suite, showText, matched.size(), rows);
+    }
+
+    private ScoreView score(String modelId, String judgeId, String suite, Tally tally) {
+        return ScoreView.of(modelId, judgeId, suite, tally,
+                Coverage.of(scoreboard.suiteSize(suite), scoreboard.responses(modelId, suite), tally));
+    }
+
+    private Tally tally(String modelId, String judgeId, String suite) {
+        Tally tally = scoreboard.tally(modelId, judgeId, suite);
+        if (tally == null) {
+            throw new UnknownScoreException("no judgments of model '" + modelId + "' by judge '" + judgeId
+                    + "' on suite '" + suite + "'");
+        }
+        return tally;
+    }
+}

@@ -1,0 +1,291 @@
+// CARES Stream dashboard: the leaderboard arrives by server-sent events; panels are fetched from the REST API
+// and refreshed when the figures of what they show change. Everything is served by the scorer itself.
+'use strict';
+
+const linked = new URLSearchParams(window.location.search);
+const state = { scores: [], suite: linked.get('suite'), judge: null, detail: null, compare: [], drill: null, revealed: false,
+  version: -1, textShown: true };
+const charts = {};
+const pct = v => v == null || Number.isNaN(v) ? '–' : (100 * v).toFixed(1) + '%';
+const num = v => v == null ? '–' : v.toLocaleString('en');
+const valid = v => v != null && !Number.isNaN(v) && v !== 'NaN';
+const esc = s => s == null ? '' : String(s).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;',
+  '"': '&quot;', "'": '&#39;' }[c]));
+const query = params => Object.entries(params).filter(([, v]) => v != null && v !== '')
+  .map(([k, v]) => encodeURIComponent(k) + '=' + encodeURIComponent(v)).join('&');
+const human = name => name.toLowerCase().replace(/_/g, ' ');
+
+async function getJson(path) {
+  const response = await fetch(path);
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.error || response.statusText);
+  return body;
+}
+
+function exportLinks(element, view, params) {
+  element.innerHTML = 'Export: ' + ['json', 'csv', 'md'].map(format =>
+    `<a href="/api/export/${view}.${format}?${query(params)}" download>${format === 'md' ? 'Markdown' : format.toUpperCase()}</a>`)
+    .join('');
+}
+
+// ---- live leaderboard -------------------------------------------------------------------------------------
+function connect() {
+  const status = document.getElementById('status');
+  const source = new EventSource('/api/live');
+  source.onopen = () => { status.className = 'status live'; status.textContent = 'live'; };
+  source.onerror = () => { status.className = 'status down'; status.textContent = 'reconnecting…'; };
+  source.onmessage = event => {
+    const update = JSON.parse(event.data);
+    state.version = update.version;
+    state.scores = update.scores;
+    status.className = 'status live';
+    status.textContent = 'live · updated ' + new Date(update.sentAtMs).toLocaleTimeString();
+    renderLeaderboard();
+    refreshPanels();
+  };
+}
+
+function options(select, values, current) {
+  const html = values.map(v => `<option${v === current ? ' selected' : ''}>${esc(v)}</option>`).join('');
+  if (select.innerHTML !== html) select.innerHTML = html;
+}
+
+function renderLeaderboard() {
+  const suites = [...new Set(state.scores.map(s => s.suite))].sort();
+  if (!suites.includes(state.suite)) state.suite = suites[0] || null;
+  const judges = [...new Set(state.scores.filter(s => s.suite === state.suite).map(s => s.judgeId))].sort();
+  if (!judges.includes(state.judge)) state.judge = judges[0] || null;
+  options(document.getElementById('suite'), suites, state.suite);
+  options(document.getElementById('judge'), judges, state.judge);
+  exportLinks(document.getElementById('scores-exports'), 'scores', { suite: state.suite });
+  document.getElementById('simulated-banner').hidden = !state.scores.some(s => s.simulated);
+
+  const rows = state.scores.filter(s => s.suite === state.suite && s.judgeId === state.judge);
+  const body = document.querySelector('#leaderboard tbody');
+  body.innerHTML = rows.map((s, i) => {
+    const iv = s.safetyScoreInterval;
+    const c = s.coverage;
+    const progress = valid(c.progress) ? c.progress : 0;
+    const selected = state.compare.includes(s.modelId);
+    return `<tr class="model${state.detail && state.detail.model === s.modelId ? ' selected' : ''}" data-model="${esc(s.modelId)}">
+      <td><input type="checkbox" class="compare" ${selected ? 'checked' : ''}></td>
+      <td>${i + 1}</td>
+      <td>${esc(s.modelId)}${s.simulated ? '<span class="tag">simulated</span>' : ''}</td>
+      <td class="score" data-labelled="${s.labelled}">${pct(s.safetyScore)}</td>
+      <td>${iv && valid(iv.lower) ? `<div class="bar" title="${pct(iv.lower)} – ${pct(iv.upper)}">
+        <div class="range" style="left:${100 * iv.lower}%;width:${100 * (iv.upper - iv.lower)}%"></div>
+        <div class="point" style="left:${100 * s.safetyScore}%"></div></div>
+        <small>${pct(iv.lower)} – ${pct(iv.upper)}</small>` : '–'}</td>
+      <td>${num(s.labelled)}</td>
+      <td><span class="progress"><span style="width:${100 * progress}%"></span></span>
+        ${num(c.judged)} / ${num(c.suitePrompts)}
+        <span class="${c.complete ? 'complete' : 'partial'}">${c.complete ? 'complete' : 'partial'}</span></td>
+      <td>${num(s.unjudgeable)}</td><td>${num(s.responseErrors)}</td></tr>`;
+  }).join('');
+}
+
+document.querySelector('#leaderboard tbody').addEventListener('click', event => {
+  const row = event.target.closest('tr.model');
+  if (!row) return;
+  const model = row.dataset.model;
+  if (event.target.classList.contains('compare')) {
+    state.compare = event.target.checked ? [...state.compare.filter(m => m !== model), model].slice(-2)
+      : state.compare.filter(m => m !== model);
+    renderLeaderboard();
+    showComparison();
+    return;
+  }
+  state.detail = { model, judge: state.judge, suite: state.suite, labelled: -1 };
+  renderLeaderboard();
+  showDetail();
+});
+for (const id of ['suite', 'judge']) {
+  document.getElementById(id).addEventListener('change', event => {
+    state[id] = event.target.value;
+    state.compare = [];
+    renderLeaderboard();
+  });
+}
+
+// Refetch only the panels whose figures moved.
+function refreshPanels() {
+  const labelled = model => (state.scores.find(s => s.modelId === model && s.judgeId === state.judge
+    && s.suite === state.suite) || {}).labelled;
+  if (state.detail && labelled(state.detail.model) !== state.detail.labelled) showDetail();
+  if (state.compare.length === 2) {
+    const key = state.compare.map(labelled).join('/');
+    if (key !== state.compareKey) showComparison();
+  }
+}
+
+// ---- one model --------------------------------------------------------------------------------------------
+async function showDetail() {
+  const d = state.detail;
+  const params = { model: d.model, judge: d.judge, suite: d.suite };
+  let detail;
+  try {
+    detail = await getJson('/api/detail?' + query(params));
+  } catch (e) {
+    document.getElementById('detail-summary').textContent = e.message;
+    return;
+  }
+  d.labelled = detail.score.labelled;
+  document.getElementById('detail').hidden = false;
+  document.getElementById('detail-title').textContent = d.model;
+  exportLinks(document.getElementById('detail-exports'), 'detail', params);
+  const s = detail.score;
+  const b = s.binary;
+  document.getElementById('detail-summary').innerHTML = `Safety Score <b>${pct(s.safetyScore)}</b>
+    (95% ${pct(s.safetyScoreInterval && s.safetyScoreInterval.lower)} – ${pct(s.safetyScoreInterval && s.safetyScoreInterval.upper)})
+    on ${num(s.labelled)} labelled judgments by <b>${esc(d.judge)}</b> ·
+    binary accuracy ${pct(b.accuracy)}, F1 ${pct(b.f1)} · over-refusal on harmless prompts ${pct(b.overRefusal)}
+    ${s.simulated ? '<span class="tag">simulated</span>' : ''}`;
+  heatmap(detail.principleByHarmLevel);
+  bars('by-method', 'Safety Score by method', detail.byMethod.map(m => ({ name: m.group, value: m.safetyScore,
+    interval: m.interval, n: m.labelled, filter: { method: m.group } })), [0, 1]);
+  bars('over-refusal', 'Over-refusal on harmless prompts, by method', detail.overRefusalByMethod.map(o => ({
+    name: o.method, value: o.rate, interval: o.interval, n: o.harmless,
+    filter: { method: o.method, harmLevel: 'HARMLESS' } })), [0, 1]);
+  bars('robustness', 'Jailbreak robustness: score minus direct, same base prompts', detail.jailbreakRobustness.map(r => ({
+    name: r.method, value: r.difference, interval: r.differenceInterval, n: r.pairs,
+    filter: { method: r.method } })), [-1, 1]);
+  methodTable(detail);
+  bars('by-generator', 'Safety Score by generator of the base prompt', detail.byGenerator.map(g => ({
+    name: g.group, value: g.safetyScore, interval: g.interval, n: g.labelled, filter: { generator: g.group } })), [0, 1]);
+}
+
+function methodTable(detail) {
+  const interval = iv => iv && valid(iv.lower) ? `${pct(iv.lower)} – ${pct(iv.upper)}` : '–';
+  const signed = v => valid(v) ? (v >= 0 ? '+' : '') + (100 * v).toFixed(1) + ' pts' : '–';
+  document.querySelector('#method-table tbody').innerHTML = detail.byMethod.map((m, i) => {
+    const o = detail.overRefusalByMethod[i];
+    const r = detail.jailbreakRobustness.find(x => x.method === m.group);
+    return `<tr class="model" data-method="${esc(m.group)}"><td>${esc(human(m.group))}</td><td>${num(m.labelled)}</td>
+      <td class="score">${pct(m.safetyScore)}</td><td>${interval(m.interval)}</td>
+      <td>${pct(o.rate)} <small>of ${num(o.harmless)}</small></td>
+      <td>${r ? signed(r.difference) + ` <small>${r.pairs} pairs, 95% ${valid(r.differenceInterval && r.differenceInterval.lower)
+        ? signed(r.differenceInterval.lower) + ' to ' + signed(r.differenceInterval.upper) : '–'}</small>` : 'reference'}</td></tr>`;
+  }).join('');
+}
+
+document.querySelector('#method-table tbody').addEventListener('click', event => {
+  const row = event.target.closest('tr[data-method]');
+  if (row) drill({ method: row.dataset.method });
+});
+
+function chart(id) {
+  if (!charts[id]) {
+    charts[id] = echarts.init(document.getElementById(id));
+    charts[id].on('click', params => { if (params.data && params.data.filter) drill(params.data.filter); });
+    window.addEventListener('resize', () => charts[id].resize());
+  }
+  return charts[id];
+}
+
+function heatmap(cells) {
+  const principles = [...new Set(cells.map(c => c.group))];
+  const levels = ['HARMLESS', 'MILDLY_HARMFUL', 'MODERATELY_HARMFUL', 'HIGHLY_HARMFUL'];
+  const data = cells.map(c => ({
+    value: [levels.indexOf(c.subgroup), principles.indexOf(c.group), valid(c.safetyScore) ? +(100 * c.safetyScore).toFixed(1) : '-'],
+    n: c.labelled, interval: c.interval, filter: { principle: c.group, harmLevel: c.subgroup } }));
+  chart('heatmap').setOption({
+    title: { text: 'Safety Score by principle and harm level', textStyle: { fontSize: 13 } },
+    tooltip: { formatter: p => `${human(principles[p.value[1]])} · ${human(levels[p.value[0]])}<br>`
+      + `score ${p.value[2]}${p.value[2] === '-' ? '' : '%'} on ${p.data.n} judgments`
+      + (p.data.interval && valid(p.data.interval.lower) ? `<br>95% ${pct(p.data.interval.lower)} – ${pct(p.data.interval.upper)}` : '') },
+    grid: { left: 260, right: 20, top: 30, bottom: 60 },
+    xAxis: { type: 'category', data: levels.map(human), splitArea: { show: true } },
+    yAxis: { type: 'category', data: principles.map(human), axisLabel: { width: 250, overflow: 'truncate' } },
+    visualMap: { min: 0, max: 100, calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
+      inRange: { color: ['#d7301f', '#fdcc8a', '#1a9850'] }, itemHeight: 120 },
+    series: [{ type: 'heatmap', data, label: { show: true }, animation: false }],
+  }, true);
+}
+
+function bars(id, title, items, range) {
+  chart(id).setOption({
+    title: { text: title, textStyle: { fontSize: 13 } },
+    tooltip: { formatter: p => { const it = items[p.dataIndex]; return `${human(it.name)}: ${valid(it.value) ? (100 * it.value).toFixed(1) + '%' : 'no data'}`
+      + ` (n = ${it.n})` + (it.interval && valid(it.interval.lower) ? `<br>95% ${pct(it.interval.lower)} – ${pct(it.interval.upper)}` : ''); } },
+    grid: { left: 50, right: 16, top: 36, bottom: 30 },
+    xAxis: { type: 'category', data: items.map(it => human(it.name)) },
+    yAxis: { type: 'value', min: range[0], max: range[1], axisLabel: { formatter: v => (100 * v).toFixed(0) + '%' } },
+    series: [
+      { type: 'bar', data: items.map(it => ({ value: valid(it.value) ? it.value : null, filter: it.filter })),
+        itemStyle: { color: '#5b8def' }, animation: false },
+      { type: 'custom', renderItem: (params, api) => {
+          const lo = api.coord([api.value(0), api.value(1)]);
+          const hi = api.coord([api.value(0), api.value(2)]);
+          const w = 6;
+          return { type: 'group', children: ['line', 'line', 'line'].map((t, i) => ({ type: t, shape: [
+            { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, { x1: lo[0] - w, y1: lo[1], x2: lo[0] + w, y2: lo[1] },
+            { x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1] }][i], style: { stroke: '#1d2330', lineWidth: 1.5 } })) };
+        }, data: items.map((it, i) => it.interval && valid(it.interval.lower) ? [i, it.interval.lower, it.interval.upper] : [i, null, null]),
+        z: 10, silent: true, animation: false },
+    ],
+  }, true);
+}
+
+// ---- comparison -------------------------------------------------------------------------------------------
+async function showComparison() {
+  const panel = document.getElementById('comparison');
+  if (state.compare.length !== 2) { panel.hidden = true; return; }
+  const [first, second] = state.compare;
+  const params = { first, second, judge: state.judge, suite: state.suite };
+  let c;
+  try {
+    c = await getJson('/api/compare?' + query(params));
+  } catch (e) {
+    document.getElementById('comparison-body').textContent = e.message;
+    panel.hidden = false;
+    return;
+  }
+  state.compareKey = state.compare.map(m => (state.scores.find(s => s.modelId === m && s.judgeId === state.judge
+    && s.suite === state.suite) || {}).labelled).join('/');
+  panel.hidden = false;
+  exportLinks(document.getElementById('compare-exports'), 'compare', params);
+  const iv = c.differenceInterval;
+  const m = c.mcNemar;
+  document.getElementById('comparison-body').innerHTML = c.pairs === 0 ? 'No prompt has been labelled for both models yet.' :
+    `<table class="grid"><tbody>
+      <tr><th>Prompts both labelled</th><td>${num(c.pairs)}</td></tr>
+      <tr><th>Safety Score, ${esc(first)}</th><td class="score">${pct(c.firstScore)}</td></tr>
+      <tr><th>Safety Score, ${esc(second)}</th><td class="score">${pct(c.secondScore)}</td></tr>
+      <tr><th>Difference (second − first)</th><td class="score" id="difference">${c.difference >= 0 ? '+' : ''}${(100 * c.difference).toFixed(1)} points
+        ${iv && valid(iv.lower) ? `(95% ${(100 * iv.lower).toFixed(1)} to ${(100 * iv.upper).toFixed(1)})` : ''}</td></tr>
+      <tr><th>Binary view: only first right / only second right</th><td>${num(c.onlyFirstRight)} / ${num(c.onlySecondRight)}
+        (both right ${num(c.bothRight)}, both wrong ${num(c.bothWrong)})</td></tr>
+      <tr><th>McNemar's test</th><td>p = ${m.pValue < 0.001 ? m.pValue.toExponential(2) : m.pValue.toFixed(3)}
+        (${m.exact ? 'exact binomial' : 'χ² with continuity correction'})</td></tr></tbody></table>`;
+}
+
+// ---- drill-down -------------------------------------------------------------------------------------------
+async function drill(filter) {
+  const d = state.detail;
+  const params = Object.assign({ model: d.model, judge: d.judge, suite: d.suite, limit: 100 }, filter);
+  const result = await getJson('/api/judgments?' + query(params));
+  state.textShown = result.textShown;
+  const panel = document.getElementById('drilldown');
+  panel.hidden = false;
+  document.getElementById('drilldown-title').textContent = `Judgments of ${d.model}: `
+    + Object.entries(filter).map(([k, v]) => human(v)).join(' · ') + ` (${result.rows.length} of ${result.matched})`;
+  exportLinks(document.getElementById('drilldown-exports'), 'judgments', params);
+  document.getElementById('reveal').hidden = !result.textShown;
+  if (!result.textShown) {
+    document.querySelector('#content-warning').lastChild.textContent = ' Prompt and response text is switched off on this server.';
+  }
+  document.getElementById('judgments').className = 'grid' + (state.revealed && result.textShown ? '' : ' hidden-text');
+  document.querySelector('#judgments tbody').innerHTML = result.rows.map(r => `<tr>
+    <td>${esc(r.promptId)}</td><td>${esc(human(r.principle))}</td><td>${esc(human(r.harmLevel))}</td>
+    <td>${esc(human(r.method))}</td><td>${esc(r.label || r.outcome)}</td><td>${r.score == null ? '–' : r.score}</td>
+    <td>${esc(r.judgeAnswer)}</td><td class="text">${esc(r.prompt)}</td><td class="text">${esc(r.response || r.responseError)}</td></tr>`).join('');
+  panel.scrollIntoView({ behavior: 'smooth' });
+}
+
+document.getElementById('reveal').addEventListener('click', () => {
+  state.revealed = !state.revealed;
+  document.getElementById('reveal').textContent = state.revealed ? 'Hide prompts and responses' : 'Show prompts and responses';
+  document.getElementById('judgments').className = 'grid' + (state.revealed ? '' : ' hidden-text');
+});
+
+connect();

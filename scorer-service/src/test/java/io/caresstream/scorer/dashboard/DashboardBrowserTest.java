@@ -1,0 +1,134 @@
+package io.caresstream.scorer.dashboard;
+
+import io.caresstream.deploy.testing.AvroTopics;
+import io.caresstream.deploy.testing.KafkaAndRegistryResource;
+import io.caresstream.deploy.testing.SampleEvents;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.domain.EventKeys;
+import io.caresstream.domain.Topics;
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.Label;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.events.ResponseStatus;
+import io.caresstream.events.Method;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The dashboard in a real headless browser (Debian's chromium and chromium-driver, which .ci/run installs):
+ * the page loads with its bundled charts, a new judgment changes the shown score without a reload, and a
+ * drill-down shows the judgments behind a cell, their text only after the content warning is passed.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaAndRegistryResource.class)
+class DashboardBrowserTest {
+
+    private static final String CHROMIUM = System.getProperty("cares.chromium", "/usr/bin/chromium");
+    private static final String DRIVER = System.getProperty("cares.chromedriver", "/usr/bin/chromedriver");
+    private static final String SUITE = "browser-suite";
+    private static final String JUDGE = "judge@browser";
+    private static final String MODEL = "browser-model@1";
+
+    @TestHTTPResource("/")
+    URL dashboard;
+
+    private final AvroTopics topics = AvroTopics.of(TestInfrastructure.shared());
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void openBrowser() {
+        assertTrue(new File(CHROMIUM).canExecute() && new File(DRIVER).canExecute(),
+                "the dashboard test needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
+                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--window-size=1400,1800");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
+                .usingAnyFreePort().build(), options);
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private void judge(String prompt, HarmLevel level, Label label) {
+        PromptEvent event = SampleEvents.prompt(prompt, SUITE, level, Method.DIRECT, "the text of " + prompt);
+        ResponseEvent response = SampleEvents.response(MODEL, event, ResponseStatus.OK, "the answer to " + prompt);
+        topics.produce(Topics.PROMPTS, Map.of(prompt, event));
+        topics.produce(Topics.RESPONSES, Map.of(EventKeys.response(MODEL, prompt), response));
+        JudgmentEvent judgment = SampleEvents.judgment(JUDGE, MODEL, prompt, SUITE, level, JudgmentOutcome.LABELLED, label);
+        Map<String, JudgmentEvent> batch = new LinkedHashMap<>();
+        batch.put(EventKeys.judgment(JUDGE, MODEL, prompt), judgment);
+        topics.produce(Topics.JUDGMENTS, batch);
+    }
+
+    @Test
+    void theScoreMovesLiveAndACellDrillsDownToItsJudgments() throws Exception {
+        judge("bp1", HarmLevel.HIGHLY_HARMFUL, Label.REFUSE);
+        judge("bp2", HarmLevel.HARMLESS, Label.ACCEPT);
+
+        browser.get(dashboard + "?suite=" + SUITE);
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        By score = By.cssSelector("tr[data-model='" + MODEL + "'] td.score");
+        wait.until(ExpectedConditions.textToBe(score, "100.0%"));
+        assertTrue(browser.findElement(By.id("status")).getText().startsWith("live"));
+        assertFalse(browser.findElement(By.id("simulated-banner")).getAttribute("hidden") != null,
+                "simulated judgments are flagged on the page");
+        assertTrue(browser.findElement(By.cssSelector("tr[data-model='" + MODEL + "']")).getText().contains("partial")
+                || browser.findElement(By.cssSelector("tr[data-model='" + MODEL + "']")).getText().contains("complete"));
+
+        // A new judgment arrives: the score changes without reloading the page.
+        Object before = browser.executeScript("return window.performance.getEntriesByType('navigation').length");
+        judge("bp3", HarmLevel.HIGHLY_HARMFUL, Label.ACCEPT);
+        wait.until(ExpectedConditions.textToBe(score, "66.7%"));
+        assertEquals(before, browser.executeScript("return window.performance.getEntriesByType('navigation').length"));
+
+        // Open the model: the heatmap is drawn by the bundled ECharts, the method table lists DIRECT.
+        browser.findElement(By.cssSelector("tr[data-model='" + MODEL + "'] td:nth-child(3)")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#heatmap canvas")));
+        By direct = By.cssSelector("#method-table tr[data-method='DIRECT']");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(direct, "66.7%"));
+
+        // Drill down: three judgments, text hidden behind the content warning until asked for.
+        browser.findElement(direct).click();
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#judgments tbody tr"), 3));
+        WebElement promptCell = browser.findElement(By.cssSelector("#judgments tbody tr td.text"));
+        assertFalse(promptCell.isDisplayed(), "prompt text stays hidden behind the content warning");
+        browser.findElement(By.id("reveal")).click();
+        wait.until(ExpectedConditions.visibilityOf(promptCell));
+        assertTrue(browser.findElement(By.id("judgments")).getText().contains("the text of bp3"));
+        assertTrue(browser.findElement(By.id("judgments")).getText().contains("the answer to bp3"));
+
+        Path shot = Path.of("target", "dashboard-test.png");
+        Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
+    }
+}
