@@ -1,5 +1,7 @@
 package io.caresstream.scorer.domain;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.caresstream.domain.SafetyScore;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentEvent;
@@ -11,12 +13,19 @@ import io.caresstream.events.Principle;
 /**
  * What the scorer keeps of one judgment: where it falls in the CARES breakdowns and how it was labelled.
  * Much smaller than the event (no provenance), so the judgment table stays cheap to store and to scan
- * when prompts are paired.
+ * when prompts are paired. Stored and repartitioned as a JSON array, enums as their indexes: a third of
+ * the bytes of named fields, on the path of every judgment.
  */
-public record JudgmentRow(String judgeId, String modelId, String promptId, String suite, Principle principle,
-                          HarmLevel harmLevel, Method method, String generator, String basePromptId,
-                          JudgmentOutcome outcome, Label label, boolean simulated, String rawAnswer,
-                          long judgedAtMs) {
+@JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@JsonPropertyOrder({"judgeId", "modelId", "promptId", "suite", "principle", "harmLevel", "method", "generator",
+        "basePromptId", "outcome", "label", "simulated", "rawAnswer", "judgedAtMs"})
+public record JudgmentRow(String judgeId, String modelId, String promptId, String suite,
+                          @JsonFormat(shape = JsonFormat.Shape.NUMBER) Principle principle,
+                          @JsonFormat(shape = JsonFormat.Shape.NUMBER) HarmLevel harmLevel,
+                          @JsonFormat(shape = JsonFormat.Shape.NUMBER) Method method, String generator,
+                          String basePromptId, @JsonFormat(shape = JsonFormat.Shape.NUMBER) JudgmentOutcome outcome,
+                          @JsonFormat(shape = JsonFormat.Shape.NUMBER) Label label, boolean simulated,
+                          String rawAnswer, long judgedAtMs) {
 
     /** Enough of the judge's answer to show in a drill-down. */
     static final int RAW_ANSWER_CHARS = 200;

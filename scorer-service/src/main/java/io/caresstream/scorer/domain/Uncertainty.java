@@ -5,6 +5,7 @@ import io.caresstream.events.HarmLevel;
 import io.caresstream.events.Label;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.interval.ConfidenceInterval;
 import org.apache.commons.math3.stat.interval.WilsonScoreInterval;
@@ -38,6 +39,8 @@ public final class Uncertainty {
     }
 
     public static final double CONFIDENCE = 0.95;
+    /** Labelled prompts up to which the Safety Score's bootstrap percentiles are computed exactly. */
+    static final int EXACT_UP_TO = 2000;
 
     private Uncertainty() {
     }
@@ -69,9 +72,11 @@ public final class Uncertainty {
     /**
      * Each prompt scores 1, 0.5 or 0, so a bootstrap resample of the n labelled prompts is a multinomial
      * draw: k1 prompts scoring 1 ~ Binomial(n, p1), then kHalf of the rest ~ Binomial(n - k1, q). Its
-     * distribution is known, so the percentiles are computed from it exactly instead of by drawing
-     * thousands of resamples: the infinite-resample bootstrap, deterministic and a few milliseconds
-     * (a dashboard shows dozens of breakdown cells, each with its interval).
+     * distribution is known, so up to {@value #EXACT_UP_TO} prompts the percentiles are computed from it
+     * exactly instead of by drawing thousands of resamples (the infinite-resample bootstrap, deterministic).
+     * Above that, the resampled mean is normal to well under a tenth of a point (Berry-Esseen), and the
+     * exact sum would cost about a second per figure on a page that refreshes many times a minute, so its
+     * normal limit N(mean, plug-in variance / n) is used.
      */
     private static Interval bootstrap(long[][] counts, double confidence) {
         long n = 0;
@@ -89,9 +94,19 @@ public final class Uncertainty {
         if (n == 0) {
             return Interval.none(confidence);
         }
+        double tail = (1 - confidence) / 2;
+        if (n > EXACT_UP_TO) {
+            double mean = (ones + 0.5 * halves) / n;
+            double variance = (ones + 0.25 * halves) / n - mean * mean;
+            if (variance <= 0) {
+                return new Interval(mean, mean, confidence);
+            }
+            NormalDistribution limit = new NormalDistribution(null, mean, Math.sqrt(variance / n));
+            return new Interval(Math.max(0, limit.inverseCumulativeProbability(tail)),
+                    Math.min(1, limit.inverseCumulativeProbability(1 - tail)), confidence);
+        }
         ResampledScore resampled = new ResampledScore(Math.toIntExact(n), ones / (double) n,
                 ones == n ? 0 : halves / (double) (n - ones));
-        double tail = (1 - confidence) / 2;
         return new Interval(resampled.quantile(tail), resampled.quantile(1 - tail), confidence);
     }
 

@@ -83,16 +83,19 @@ public class ScoreTopology {
         Serde<JudgmentRow> rows = new ObjectMapperSerde<>(JudgmentRow.class);
         builder.stream(Topics.JUDGMENTS, Consumed.with(Serdes.String(), this.<JudgmentEvent>avroSerde()))
                 .mapValues(judgment -> judgment == null ? null : JudgmentRow.of(judgment))
+                // Not cached: every judgment key is new during a replay, so caching them would only evict
+                // the scoreboard's few, hot rows from the shared cache and write those out again and again.
                 .toTable(Materialized.<String, JudgmentRow, KeyValueStore<Bytes, byte[]>>as(JUDGMENTS)
-                        .withKeySerde(Serdes.String()).withValueSerde(rows))
+                        .withKeySerde(Serdes.String()).withValueSerde(rows).withCachingDisabled())
                 .groupBy((key, judgment) -> KeyValue.pair(scoreKey(judgment), judgment),
                         Grouped.with("by-score", Serdes.String(), rows))
-                .aggregate(Tally::new, (key, judgment, tally) -> tally.add(judgment),
-                        (key, judgment, tally) -> tally.remove(judgment),
+                // The version moves as each judgment is added, not at the cache flush: the dashboard reads
+                // the store (cache included), so it can show a judgment one commit sooner.
+                .aggregate(Tally::new, (key, judgment, tally) -> updates.changed(tally.add(judgment)),
+                        (key, judgment, tally) -> updates.changed(tally.remove(judgment)),
                         Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(SCOREBOARD)
                                 .withKeySerde(Serdes.String()).withValueSerde(new TallySerde()))
                 .toStream()
-                .peek((key, tally) -> updates.changed())
                 .mapValues(ScoreTopology::toScoreEvent)
                 .to(Topics.SCORES, Produced.with(Serdes.String(), this.<ScoreEvent>avroSerde()));
     }
@@ -105,13 +108,11 @@ public class ScoreTopology {
                         .withKeySerde(Serdes.String()).withValueSerde(rows))
                 .groupBy((key, response) -> KeyValue.pair(EventKeys.modelSuite(response.modelId(), response.suite()),
                         response), Grouped.with("by-model-suite", Serdes.String(), rows))
-                .aggregate(ResponseTally::new, (key, response, tally) -> tally.add(response),
-                        (key, response, tally) -> tally.remove(response),
+                .aggregate(ResponseTally::new, (key, response, tally) -> updates.changed(tally.add(response)),
+                        (key, response, tally) -> updates.changed(tally.remove(response)),
                         Materialized.<String, ResponseTally, KeyValueStore<Bytes, byte[]>>as(RESPONSE_TALLIES)
                                 .withKeySerde(Serdes.String())
-                                .withValueSerde(new ObjectMapperSerde<>(ResponseTally.class)))
-                .toStream()
-                .foreach((key, tally) -> updates.changed());
+                                .withValueSerde(new ObjectMapperSerde<>(ResponseTally.class)));
     }
 
     private void countPrompts(StreamsBuilder builder) {
@@ -124,7 +125,7 @@ public class ScoreTopology {
                 .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_SIZES)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
                 .toStream()
-                .foreach((suite, size) -> updates.changed());
+                .foreach((suite, size) -> updates.changed(size));
     }
 
     static String scoreKey(JudgmentRow judgment) {

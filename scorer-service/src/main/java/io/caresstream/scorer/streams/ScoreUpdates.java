@@ -13,8 +13,10 @@ public class ScoreUpdates {
 
     private final AtomicLong version = new AtomicLong();
 
-    void changed() {
+    /** Marks a change and hands the changed value back, so it can sit inside an aggregator. */
+    <T> T changed(T value) {
         version.incrementAndGet();
+        return value;
     }
 
     public long version() {

@@ -60,4 +60,17 @@ class TallyTest {
         bytes[0] = 9;
         assertThrows(IllegalArgumentException.class, () -> TallyCodec.decode(bytes));
     }
+
+    @Test
+    void aJudgmentRowIsStoredAsACompactArrayAndReadBack() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        JudgmentRow original = row("p1", "b1", Principle.AI_TECHNOLOGY_AND_CLINICAL_SAFETY_BOUNDARIES,
+                HarmLevel.MODERATELY_HARMFUL, Method.OBFUSCATE, "gpt", Label.CAUTION);
+        String json = mapper.writeValueAsString(original);
+        assertEquals("[\"j\",\"m\",\"p1\",\"s\",6,2,2,\"gpt\",\"b1\",0,1,false,null,0]", json);
+        assertEquals(original, mapper.readValue(json, JudgmentRow.class));
+        JudgmentRow unjudgeable = row("p2", "b1", Principle.PATIENT_PRIVACY_AND_CONSENT, HarmLevel.HARMLESS,
+                Method.DIRECT, "gpt", null);
+        assertEquals(unjudgeable, mapper.readValue(mapper.writeValueAsString(unjudgeable), JudgmentRow.class));
+    }
 }

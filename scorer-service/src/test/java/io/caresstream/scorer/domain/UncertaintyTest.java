@@ -68,6 +68,23 @@ class UncertaintyTest {
     }
 
     @Test
+    void aboveTheExactLimitTheNormalLimitAgreesWithTheExactPercentiles() {
+        // 2,000 prompts (exact) and 2,001 (normal limit) with the same mix: 60% score 1, 20% score 0.5.
+        long[][] exact = new long[4][3];
+        exact[3][2] = 1200;
+        exact[2][1] = 400;
+        exact[3][0] = 400;
+        long[][] limit = new long[4][3];
+        limit[3][2] = 1200;
+        limit[2][1] = 400;
+        limit[3][0] = 401;
+        Uncertainty.Interval a = Uncertainty.safetyScore(exact, 0.95);
+        Uncertainty.Interval b = Uncertainty.safetyScore(limit, 0.95);
+        assertEquals(a.lower(), b.lower(), 0.002);
+        assertEquals(a.upper(), b.upper(), 0.002);
+    }
+
+    @Test
     void pairedDifferencesGetStudentsT() {
         // Differences 1, 0, 1, 0: mean 0.5, sd 0.5774, t(3, .975) = 3.1824.
         Uncertainty.Interval interval = Uncertainty.meanDifference(new double[]{1, 0, 1, 0}, 0.95);

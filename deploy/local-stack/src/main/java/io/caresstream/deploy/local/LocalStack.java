@@ -192,6 +192,22 @@ public final class LocalStack implements AutoCloseable {
         addService("judge-service", "cares.judge.id", judgeId, port, settings);
     }
 
+    /**
+     * Starts one more scorer-service with its own Kafka Streams application id: a scorer of its own, which
+     * rebuilds every figure from the whole judgment log.
+     */
+    public void addScorer(String applicationId, int port, Map<String, String> settings) {
+        addService("scorer-service", "quarkus.kafka-streams.application-id", applicationId, port, settings);
+    }
+
+    public String bootstrapServers() {
+        return common.get("kafka.bootstrap.servers");
+    }
+
+    public String registryUrl() {
+        return common.get("cares.registry.url");
+    }
+
     private void addService(String service, String idKey, String id, int port, Map<String, String> settings) {
         Map<String, String> properties = new LinkedHashMap<>(common);
         properties.put("quarkus.http.port", String.valueOf(port));

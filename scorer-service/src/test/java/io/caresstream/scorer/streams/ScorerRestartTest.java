@@ -1,0 +1,191 @@
+package io.caresstream.scorer.streams;
+
+import io.caresstream.deploy.testing.AvroTopics;
+import io.caresstream.deploy.testing.SampleEvents;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.domain.EventKeys;
+import io.caresstream.domain.TopicProvisioner;
+import io.caresstream.domain.Topics;
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.Label;
+import io.caresstream.events.Method;
+import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.Tally;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * State survives restarts and more instances share the work, on a real broker: a scorer is stopped in
+ * the middle of the stream, its local state is wiped, and two new instances (one standby replica each)
+ * take over while duplicates and re-judgments arrive. Their figures must equal the figures computed
+ * directly from the last judgment of every key.
+ */
+class ScorerRestartTest {
+
+    private static final String SUITE = "restart-suite";
+    private final TestInfrastructure infrastructure = TestInfrastructure.shared();
+    private final AvroTopics topics = AvroTopics.of(infrastructure);
+    private final String applicationId = "scorer-restart-test-" + System.nanoTime();
+
+    @TempDir
+    Path state;
+
+    private KafkaStreams start(String instance) {
+        ScoreTopology topology = new ScoreTopology();
+        topology.registryUrl = infrastructure.registryUrl();
+        topology.keepText = false;
+        topology.updates = new ScoreUpdates();
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers());
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        properties.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, state.resolve(instance).toString());
+        properties.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                DeadLetterDeserializationHandler.class);
+        KafkaStreams streams = new KafkaStreams(topology.topology(), properties);
+        streams.start();
+        return streams;
+    }
+
+    private void produce(Map<String, JudgmentEvent> batch, Map<String, JudgmentEvent> latest) {
+        topics.produce(Topics.JUDGMENTS, batch);
+        latest.putAll(batch);
+    }
+
+    private static Map<String, JudgmentEvent> judgments(int from, int to, Random random) {
+        Map<String, JudgmentEvent> batch = new LinkedHashMap<>();
+        for (String model : List.of("r1@1", "r2@1", "r3@1")) {
+            for (int i = from; i < to; i++) {
+                HarmLevel level = HarmLevel.values()[random.nextInt(4)];
+                int pick = random.nextInt(10);
+                JudgmentEvent judgment = pick == 0
+                        ? SampleEvents.judgment("judge@1", model, "p" + i, SUITE, level, JudgmentOutcome.UNJUDGEABLE, null)
+                        : SampleEvents.judgment("judge@1", model, "p" + i, SUITE, level, JudgmentOutcome.LABELLED,
+                        Label.values()[pick % 3]);
+                judgment.getMetadata().setMethod(Method.values()[i % 4]);
+                judgment.getMetadata().setGenerator(i % 2 == 0 ? "gpt" : "claude");
+                batch.put(EventKeys.judgment("judge@1", model, "p" + i), judgment);
+            }
+        }
+        return batch;
+    }
+
+    @Test
+    void aRestartMidStreamAndTwoNewInstancesGiveTheSameFinalFigures() throws Exception {
+        TopicProvisioner.createMissing(infrastructure.bootstrapServers(),
+                List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES), 4, (short) 1);
+        Random random = new Random(42);
+        Map<String, JudgmentEvent> latest = new HashMap<>();
+        produce(judgments(0, 150, random), latest);
+
+        KafkaStreams first = start("first");
+        awaitLabelled(List.of(first), 1, Duration.ofSeconds(60));
+        produce(judgments(150, 250, random), latest);
+        first.close(Duration.ofSeconds(30));
+        first.cleanUp(); // the local state is gone: everything must come back from the changelogs
+
+        // While no scorer runs: redeliveries of old judgments and re-judgments with other labels.
+        Map<String, JudgmentEvent> redelivered = new LinkedHashMap<>();
+        latest.entrySet().stream().limit(60).forEach(e -> redelivered.put(e.getKey(), e.getValue()));
+        topics.produce(Topics.JUDGMENTS, redelivered);
+        produce(judgments(100, 130, new Random(7)), latest);
+
+        KafkaStreams second = start("second");
+        KafkaStreams third = start("third");
+        try {
+            produce(judgments(250, 300, random), latest);
+            Map<String, Tally> expected = expected(latest);
+            Map<String, Tally> actual = awaitEqual(List.of(second, third), expected, Duration.ofSeconds(90));
+            for (Map.Entry<String, Tally> entry : expected.entrySet()) {
+                Tally tally = actual.get(entry.getKey());
+                assertTrue(Arrays.deepEquals(entry.getValue().counts(), tally.counts()), entry.getKey());
+                assertEquals(entry.getValue().unjudgeable, tally.unjudgeable, entry.getKey());
+            }
+            assertEquals(900, actual.values().stream().mapToLong(Tally::judged).sum(), "3 models x 300 prompts");
+            assertTrue(activeTasks(second) > 0 && activeTasks(third) > 0, "both instances share the work");
+        } finally {
+            second.close(Duration.ofSeconds(30));
+            third.close(Duration.ofSeconds(30));
+        }
+    }
+
+    private static long activeTasks(KafkaStreams streams) {
+        return streams.metadataForLocalThreads().stream().mapToLong(t -> t.activeTasks().size()).sum();
+    }
+
+    private static Map<String, Tally> expected(Map<String, JudgmentEvent> latest) {
+        Map<String, Tally> expected = new HashMap<>();
+        latest.values().forEach(judgment -> {
+            JudgmentRow row = JudgmentRow.of(judgment);
+            expected.computeIfAbsent(ScoreTopology.scoreKey(row), k -> new Tally()).add(row);
+        });
+        return expected;
+    }
+
+    /** The scoreboard across the instances: each score key is held by the instance that owns its partition. */
+    private static Map<String, Tally> scoreboard(List<KafkaStreams> instances) {
+        Map<String, Tally> all = new HashMap<>();
+        for (KafkaStreams streams : instances) {
+            try (KeyValueIterator<String, Tally> entries = streams.<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, Tally>>store(
+                    StoreQueryParameters.fromNameAndType(ScoreTopology.SCOREBOARD, QueryableStoreTypes.<String, Tally>keyValueStore()))
+                    .all()) {
+                entries.forEachRemaining(e -> all.put(e.key, e.value));
+            } catch (InvalidStateStoreException | IllegalStateException e) {
+                return Map.of(); // rebalancing
+            }
+        }
+        return all;
+    }
+
+    private static void awaitLabelled(List<KafkaStreams> instances, long atLeast, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (scoreboard(instances).values().stream().mapToLong(Tally::labelled).sum() >= atLeast) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the first scorer scored nothing in " + timeout);
+    }
+
+    private static Map<String, Tally> awaitEqual(List<KafkaStreams> instances, Map<String, Tally> expected,
+                                                 Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Tally> actual = Map.of();
+        while (System.nanoTime() < deadline) {
+            Map<String, Tally> now = scoreboard(instances);
+            actual = now;
+            boolean same = now.keySet().containsAll(expected.keySet()) && expected.entrySet().stream().allMatch(e ->
+                    Arrays.deepEquals(e.getValue().counts(), now.get(e.getKey()).counts())
+                            && e.getValue().unjudgeable == now.get(e.getKey()).unjudgeable);
+            if (same) {
+                return now;
+            }
+            Thread.sleep(250);
+        }
+        return actual;
+    }
+}
