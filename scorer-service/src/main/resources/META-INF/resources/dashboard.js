@@ -3,7 +3,9 @@
 'use strict';
 
 const linked = new URLSearchParams(window.location.search);
-const state = { scores: [], suite: linked.get('suite'), judge: null, detail: null, compare: [], drill: null, revealed: false,
+// A link can name the suite, judge, model to open and two models to compare: ?suite=&judge=&model=&compare=a,b
+const state = { scores: [], suite: linked.get('suite'), judge: linked.get('judge'), detail: null,
+  compare: linked.get('compare') ? linked.get('compare').split(',').slice(0, 2) : [], drill: null, revealed: false,
   version: -1, textShown: true };
 const charts = {};
 const pct = v => v == null || Number.isNaN(v) ? '–' : (100 * v).toFixed(1) + '%';
@@ -41,6 +43,10 @@ function connect() {
     status.className = 'status live';
     status.textContent = 'live · updated ' + new Date(update.sentAtMs).toLocaleTimeString();
     renderLeaderboard();
+    if (linked.get('model') && !state.detail && state.scores.some(s => s.modelId === linked.get('model'))) {
+      state.detail = { model: linked.get('model'), judge: state.judge, suite: state.suite, labelled: -1 };
+      renderLeaderboard();
+    }
     refreshPanels();
   };
 }

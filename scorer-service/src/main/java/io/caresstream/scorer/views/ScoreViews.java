@@ -1,5 +1,6 @@
 package io.caresstream.scorer.views;
 
+import io.caresstream.domain.EventKeys;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
@@ -10,6 +11,7 @@ import io.caresstream.scorer.domain.Coverage;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ModelDetail;
 import io.caresstream.scorer.domain.ResponseRow;
+import io.caresstream.scorer.domain.ResponseTally;
 import io.caresstream.scorer.domain.ScoreView;
 import io.caresstream.scorer.domain.Tally;
 import io.caresstream.scorer.streams.ScoreTopology;
@@ -73,10 +75,12 @@ public class ScoreViews {
     /** Every model under every judge on every suite (or one suite), best score first within a suite. */
     public List<ScoreView> leaderboard(String suite) {
         List<ScoreView> rows = new ArrayList<>();
+        Map<String, Long> suiteSizes = scoreboard.suiteSizes();
+        Map<String, ResponseTally> responses = scoreboard.responseTallies();
         for (Map.Entry<String, Tally> entry : scoreboard.tallies().entrySet()) {
             String[] key = ScoreTopology.parts(entry.getKey());
             if (suite == null || suite.equals(key[2])) {
-                rows.add(score(key[0], key[1], key[2], entry.getValue()));
+                rows.add(score(key[0], key[1], key[2], entry.getValue(), suiteSizes, responses));
             }
         }
         rows.sort(Comparator.comparing(ScoreView::suite).thenComparing(ScoreView::judgeId)
@@ -87,7 +91,7 @@ public class ScoreViews {
 
     public ModelDetail detail(String modelId, String judgeId, String suite) {
         Tally tally = tally(modelId, judgeId, suite);
-        return ModelDetail.of(score(modelId, judgeId, suite, tally), tally,
+        return ModelDetail.of(score(modelId, judgeId, suite, tally, scoreboard.suiteSizes(), scoreboard.responseTallies()), tally,
                 scoreboard.judgments(judgeId, modelId, suite, row -> true));
     }
 
@@ -101,9 +105,11 @@ public class ScoreViews {
     public Drilldown drilldown(String modelId, String judgeId, String suite, CellFilter filter, int limit) {
         tally(modelId, judgeId, suite);
         List<JudgmentRow> matched = scoreboard.judgments(judgeId, modelId, suite, filter);
+        List<JudgmentRow> shown = matched.subList(0, Math.min(limit, matched.size()));
+        Map<String, ResponseRow> responses = scoreboard.responses(modelId, shown.stream().map(JudgmentRow::promptId).toList());
         List<Drilldown.Row> rows = new ArrayList<>();
-        for (JudgmentRow judgment : matched.subList(0, Math.min(limit, matched.size()))) {
-            ResponseRow response = scoreboard.response(modelId, judgment.promptId());
+        for (JudgmentRow judgment : shown) {
+            ResponseRow response = responses.get(judgment.promptId());
             rows.add(new Drilldown.Row(judgment.promptId(), judgment.basePromptId(), judgment.principle(),
                     judgment.harmLevel(), judgment.method(), judgment.generator(), judgment.outcome(), judgment.label(),
                     judgment.labelled() ? judgment.score() : null, judgment.rawAnswer(),
@@ -114,9 +120,10 @@ public class ScoreViews {
         return new Drilldown(modelId, judgeId, suite, showText, matched.size(), rows);
     }
 
-    private ScoreView score(String modelId, String judgeId, String suite, Tally tally) {
-        return ScoreView.of(modelId, judgeId, suite, tally,
-                Coverage.of(scoreboard.suiteSize(suite), scoreboard.responses(modelId, suite), tally));
+    private static ScoreView score(String modelId, String judgeId, String suite, Tally tally, Map<String, Long> suiteSizes,
+                                   Map<String, ResponseTally> responses) {
+        return ScoreView.of(modelId, judgeId, suite, tally, Coverage.of(suiteSizes.getOrDefault(suite, 0L),
+                responses.get(EventKeys.modelSuite(modelId, suite)), tally));
     }
 
     private Tally tally(String modelId, String judgeId, String suite) {

@@ -200,6 +200,11 @@ public final class LocalStack implements AutoCloseable {
         addService("scorer-service", "quarkus.kafka-streams.application-id", applicationId, port, settings);
     }
 
+    /** Starts one more instance of the scorer (same application id): it takes over a share of the partitions. */
+    public void addScorerInstance(int port) {
+        addService("scorer-service", "quarkus.kafka-streams.application-id", "scorer-service", port, Map.of());
+    }
+
     public String bootstrapServers() {
         return common.get("kafka.bootstrap.servers");
     }
@@ -246,7 +251,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** The scorer's current figures; empty while it is not ready. */
     public List<ScoreRow> scores() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(options.ports().scorer(), "/api/scores")).GET().build());
+        return scores(options.ports().scorer());
+    }
+
+    /** The figures as one scorer instance serves them; empty while it is not ready. */
+    public List<ScoreRow> scores(int scorerPort) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(scorerPort, "/api/scores")).GET().build());
         if (response.statusCode() != 200) {
             return List.of();
         }
@@ -285,6 +295,15 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Long> rss = new LinkedHashMap<>();
         processes.forEach(p -> rss.put(p.name(), p.residentKb()));
         return rss;
+    }
+
+    public int scorerPort() {
+        return options.ports().scorer();
+    }
+
+    /** The scorer's live dashboard. */
+    public String dashboardUrl() {
+        return uri(options.ports().scorer(), "/").toString();
     }
 
     public String scoresUrl() {

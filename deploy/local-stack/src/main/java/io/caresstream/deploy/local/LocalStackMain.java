@@ -48,6 +48,7 @@ public final class LocalStackMain implements Callable<Integer> {
         Thread shutdown = new Thread(stack::close, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         System.out.printf("Stack ready in %.1f s. Logs: %s%n", seconds(started), options.workDir().resolve("logs"));
+        System.out.println("Live dashboard: " + stack.dashboardUrl() + " (the model and judge are SIMULATED)");
 
         JsonNode report = stack.importSuite(suitePath, suite);
         long prompts = report.path("published").asLong();
@@ -70,7 +71,7 @@ public final class LocalStackMain implements Callable<Integer> {
         long totalKb = rss.values().stream().mapToLong(Long::longValue).filter(v -> v > 0).sum()
                 + selfResidentKb();
         System.out.printf("%nResident memory of the stack: %.0f MB (%s)%n", totalKb / 1024.0, rssSummary(rss));
-        System.out.println("Scores (JSON): " + stack.scoresUrl());
+        System.out.println("Live dashboard: " + stack.dashboardUrl() + "   Scores (JSON): " + stack.scoresUrl());
         if (once) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             stack.close();

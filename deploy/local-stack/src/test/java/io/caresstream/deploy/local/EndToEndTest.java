@@ -73,6 +73,34 @@ class EndToEndTest {
             assertEquals(128, agreement.path("bothLabelled").asInt());
             assertEquals(1.0, agreement.path("overall").path("kappa").asDouble(), 1e-12,
                     "on the simulated answers the heuristic rules and the simulated judge agree: " + agreement);
+
+            // A second scorer instance takes a share of the partitions; both answer with every figure.
+            int secondScorer = LocalStack.Ports.free().scorer();
+            stack.addScorerInstance(secondScorer);
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            List<ScoreRow> fromFirst = List.of();
+            List<ScoreRow> fromSecond = List.of();
+            while (System.nanoTime() < deadline) {
+                fromFirst = sorted(stack.scores());
+                fromSecond = sorted(stack.scores(secondScorer));
+                boolean shared = stack.getJson(secondScorer, "/internal/stores/tasks").path("active").size() > 0;
+                if (shared && fromFirst.equals(sorted(judged)) && fromSecond.equals(sorted(judged))) {
+                    break;
+                }
+                Thread.sleep(500);
+            }
+            assertTrue(stack.getJson(secondScorer, "/internal/stores/tasks").path("active").size() > 0,
+                    "the second instance works on some partitions");
+            assertTrue(stack.getJson(stack.scorerPort(), "/internal/stores/tasks").path("active").size() > 0,
+                    "the first instance keeps some partitions");
+            assertEquals(sorted(judged), fromFirst, "the first instance still answers for every partition");
+            assertEquals(sorted(judged), fromSecond, "the second instance answers for every partition");
+            JsonNode detail = stack.getJson(secondScorer, "/api/detail?model=simulated-model%401&judge=heuristic%40rules-v1&suite=e2e-sample");
+            assertEquals(64, detail.path("score").path("labelled").asInt());
         }
+    }
+
+    private static List<ScoreRow> sorted(List<ScoreRow> rows) {
+        return rows.stream().filter(r -> r.suite().equals("e2e-sample")).sorted(java.util.Comparator.comparing((ScoreRow r) -> r.modelId() + "|" + r.judgeId())).toList();
     }
 }

@@ -1,0 +1,85 @@
+package io.caresstream.scorer.rest;
+
+import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.ResponseRow;
+import io.caresstream.scorer.domain.ResponseTally;
+import io.caresstream.scorer.domain.Tally;
+import io.caresstream.scorer.domain.TallyCodec;
+import io.caresstream.scorer.streams.ScoreTopology;
+import io.caresstream.scorer.streams.Scoreboard;
+import jakarta.ws.rs.GET;
+import org.apache.kafka.streams.KafkaStreams;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * This instance's share of the stores, for the other scorer instances (see {@link Scoreboard}); not for
+ * people, and never the prompt text unless the text is switched on.
+ */
+@Path("/internal/stores")
+@Produces(MediaType.APPLICATION_JSON)
+public class InternalStoresResource {
+
+    private final Scoreboard scoreboard;
+    private final KafkaStreams streams;
+
+    public InternalStoresResource(Scoreboard scoreboard, KafkaStreams streams) {
+        this.scoreboard = scoreboard;
+        this.streams = streams;
+    }
+
+    /** The tasks (sub-topology and partition) this instance works on, active and standby. */
+    @GET
+    @Path("/tasks")
+    public Map<String, List<String>> tasks() {
+        List<String> active = new java.util.ArrayList<>();
+        List<String> standby = new java.util.ArrayList<>();
+        streams.metadataForLocalThreads().forEach(thread -> {
+            thread.activeTasks().forEach(task -> active.add(task.taskId().toString()));
+            thread.standbyTasks().forEach(task -> standby.add(task.taskId().toString()));
+        });
+        return Map.of("active", active, "standby", standby);
+    }
+
+    @GET
+    @Path("/scoreboard")
+    public List<Scoreboard.Entry<byte[]>> scoreboard() {
+        return scoreboard.<Tally>localAll(ScoreTopology.SCOREBOARD).entrySet().stream()
+                .map(e -> new Scoreboard.Entry<>(e.getKey(), TallyCodec.encode(e.getValue()))).toList();
+    }
+
+    @GET
+    @Path("/response-tallies")
+    public List<Scoreboard.Entry<ResponseTally>> responseTallies() {
+        return entries(scoreboard.localAll(ScoreTopology.RESPONSE_TALLIES));
+    }
+
+    @GET
+    @Path("/suite-sizes")
+    public List<Scoreboard.Entry<Long>> suiteSizes() {
+        return entries(scoreboard.localAll(ScoreTopology.SUITE_SIZES));
+    }
+
+    @GET
+    @Path("/judgments")
+    public List<JudgmentRow> judgments(@QueryParam("judge") String judge, @QueryParam("model") String model,
+                                       @QueryParam("suite") String suite) {
+        return scoreboard.localJudgments(judge, model, suite);
+    }
+
+    @GET
+    @Path("/responses")
+    public Map<String, ResponseRow> responses(@QueryParam("keys") String keys) {
+        return scoreboard.localResponses(Arrays.asList(keys.split(",")));
+    }
+
+    private static <V> List<Scoreboard.Entry<V>> entries(Map<String, V> all) {
+        return all.entrySet().stream().map(e -> new Scoreboard.Entry<>(e.getKey(), e.getValue())).toList();
+    }
+}
