@@ -78,13 +78,8 @@ public class Scoreboard {
     /** Every score key (model|judge|suite) with its tally. */
     public Map<String, Tally> tallies() {
         Map<String, Tally> all = new LinkedHashMap<>(localAll(ScoreTopology.SCOREBOARD));
-        for (HostInfo host : others()) {
-            for (Entry<byte[]> entry : this.<List<Entry<byte[]>>>remote(host, "/internal/stores/scoreboard",
-                    new TypeReference<>() {
-                    })) {
-                all.put(entry.key(), TallyCodec.decode(entry.value()));
-            }
-        }
+        this.<byte[]>remoteEntries(ScoreTopology.SCOREBOARD, new TypeReference<>() {
+        }).forEach((key, bytes) -> all.put(key, TallyCodec.decode(bytes)));
         return all;
     }
 
@@ -95,20 +90,16 @@ public class Scoreboard {
     /** Responses per model and suite, keyed by {@link EventKeys#modelSuite}. */
     public Map<String, ResponseTally> responseTallies() {
         Map<String, ResponseTally> all = new LinkedHashMap<>(localAll(ScoreTopology.RESPONSE_TALLIES));
-        for (HostInfo host : others()) {
-            this.<List<Entry<ResponseTally>>>remote(host, "/internal/stores/response-tallies", new TypeReference<>() {
-            }).forEach(entry -> all.put(entry.key(), entry.value()));
-        }
+        all.putAll(remoteEntries(ScoreTopology.RESPONSE_TALLIES, new TypeReference<>() {
+        }));
         return all;
     }
 
     /** Prompts published to each suite so far. */
     public Map<String, Long> suiteSizes() {
         Map<String, Long> all = new LinkedHashMap<>(localAll(ScoreTopology.SUITE_SIZES));
-        for (HostInfo host : others()) {
-            this.<List<Entry<Long>>>remote(host, "/internal/stores/suite-sizes", new TypeReference<>() {
-            }).forEach(entry -> all.put(entry.key(), entry.value()));
-        }
+        all.putAll(remoteEntries(ScoreTopology.SUITE_SIZES, new TypeReference<>() {
+        }));
         return all;
     }
 
@@ -222,6 +213,15 @@ public class Scoreboard {
 
     private boolean isSelf(HostInfo host) {
         return self.isEmpty() || self.get().equals(host);
+    }
+
+    /** The other instances' entries of a small store (each key is held by one instance). */
+    private <V> Map<String, V> remoteEntries(String storeName, TypeReference<List<Entry<V>>> type) {
+        Map<String, V> entries = new LinkedHashMap<>();
+        for (HostInfo host : others()) {
+            remote(host, "/internal/stores/" + storeName, type).forEach(entry -> entries.put(entry.key(), entry.value()));
+        }
+        return entries;
     }
 
     private <T> T remote(HostInfo host, String path, TypeReference<T> type) {
