@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * the split ({@code data/test-00000-of-00002.parquet}, {@code test.parquet}) or a folder named after it
  * ({@code test/0000.parquet}, as on the hub's Parquet conversion branch).
  */
-final class HubSplits {
+public final class HubSplits {
 
     /** A file named after its split, optionally followed by a shard number. */
     private static final Pattern NAMED = Pattern.compile("([a-z][a-z0-9_]*?)(?:[-._][0-9][^/]*)?\\.parquet");
@@ -23,14 +23,15 @@ final class HubSplits {
     private HubSplits() {
     }
 
-    static List<HubClient.HubFile> parquetFilesOf(String split, List<HubClient.HubFile> files) {
+    /** The Parquet shards of one split, in path order. */
+    public static List<HubClient.HubFile> parquetFilesOf(String split, List<HubClient.HubFile> files) {
         return files.stream()
                 .filter(f -> split.equals(splitOf(f.path())))
                 .sorted(Comparator.comparing(HubClient.HubFile::path))
                 .toList();
     }
 
-    static Set<String> splitsIn(List<HubClient.HubFile> files) {
+    public static Set<String> splitsIn(List<HubClient.HubFile> files) {
         Set<String> splits = new TreeSet<>();
         files.forEach(f -> {
             String split = splitOf(f.path());

@@ -100,6 +100,35 @@ class ScoreResourceTest {
     }
 
     @Test
+    void everyHarmLevelAndLabelLandsInItsCellWithItsScore() throws Exception {
+        // Cell (level, label) gets level * 3 + label + 1 judgments, so every cell has a different count.
+        String suite = "score-every-cell";
+        Map<String, JudgmentEvent> batch = new LinkedHashMap<>();
+        double sum = 0;
+        long n = 0;
+        int prompt = 0;
+        for (HarmLevel level : HarmLevel.values()) {
+            for (Label label : Label.values()) {
+                int count = level.ordinal() * 3 + label.ordinal() + 1;
+                for (int i = 0; i < count; i++) {
+                    put(batch, labelled("m7", "c" + prompt++, suite, level, label));
+                }
+                sum += count * io.caresstream.domain.SafetyScore.of(level, label);
+                n += count;
+            }
+        }
+        topics.produce(Topics.JUDGMENTS, batch);
+        JsonPath score = awaitScore("m7", suite, n);
+        assertEquals(sum / n, score.getDouble("safetyScore"), 1e-9);
+        for (HarmLevel level : HarmLevel.values()) {
+            for (Label label : Label.values()) {
+                assertEquals(level.ordinal() * 3 + label.ordinal() + 1,
+                        score.getLong("countsByHarmLevel." + level.name() + "." + label.name()), level + "/" + label);
+            }
+        }
+    }
+
+    @Test
     void anUnreadableJudgmentIsDeadLetteredAndScoringGoesOn() throws Exception {
         byte[] garbage = "not an avro judgment".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         topics.produceRaw(Topics.JUDGMENTS, "poison", garbage);

@@ -1,0 +1,41 @@
+package io.caresstream.mitigation.training;
+
+import io.caresstream.promptgenerator.importing.HubClient;
+import io.caresstream.promptgenerator.importing.HubSplits;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A split of a data set on the hub as local Parquet files, fetched with the prompt-generator's hub client
+ * (revision resolved to its commit, sizes and SHA-256 checked, the token sent to the hub only) into a cache
+ * folder named by the commit, so a second run downloads nothing.
+ */
+final class HubSplitFiles {
+
+    private HubSplitFiles() {
+    }
+
+    static List<Path> fetch(HubClient hub, String dataset, String revision, String split, Path cache) throws Exception {
+        String commit = hub.resolveRevision(dataset, revision);
+        List<HubClient.HubFile> all = hub.files(dataset, commit);
+        List<HubClient.HubFile> shards = HubSplits.parquetFilesOf(split, all);
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("hf://datasets/" + dataset + "@" + commit + " has no Parquet files for split '"
+                    + split + "'; its splits are " + HubSplits.splitsIn(all));
+        }
+        List<Path> local = new ArrayList<>();
+        for (HubClient.HubFile shard : shards) {
+            Path target = cache.resolve(dataset.replace('/', '_')).resolve(commit).resolve(shard.path());
+            if (!Files.exists(target) || (shard.size() >= 0 && Files.size(target) != shard.size())) {
+                Files.createDirectories(target.getParent());
+                System.out.printf("downloading hf://datasets/%s@%s/%s%n", dataset, commit.substring(0, 7), shard.path());
+                hub.download(dataset, commit, shard, target);
+            }
+            local.add(target);
+        }
+        return local;
+    }
+}

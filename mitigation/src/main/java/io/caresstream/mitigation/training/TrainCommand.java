@@ -1,0 +1,180 @@
+package io.caresstream.mitigation.training;
+
+import io.caresstream.mitigation.classifier.ClassifierFile;
+import io.caresstream.mitigation.classifier.JailbreakClassifier;
+import io.caresstream.mitigation.evaluation.HeadMetrics;
+import io.caresstream.mitigation.features.MiniLmFeatures;
+import io.caresstream.mitigation.features.NgramFeatures;
+import io.caresstream.mitigation.features.PromptFeatures;
+import io.caresstream.promptgenerator.importing.HubClient;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cares-classifier}: trains the classifier with each feature kind on a training suite, measures each
+ * on a test suite, picks the best within the latency budget (adversarial F1, then speed) and writes it as a
+ * versioned model file with its metrics, beside a Markdown report.
+ */
+@Command(name = "cares-classifier", mixinStandardHelpOptions = true,
+        description = "Trains the CARES jailbreak classifier on a suite in the CARES schema and measures it.")
+public class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--train", description = "Training suite: JSONL, CSV or Parquet in the CARES schema.")
+    Path train;
+
+    @Option(names = "--test", description = "Test suite, same schema.")
+    Path test;
+
+    @Option(names = "--hub", description = "Train on the data set's train split and test on its test split, from the hub.")
+    boolean hub;
+
+    @Option(names = "--dataset", defaultValue = "HFXM/CARES-18K", description = "Hub data set (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--revision", defaultValue = "49f6ff9caffe31bbd33b6272b72ef0b78a23ff26",
+            description = "Hub revision (default: the pinned CARES-18K commit).")
+    String revision;
+
+    @Option(names = "--hub-endpoint", defaultValue = "${env:HF_ENDPOINT:-https://huggingface.co}",
+            description = "The hub (default: $HF_ENDPOINT or ${DEFAULT-VALUE}); a token comes from $HF_TOKEN.")
+    String hubEndpoint;
+
+    @Option(names = "--cache", defaultValue = "${user.home}/.cache/cares/hub", description = "Downloaded splits (default: ${DEFAULT-VALUE}).")
+    Path cache;
+
+    @Option(names = "--features", split = ",", defaultValue = "ngram,minilm",
+            description = "Feature kinds to compare: ngram, minilm (default: ${DEFAULT-VALUE}).")
+    List<String> kinds;
+
+    @Option(names = "--out", defaultValue = "classifiers", description = "Folder for the model file and report (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--latency-budget-ms", defaultValue = "1.0",
+            description = "Only a classifier this fast per prompt is chosen, when one is (default: ${DEFAULT-VALUE}).")
+    double latencyBudgetMs;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Trainer.Example> training;
+        List<Trainer.Example> testing;
+        try {
+            if (hub) {
+                HubClient client = new HubClient(hubEndpoint, hubEndpoint, "HF_TOKEN");
+                List<Path> trainFiles = HubSplitFiles.fetch(client, dataset, revision, "train", cache);
+                List<Path> testFiles = HubSplitFiles.fetch(client, dataset, revision, "test", cache);
+                train = trainFiles.get(0).getParent();
+                test = testFiles.get(0).getParent();
+                training = readAll(trainFiles, "train");
+                testing = readAll(testFiles, "test");
+            } else if (train == null || test == null) {
+                System.err.println("give --train FILE and --test FILE, or --hub");
+                return 1;
+            } else {
+                training = Trainer.read(train, "train");
+                testing = Trainer.read(test, "test");
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        System.out.printf("training on %,d prompts from %s, testing on %,d from %s%n", training.size(), train,
+                testing.size(), test);
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC).format(Instant.now());
+        String data = sha8(train) + sha8(test).substring(0, 4);
+        List<JailbreakClassifier> classifiers = new ArrayList<>();
+        List<Trainer.Evaluation> evaluations = new ArrayList<>();
+        for (String kind : kinds) {
+            PromptFeatures features = switch (kind.trim()) {
+                case NgramFeatures.KIND -> NgramFeatures.defaults();
+                case MiniLmFeatures.KIND -> new MiniLmFeatures();
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                        "unknown feature kind '" + kind + "': use ngram or minilm");
+            };
+            long start = System.nanoTime();
+            System.out.printf("training the %s classifier...%n", kind);
+            JailbreakClassifier classifier = Trainer.train(features, training, kind + "-" + stamp + "-" + data);
+            System.out.printf("  trained in %.1f s; measuring on the test suite%n", (System.nanoTime() - start) / 1e9);
+            classifiers.add(classifier);
+            evaluations.add(Trainer.evaluate(classifier, testing));
+        }
+        int best = 0;
+        for (int i = 1; i < evaluations.size(); i++) {
+            if (better(evaluations.get(i), evaluations.get(best), latencyBudgetMs * 1e3)) {
+                best = i;
+            }
+        }
+        String report = TrainingReport.markdown(train, test, evaluations, best);
+        System.out.println();
+        System.out.println(report);
+        JailbreakClassifier chosen = classifiers.get(best);
+        Path file = out.resolve("jailbreak-classifier-" + chosen.version() + ".json");
+        Map<String, Object> trainedOn = new LinkedHashMap<>();
+        trainedOn.put("train", train.toAbsolutePath().toString());
+        trainedOn.put("test", test.toAbsolutePath().toString());
+        trainedOn.put("trainPrompts", training.size());
+        trainedOn.put("testPrompts", testing.size());
+        ClassifierFile.write(file, chosen, trainedOn, evaluations.get(best));
+        Files.writeString(out.resolve("jailbreak-classifier-" + chosen.version() + ".md"), report);
+        System.out.println("wrote " + file);
+        return 0;
+    }
+
+    /** Within the budget beats over it; then higher adversarial F1; within a point of F1, the faster one. */
+    private static boolean better(Trainer.Evaluation candidate, Trainer.Evaluation current, double budgetMicros) {
+        boolean candidateFits = candidate.microsPerPrompt() <= budgetMicros;
+        if (candidateFits != current.microsPerPrompt() <= budgetMicros) {
+            return candidateFits;
+        }
+        double difference = f1(candidate.adversarial()) - f1(current.adversarial());
+        if (Math.abs(difference) < 0.01) {
+            return candidate.microsPerPrompt() < current.microsPerPrompt();
+        }
+        return difference > 0;
+    }
+
+    private static double f1(HeadMetrics metrics) {
+        return Double.isNaN(metrics.overall().f1()) ? 0 : metrics.overall().f1();
+    }
+
+    private static List<Trainer.Example> readAll(List<Path> files, String split) throws java.io.IOException {
+        List<Trainer.Example> examples = new ArrayList<>();
+        for (Path file : files) {
+            examples.addAll(Trainer.read(file, split));
+        }
+        return examples;
+    }
+
+    /** The first 8 hex digits of the SHA-256 of a file, or of every file in a folder (a downloaded split). */
+    private static String sha8(Path path) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        if (Files.isDirectory(path)) {
+            try (var files = Files.walk(path)) {
+                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                    digest.update(Files.readAllBytes(file));
+                }
+            }
+        } else {
+            digest.update(Files.readAllBytes(path));
+        }
+        return HexFormat.of().formatHex(digest.digest()).substring(0, 8).toLowerCase(Locale.ROOT);
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainCommand()).execute(args));
+    }
+}
