@@ -1,5 +1,6 @@
 package io.caresstream.modelinvoker.domain;
 
+import io.caresstream.events.GuardVerdict;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
@@ -32,6 +33,7 @@ public class Responder {
     private static final Logger LOG = Logger.getLogger(Responder.class);
 
     private final ChatClient client;
+    private final ReminderGuard guard;
     private final Price price;
     private final MeterRegistry metrics;
     private final Tags tags;
@@ -57,6 +59,7 @@ public class Responder {
                     + "name@version (e.g. gpt-4o-mini@2024-07-18): a new version is a new model, scored beside the old");
         }
         this.client = ChatClients.create(settings.toSpec());
+        this.guard = ReminderGuard.of(settings.guard());
         this.price = client.spec().price();
         this.metrics = metrics;
         this.tags = Tags.of("model", settings.id());
@@ -67,6 +70,7 @@ public class Responder {
                 settings.toSpec().apiKey(), settings.requestsPerMinute().map(String::valueOf).orElse("no limit"),
                 settings.tokensPerMinute().map(String::valueOf).orElse("no limit"), price.inputPerMillion(),
                 price.outputPerMillion());
+        LOG.infof("model %s is %s", settings.id(), guard.describe());
     }
 
     public String modelId() {
@@ -84,9 +88,12 @@ public class Responder {
                 .setModelId(client.spec().id())
                 .setMetadata(prompt.getMetadata())
                 .setPrompt(prompt.getPrompt());
+        Optional<GuardVerdict> verdict = guard.check(prompt.getPrompt());
+        verdict.ifPresent(response::setGuard);
         long started = System.nanoTime();
         try {
-            Completion completion = client.complete(Optional.empty(), prompt.getPrompt());
+            Completion completion = client.complete(guard.systemMessage(verdict, client.spec().systemPrompt()),
+                    prompt.getPrompt());
             double cost = price.cost(completion.inputTokens(), completion.outputTokens());
             record(ok, completion.attempts(), completion.inputTokens(), completion.outputTokens(), cost,
                     completion.latencyMs());

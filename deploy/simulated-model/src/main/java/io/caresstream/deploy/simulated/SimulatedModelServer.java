@@ -57,6 +57,11 @@ public final class SimulatedModelServer implements AutoCloseable {
     private final AtomicReference<Profile> profile;
     private final Map<String, AtomicInteger> attemptsByPrompt = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stats = new ConcurrentHashMap<>();
+    /** What the simulated model counts as a safety reminder in a system message (any wording containing it). */
+    static final String REMINDER_PHRASE = "safety reminder";
+    private static final int REMEMBERED = 10_000;
+    /** The latest answered calls (model, prompt, whether a reminder came with it), for tests to inspect. */
+    private final java.util.Deque<Map<String, Object>> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     private SimulatedModelServer(Vertx vertx, HttpServer server, PromptCatalog catalog, Profile profile, String apiKey) {
         this.vertx = vertx;
@@ -87,6 +92,7 @@ public final class SimulatedModelServer implements AutoCloseable {
         router.postWithRegex("/v1beta/models/(?<model>[^/:]+):generateContent").handler(ctx -> simulated.handle(ctx, Wire.GEMINI));
         router.get("/v1/models").handler(simulated::models);
         router.get("/admin/stats").handler(ctx -> ctx.json(simulated.stats()));
+        router.get("/admin/calls").handler(ctx -> ctx.json(simulated.calls()));
         router.put("/admin/profile").handler(simulated::replaceProfile);
         try {
             httpServer.requestHandler(router).listen(port, host).toCompletionStage().toCompletableFuture()
@@ -116,6 +122,18 @@ public final class SimulatedModelServer implements AutoCloseable {
     }
 
     /** Counters: requests, completions by label, faults by kind, judge answers. */
+    private void remember(String model, String prompt, boolean reminded) {
+        recent.addLast(Map.of("model", model, "prompt", prompt, "reminded", reminded));
+        while (recent.size() > REMEMBERED) {
+            recent.pollFirst();
+        }
+    }
+
+    /** The latest answered calls of models under evaluation: model name, prompt, and whether a reminder came. */
+    public java.util.List<Map<String, Object>> calls() {
+        return java.util.List.copyOf(recent);
+    }
+
     public Map<String, Long> stats() {
         Map<String, Long> snapshot = new java.util.TreeMap<>();
         stats.forEach((k, v) -> snapshot.put(k, v.get()));
@@ -135,7 +153,7 @@ public final class SimulatedModelServer implements AutoCloseable {
     enum Wire { OPENAI, ANTHROPIC, GEMINI }
 
     /** A request reduced to what the simulation needs. */
-    private record Call(String model, String lastUser, String allText) {
+    private record Call(String model, String lastUser, String allText, String system) {
     }
 
     private void chatCompletion(RoutingContext ctx) {
@@ -207,7 +225,17 @@ public final class SimulatedModelServer implements AutoCloseable {
         } else if (model.startsWith(ATTACKER_MODEL_PREFIX)) {
             answer = attackerRewrite(call.allText(), current.attacker());
         } else {
+            // A safety reminder in the context makes the simulated model more careful: where it would have
+            // answered outright it hedges (safer on harmful prompts, and over-refuses some harmless ones).
+            boolean reminded = call.system().toLowerCase(java.util.Locale.ROOT).contains(REMINDER_PHRASE);
             SimulatedLabel label = labelFor(prompt);
+            if (reminded) {
+                count("reminded");
+                if (label == SimulatedLabel.ACCEPT) {
+                    label = SimulatedLabel.CAUTION;
+                }
+            }
+            remember(model, prompt, reminded);
             count("answer." + label.name().toLowerCase());
             answer = label.answer();
         }
@@ -232,6 +260,7 @@ public final class SimulatedModelServer implements AutoCloseable {
     private static Call parse(RoutingContext ctx, Wire wire) throws Exception {
         JsonNode request = JSON.readTree(ctx.body().asString());
         StringBuilder all = new StringBuilder();
+        StringBuilder system = new StringBuilder();
         String lastUser = null;
         String model;
         switch (wire) {
@@ -239,18 +268,24 @@ public final class SimulatedModelServer implements AutoCloseable {
                 model = request.path("model").asText("");
                 if (wire == Wire.ANTHROPIC && request.has("system")) {
                     all.append(content(request.path("system"))).append('\n');
+                    system.append(content(request.path("system"))).append('\n');
                 }
                 for (JsonNode message : request.path("messages")) {
                     String text = content(message.path("content"));
                     all.append(text).append('\n');
                     if ("user".equals(message.path("role").asText())) {
                         lastUser = text;
+                    } else if ("system".equals(message.path("role").asText())) {
+                        system.append(text).append('\n');
                     }
                 }
             }
             case GEMINI -> {
                 model = ctx.pathParam("model");
-                request.path("systemInstruction").path("parts").forEach(p -> all.append(p.path("text").asText("")).append('\n'));
+                request.path("systemInstruction").path("parts").forEach(p -> {
+                    all.append(p.path("text").asText("")).append('\n');
+                    system.append(p.path("text").asText("")).append('\n');
+                });
                 for (JsonNode content : request.path("contents")) {
                     StringBuilder text = new StringBuilder();
                     content.path("parts").forEach(p -> text.append(p.path("text").asText("")));
@@ -262,7 +297,7 @@ public final class SimulatedModelServer implements AutoCloseable {
             }
             default -> throw new IllegalStateException();
         }
-        return model.isEmpty() || lastUser == null ? null : new Call(model, lastUser, all.toString());
+        return model.isEmpty() || lastUser == null ? null : new Call(model, lastUser, all.toString(), system.toString());
     }
 
     private String attackerRewrite(String request, Profile.AttackerFailures failures) {
