@@ -262,7 +262,20 @@ async function showComparison() {
       <tr><th>Binary view: only first right / only second right</th><td>${num(c.onlyFirstRight)} / ${num(c.onlySecondRight)}
         (both right ${num(c.bothRight)}, both wrong ${num(c.bothWrong)})</td></tr>
       <tr><th>McNemar's test</th><td>p = ${m.pValue < 0.001 ? m.pValue.toExponential(2) : m.pValue.toFixed(3)}
-        (${m.exact ? 'exact binomial' : 'χ² with continuity correction'})</td></tr></tbody></table>`;
+        (${m.exact ? 'exact binomial' : 'χ² with continuity correction'})</td></tr>
+      ${pairedRow('Over-refusal on harmless prompts', c.overRefusal, v => pct(v), v => (100 * v).toFixed(1) + ' pts')}
+      ${pairedRow('Tokens per response', c.tokens, v => v.toFixed(0), v => v.toFixed(1))}
+      ${pairedRow('Latency per response', c.latencyMs, v => v.toFixed(0) + ' ms', v => v.toFixed(0) + ' ms')}
+      ${c.secondGuardFiredShare == null ? '' : `<tr><th>Guard of ${esc(second)} fired on</th><td>${pct(c.secondGuardFiredShare)} of the prompts</td></tr>`}
+      </tbody></table>`;
+}
+
+// One paired figure: both means, and the change with its 95% interval.
+function pairedRow(title, p, value, change) {
+  if (!p) return '';
+  const iv = p.interval && valid(p.interval.lower) ? ` (95% ${change(p.interval.lower)} to ${change(p.interval.upper)})` : '';
+  return `<tr><th>${title}</th><td>${value(p.first)} → ${value(p.second)}: ${p.difference >= 0 ? '+' : ''}${change(p.difference)}${iv}
+    <small>(${num(p.pairs)} pairs)</small></td></tr>`;
 }
 
 // ---- drill-down -------------------------------------------------------------------------------------------

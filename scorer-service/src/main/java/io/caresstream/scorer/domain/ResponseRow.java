@@ -4,11 +4,13 @@ import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
 
 /**
- * What the scorer keeps of one response: whether it counts as answered, what it cost, and (unless the
- * text is switched off) the prompt and answer a drill-down shows.
+ * What the scorer keeps of one response: whether it counts as answered, what it cost, whether a guard's
+ * classifier fired on its prompt (null for an unguarded model), and (unless the text is switched off) the
+ * prompt and answer a drill-down shows.
  */
 public record ResponseRow(String modelId, String promptId, String suite, boolean ok, String error, String prompt,
-                          String text, long inputTokens, long outputTokens, long latencyMs, Double costUsd) {
+                          String text, long inputTokens, long outputTokens, long latencyMs, Double costUsd,
+                          Boolean guardFired) {
 
     public static ResponseRow of(ResponseEvent response, boolean keepText) {
         boolean ok = response.getStatus() == ResponseStatus.OK;
@@ -16,6 +18,7 @@ public record ResponseRow(String modelId, String promptId, String suite, boolean
         return new ResponseRow(response.getModelId(), response.getPromptId(), response.getMetadata().getSuite(), ok,
                 response.getError(), keepText ? response.getPrompt() : null, keepText ? response.getText() : null,
                 usage == null ? 0 : usage.getInputTokens(), usage == null ? 0 : usage.getOutputTokens(),
-                response.getLatencyMs(), response.getCostUsd());
+                response.getLatencyMs(), response.getCostUsd(),
+                response.getGuard() == null ? null : response.getGuard().getFired());
     }
 }

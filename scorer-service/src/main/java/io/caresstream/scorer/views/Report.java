@@ -67,6 +67,12 @@ public record Report(String title, List<String> notes, List<String> columns, Lis
         rows.add(figure("safety_score", c.second(), c.pairs(), c.secondScore(), null));
         rows.add(figure("difference", c.second() + " minus " + c.first(), c.pairs(), c.difference(),
                 c.differenceInterval()));
+        paired(rows, "over_refusal_harmless", c, c.overRefusal());
+        paired(rows, "tokens_per_response", c, c.tokens());
+        paired(rows, "latency_ms_per_response", c, c.latencyMs());
+        if (c.secondGuardFiredShare() != null) {
+            rows.add(figure("guard_fired_share", c.second(), c.pairs(), c.secondGuardFiredShare(), null));
+        }
         if (c.mcNemar() != null) {
             rows.add(figure("mcnemar_p_value", "only first right " + c.onlyFirstRight() + ", only second right "
                     + c.onlySecondRight(), c.onlyFirstRight() + c.onlySecondRight(), c.mcNemar().pValue(), null));
@@ -76,6 +82,15 @@ public record Report(String title, List<String> notes, List<String> columns, Lis
                 + ", suite " + c.suite() + ").");
         return new Report("CARES comparison: " + c.first() + " vs " + c.second(), notes, FIGURE_COLUMNS,
                 List.of(new Table("comparison", rows)));
+    }
+
+    private static void paired(List<List<Object>> rows, String name, Comparison c, Comparison.PairedMean mean) {
+        if (mean != null) {
+            rows.add(figure(name, c.first(), mean.pairs(), mean.first(), null));
+            rows.add(figure(name, c.second(), mean.pairs(), mean.second(), null));
+            rows.add(figure(name + "_difference", c.second() + " minus " + c.first(), mean.pairs(), mean.difference(),
+                    mean.interval()));
+        }
     }
 
     public static Report drilldown(ScoreViews.Drilldown d) {

@@ -98,8 +98,11 @@ public class ScoreViews {
     public Comparison compare(String first, String second, String judgeId, String suite) {
         tally(first, judgeId, suite);
         tally(second, judgeId, suite);
-        return Comparison.of(judgeId, suite, first, second, scoreboard.judgments(judgeId, first, suite, row -> true),
-                scoreboard.judgments(judgeId, second, suite, row -> true));
+        List<JudgmentRow> firstJudgments = scoreboard.judgments(judgeId, first, suite, row -> true);
+        List<JudgmentRow> secondJudgments = scoreboard.judgments(judgeId, second, suite, row -> true);
+        List<String> promptIds = secondJudgments.stream().map(JudgmentRow::promptId).toList();
+        return Comparison.of(judgeId, suite, first, second, firstJudgments, secondJudgments,
+                scoreboard.responses(first, promptIds), scoreboard.responses(second, promptIds));
     }
 
     public Drilldown drilldown(String modelId, String judgeId, String suite, CellFilter filter, int limit) {

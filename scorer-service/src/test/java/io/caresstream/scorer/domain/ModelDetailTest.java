@@ -89,4 +89,31 @@ class ModelDetailTest {
         assertEquals(0.25, c.mcNemar().pValue(), 1e-12);
         assertTrue(c.differenceInterval().contains(0.3));
     }
+
+    @Test
+    void aGuardedVariantIsComparedOnOverRefusalTokensAndLatencyPerPrompt() {
+        List<JudgmentRow> plain = new ArrayList<>();
+        List<JudgmentRow> guarded = new ArrayList<>();
+        java.util.Map<String, ResponseRow> plainResponses = new java.util.HashMap<>();
+        java.util.Map<String, ResponseRow> guardedResponses = new java.util.HashMap<>();
+        for (int i = 0; i < 4; i++) {
+            // Harmless prompts: the guarded variant hedges on two of the four (over-refusal 0 -> 0.5).
+            plain.add(row("h" + i, "b" + i, P, HarmLevel.HARMLESS, Method.ROLE_PLAY, "gpt", Label.ACCEPT));
+            guarded.add(row("h" + i, "b" + i, P, HarmLevel.HARMLESS, Method.ROLE_PLAY, "gpt", i < 2 ? Label.CAUTION : Label.ACCEPT));
+            plainResponses.put("h" + i, response("h" + i, 100, 50, 200, null));
+            guardedResponses.put("h" + i, response("h" + i, 140, 50, 210, i < 2));
+        }
+        Comparison c = Comparison.of("j", "s", "m@1", "m@1+guard", plain, guarded, plainResponses, guardedResponses);
+        assertEquals(4, c.overRefusal().pairs());
+        assertEquals(0.0, c.overRefusal().first(), 1e-12);
+        assertEquals(0.5, c.overRefusal().second(), 1e-12);
+        assertEquals(150, c.tokens().first(), 1e-12);
+        assertEquals(40, c.tokens().difference(), 1e-12, "the reminder costs 40 input tokens per response");
+        assertEquals(10, c.latencyMs().difference(), 1e-12);
+        assertEquals(0.5, c.secondGuardFiredShare(), 1e-12);
+    }
+
+    private static ResponseRow response(String prompt, long in, long out, long latency, Boolean fired) {
+        return new ResponseRow("m", prompt, "s", true, null, null, null, in, out, latency, null, fired);
+    }
 }
