@@ -7,14 +7,15 @@ import io.caresstream.scorer.domain.Tally;
 import io.caresstream.scorer.domain.TallyCodec;
 import io.caresstream.scorer.streams.ScoreTopology;
 import io.caresstream.scorer.streams.Scoreboard;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import org.apache.kafka.streams.KafkaStreams;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -73,10 +74,12 @@ public class InternalStoresResource {
         return scoreboard.localJudgments(judge, model, suite);
     }
 
-    @GET
+    /** The responses under the given keys (model|prompt) that this instance holds. */
+    @POST
     @Path("/responses")
-    public Map<String, ResponseRow> responses(@QueryParam("keys") String keys) {
-        return scoreboard.localResponses(Arrays.asList(keys.split(",")));
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, ResponseRow> responses(List<String> keys) {
+        return scoreboard.localResponses(keys);
     }
 
     private static <V> List<Scoreboard.Entry<V>> entries(Map<String, V> all) {

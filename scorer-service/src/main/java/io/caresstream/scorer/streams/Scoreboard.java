@@ -116,23 +116,23 @@ public class Scoreboard {
 
     /** The stored responses of one model to the given prompts, asked of the instance that holds each. */
     public Map<String, ResponseRow> responses(String modelId, Collection<String> promptIds) {
-        Map<String, ResponseRow> found = new LinkedHashMap<>();
+        List<String> localKeys = new ArrayList<>();
         Map<HostInfo, List<String>> remoteKeys = new LinkedHashMap<>();
         for (String promptId : promptIds) {
             String key = EventKeys.response(modelId, promptId);
             KeyQueryMetadata owner = streams.queryMetadataForKey(ScoreTopology.RESPONSES, key, Serdes.String().serializer());
             if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || isSelf(owner.activeHost())) {
-                ResponseRow row = localResponses(List.of(key)).get(key);
-                if (row != null) {
-                    found.put(promptId, row);
-                }
+                localKeys.add(key);
             } else {
                 remoteKeys.computeIfAbsent(owner.activeHost(), h -> new ArrayList<>()).add(key);
             }
         }
-        remoteKeys.forEach((host, keys) -> this.<Map<String, ResponseRow>>remote(host, "/internal/stores/responses?keys="
-                + encode(String.join(",", keys)), new TypeReference<>() {
-        }).forEach((key, row) -> found.put(row.promptId(), row)));
+        Map<String, ResponseRow> found = new LinkedHashMap<>();
+        localResponses(localKeys).values().forEach(row -> found.put(row.promptId(), row));
+        // The keys go in the body: a comparison asks for thousands of them.
+        remoteKeys.forEach((host, keys) -> this.<Map<String, ResponseRow>>remote(host, "/internal/stores/responses", keys,
+                new TypeReference<>() {
+                }).values().forEach(row -> found.put(row.promptId(), row)));
         return found;
     }
 
@@ -225,10 +225,19 @@ public class Scoreboard {
     }
 
     private <T> T remote(HostInfo host, String path, TypeReference<T> type) {
+        return remote(host, path, null, type);
+    }
+
+    /** GETs a path of another instance, or POSTs the body as JSON when there is one. */
+    private <T> T remote(HostInfo host, String path, Object body, TypeReference<T> type) {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT).GET().build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT);
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
                 throw new NotReadyException("scorer instance " + host + " answered " + response.statusCode()
                         + " for " + path + ": its part of the figures is not ready", null);

@@ -97,6 +97,12 @@ class EndToEndTest {
             assertEquals(sorted(judged), fromSecond, "the second instance answers for every partition");
             JsonNode detail = stack.getJson(secondScorer, "/api/detail?model=simulated-model%401&judge=heuristic%40rules-v1&suite=e2e-sample");
             assertEquals(64, detail.path("score").path("labelled").asInt());
+            // The drill-down gathers the responses from whichever instance holds each one.
+            JsonNode drill = stack.getJson(secondScorer, "/api/judgments?model=simulated-model%401&judge=heuristic%40rules-v1"
+                    + "&suite=e2e-sample&limit=64");
+            assertEquals(64, drill.path("rows").size());
+            drill.path("rows").forEach(drilled -> assertTrue(!drilled.path("response").asText("").isEmpty(),
+                    "every response found: " + drilled));
         }
     }
 
