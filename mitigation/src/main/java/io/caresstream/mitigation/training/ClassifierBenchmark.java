@@ -3,6 +3,7 @@ package io.caresstream.mitigation.training;
 import io.caresstream.mitigation.classifier.ClassifierFile;
 import io.caresstream.mitigation.classifier.JailbreakClassifier;
 import io.caresstream.mitigation.features.NgramFeatures;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,12 +62,13 @@ public class ClassifierBenchmark implements Callable<Integer> {
                 micros[k++] = (System.nanoTime() - start) / 1e3;
             }
         }
-        Arrays.sort(micros);
         double mean = Arrays.stream(micros).average().orElse(0);
+        Percentile percentile = new Percentile();
+        percentile.setData(micros);
         double meanChars = prompts.stream().mapToInt(String::length).average().orElse(0);
         System.out.printf(Locale.ROOT, "| %s (mean %.0f chars) | %.3f ms | %.3f ms | %.3f ms | < %.1f ms | %.1f |%n", name,
-                meanChars, mean / 1e3, micros[micros.length / 2] / 1e3, micros[(int) Math.ceil(micros.length * 0.99) - 1] / 1e3,
-                targetMs, targetMs * 1e3 / mean);
+                meanChars, mean / 1e3, percentile.evaluate(50) / 1e3, percentile.evaluate(99) / 1e3, targetMs,
+                targetMs * 1e3 / mean);
         return mean / 1e3 < targetMs;
     }
 

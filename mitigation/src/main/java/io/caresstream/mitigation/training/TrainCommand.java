@@ -88,7 +88,8 @@ public class TrainCommand implements Callable<Integer> {
                 training = Trainer.read(train, "train");
                 testing = Trainer.read(test, "test");
             }
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException | IllegalStateException | HubClient.TransientHubException e) {
+            // Bad rows, a split the data set lacks, a hub that refused, failed or sent a corrupt file.
             System.err.println(e.getMessage());
             return 1;
         }

@@ -15,6 +15,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,6 +42,15 @@ public class LiveScores {
         this.tick = tick;
     }
 
+    /** The latest leaderboard per suite ("" for all), so every page watching it shares one computation. */
+    private final Map<String, Update> latest = new ConcurrentHashMap<>();
+
+    private Update latest(String suite) {
+        long version = updates.version();
+        return latest.compute(suite == null ? "" : suite, (key, cached) -> cached != null && cached.version() == version
+                ? cached : new Update(version, System.currentTimeMillis(), views.leaderboard(suite)));
+    }
+
     @GET
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
@@ -49,10 +60,9 @@ public class LiveScores {
                 .onOverflow().drop()
                 .filter(t -> updates.version() != sent.get())
                 .map(t -> {
-                    long version = updates.version();
                     try {
-                        Update update = new Update(version, System.currentTimeMillis(), views.leaderboard(suite));
-                        sent.set(version);
+                        Update update = latest(suite);
+                        sent.set(update.version());
                         return update;
                     } catch (Scoreboard.NotReadyException e) {
                         return null; // rebalancing: try again on the next tick
