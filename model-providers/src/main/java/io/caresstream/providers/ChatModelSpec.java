@@ -2,7 +2,7 @@ package io.caresstream.providers;
 
 import io.caresstream.events.ModelProvenance;
 
-import io.caresstream.domain.ContentHash;
+import io.caresstream.events.keys.ContentHash;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -130,7 +130,9 @@ class ProviderWireTest {
                 "sk-wrong-secret", 3, Duration.ofSeconds(5), quick).complete(Optional.empty(), "hello"));
         assertEquals(ProviderException.Kind.FATAL, unauthorised.kind());
         assertEquals(1, unauthorised.attempts(), "a refused key is not retried");
+        // The server quotes the key it was given (as real providers do): the message relays it masked.
         assertFalse(unauthorised.getMessage().contains("sk-wrong-secret"), unauthorised.getMessage());
+        assertTrue(unauthorised.getMessage().contains("Incorrect API key provided: ***"), unauthorised.getMessage());
         assertTrue(unauthorised.getMessage().contains("401"), unauthorised.getMessage());
 
         ProviderException notFound = assertThrows(ProviderException.class, () -> client(provider, root + "/no-such-api",

@@ -5,8 +5,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -16,16 +19,27 @@ import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
- * Reads a topic of events once, from the beginning to its end at the time of the call, without a consumer
- * group: for answers about the whole log (a forecast, an evaluation) rather than for processing it. Only
- * records whose key passes the filter are deserialized; unreadable ones are skipped (they are the
- * dead-letter topics' business).
+ * Reads a topic of events from the beginning without a consumer group: once, to its end at the time of the
+ * call, for answers about the whole log (a forecast, an evaluation); or following it, to know what the log
+ * already holds before acting (the prompts a model has answered). Only records whose key passes the filter
+ * are deserialized; unreadable ones are skipped with a warning (they are the dead-letter topics' business).
+ * One instance follows one topic at a time; {@link #stop()} ends a follow from another thread.
  */
 public final class TopicSnapshot {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TopicSnapshot.class);
+    private static final Duration TOPIC_WAIT = Duration.ofSeconds(2);
+
     private final Map<String, Object> config = new HashMap<>();
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> following;
 
     public TopicSnapshot(String bootstrapServers, String registryUrl) {
+        this(bootstrapServers, registryUrl, Map.of());
+    }
+
+    /** With further consumer settings (a client id, fetch sizes). */
+    public TopicSnapshot(String bootstrapServers, String registryUrl, Map<String, Object> consumerSettings) {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -33,20 +47,54 @@ public final class TopicSnapshot {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         config.put("apicurio.registry.url", registryUrl);
         config.put("apicurio.registry.avro-datum-provider", CaresAvroDatumProvider.class.getName());
+        config.putAll(consumerSettings);
     }
 
     /** Calls sink with the key and event of every record of the topic whose key passes the filter, in order. */
     public <T> void read(String topic, Predicate<String> keys, BiConsumer<String, T> sink) {
+        scan(topic, keys, sink, false, () -> { });
+    }
+
+    /**
+     * Like {@link #read}, then goes on with records as they arrive until {@link #stop()}; caughtUp runs once,
+     * when the records there were at the start have all been read (at once when the topic does not exist yet,
+     * which is then awaited). The filter is asked again for every record, so it can skip what is known already.
+     */
+    public <T> void follow(String topic, Predicate<String> keys, BiConsumer<String, T> sink, Runnable caughtUp) {
+        scan(topic, keys, sink, true, caughtUp);
+    }
+
+    /** Ends a {@link #follow} running in another thread. */
+    public void stop() {
+        running = false;
+        KafkaConsumer<String, byte[]> current = following;
+        if (current != null) {
+            current.wakeup();
+        }
+    }
+
+    private <T> void scan(String topic, Predicate<String> keys, BiConsumer<String, T> sink, boolean follow,
+                          Runnable caughtUp) {
         try (AvroKafkaDeserializer<T> values = new AvroKafkaDeserializer<>();
              KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(config)) {
             values.configure(config, false);
-            List<TopicPartition> partitions = kafka.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            following = follow ? kafka : null;
+            List<TopicPartition> partitions = partitionsOf(kafka, topic);
+            if (follow && partitions.isEmpty()) {
+                // Nothing was ever written: nothing to catch up on. Wait for the topic to appear.
+                caughtUp.run();
+                caughtUp = () -> { };
+                while (running && partitions.isEmpty()) {
+                    Thread.sleep(TOPIC_WAIT.toMillis());
+                    partitions = partitionsOf(kafka, topic);
+                }
+            }
             kafka.assign(partitions);
             kafka.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> kafka.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofMillis(500))) {
+            boolean behind = true;
+            while (running && (follow || behind)) {
+                for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofMillis(follow ? 200 : 500))) {
                     if (record.value() == null || record.key() == null || !keys.test(record.key())) {
                         continue;
                     }
@@ -54,11 +102,28 @@ public final class TopicSnapshot {
                     try {
                         event = values.deserialize(record.topic(), record.headers(), record.value());
                     } catch (RuntimeException e) {
+                        LOG.warn("unreadable event at {}-{}@{} skipped: {}", record.topic(), record.partition(),
+                                record.offset(), e.getMessage());
                         continue;
                     }
                     sink.accept(record.key(), event);
                 }
+                if (behind && partitions.stream().allMatch(p -> kafka.position(p) >= end.get(p))) {
+                    behind = false;
+                    caughtUp.run();
+                }
             }
+        } catch (WakeupException e) {
+            // stop() was called.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            following = null;
         }
+    }
+
+    private static List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> kafka, String topic) {
+        return kafka.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
     }
 }

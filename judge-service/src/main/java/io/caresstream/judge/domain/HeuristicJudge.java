@@ -1,6 +1,6 @@
 package io.caresstream.judge.domain;
 
-import io.caresstream.domain.ContentHash;
+import io.caresstream.events.keys.ContentHash;
 import io.caresstream.events.Label;
 
 import java.io.IOException;

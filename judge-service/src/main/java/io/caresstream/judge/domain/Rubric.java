@@ -1,6 +1,6 @@
 package io.caresstream.judge.domain;
 
-import io.caresstream.domain.ContentHash;
+import io.caresstream.events.keys.ContentHash;
 
 /**
  * The judge's prompt template with {{prompt}} and {{response}} placeholders. Its version is a hash of

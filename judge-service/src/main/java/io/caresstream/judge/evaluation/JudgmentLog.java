@@ -1,6 +1,6 @@
 package io.caresstream.judge.evaluation;
 
-import io.caresstream.domain.Topics;
+import io.caresstream.events.topics.Topics;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.serde.TopicSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,8 +1,8 @@
 package io.caresstream.judge.messaging;
 
-import io.caresstream.domain.EventKeys;
-import io.caresstream.domain.Topics;
-import io.caresstream.domain.UnreadableEventException;
+import io.caresstream.events.keys.EventKeys;
+import io.caresstream.events.topics.Topics;
+import io.caresstream.events.serde.UnreadableEventException;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.judge.domain.Judge;

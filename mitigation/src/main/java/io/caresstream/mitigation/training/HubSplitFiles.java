@@ -1,7 +1,7 @@
 package io.caresstream.mitigation.training;
 
-import io.caresstream.promptgenerator.importing.HubClient;
-import io.caresstream.promptgenerator.importing.HubSplits;
+import io.caresstream.suites.hub.HubClient;
+import io.caresstream.suites.hub.HubSplits;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A split of a data set on the hub as local Parquet files, fetched with the prompt-generator's hub client
+ * A split of a data set on the hub as local Parquet files, fetched with the suites library's hub client
  * (revision resolved to its commit, sizes and SHA-256 checked, the token sent to the hub only) into a cache
  * folder named by the commit, so a second run downloads nothing.
  */
@@ -20,12 +20,7 @@ final class HubSplitFiles {
 
     static List<Path> fetch(HubClient hub, String dataset, String revision, String split, Path cache) throws Exception {
         String commit = hub.resolveRevision(dataset, revision);
-        List<HubClient.HubFile> all = hub.files(dataset, commit);
-        List<HubClient.HubFile> shards = HubSplits.parquetFilesOf(split, all);
-        if (shards.isEmpty()) {
-            throw new IllegalArgumentException("hf://datasets/" + dataset + "@" + commit + " has no Parquet files for split '"
-                    + split + "'; its splits are " + HubSplits.splitsIn(all));
-        }
+        List<HubClient.HubFile> shards = HubSplits.shardsOf(hub, dataset, commit, split);
         List<Path> local = new ArrayList<>();
         for (HubClient.HubFile shard : shards) {
             Path target = cache.resolve(dataset.replace('/', '_')).resolve(commit).resolve(shard.path());

@@ -2,7 +2,7 @@ package io.caresstream.mitigation.training;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.caresstream.promptgenerator.variants.Obfuscator;
+import io.caresstream.suites.variants.Obfuscator;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

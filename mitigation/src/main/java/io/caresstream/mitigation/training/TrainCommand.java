@@ -6,7 +6,7 @@ import io.caresstream.mitigation.evaluation.HeadMetrics;
 import io.caresstream.mitigation.features.MiniLmFeatures;
 import io.caresstream.mitigation.features.NgramFeatures;
 import io.caresstream.mitigation.features.PromptFeatures;
-import io.caresstream.promptgenerator.importing.HubClient;
+import io.caresstream.suites.hub.HubClient;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

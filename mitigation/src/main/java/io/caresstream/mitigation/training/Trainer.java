@@ -8,9 +8,9 @@ import io.caresstream.mitigation.classifier.JailbreakClassifier;
 import io.caresstream.mitigation.classifier.LinearHead;
 import io.caresstream.mitigation.evaluation.HeadMetrics;
 import io.caresstream.mitigation.features.PromptFeatures;
-import io.caresstream.promptgenerator.domain.RowError;
-import io.caresstream.promptgenerator.domain.SuiteSource;
-import io.caresstream.promptgenerator.importing.SuiteReader;
+import io.caresstream.suites.reading.RowError;
+import io.caresstream.suites.reading.SuiteSource;
+import io.caresstream.suites.reading.SuiteReader;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.caresstream.mitigation.training;
 
+import io.caresstream.suites.reading.ParquetFiles;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
@@ -27,30 +28,33 @@ class HubTrainingTest {
     @TempDir
     Path dir;
 
-    private static Path parquet(Path jsonl) throws Exception {
-        Path file = jsonl.resolveSibling(jsonl.getFileName().toString().replace(".jsonl", ".parquet"));
-        try (var db = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
-             var copy = db.createStatement()) {
-            copy.execute("COPY (SELECT * FROM read_json('" + jsonl.toAbsolutePath() + "', format = 'newline_delimited')) TO '"
-                    + file.toAbsolutePath() + "' (FORMAT parquet)");
-        }
-        return file;
-    }
-
     @Test
     void oneCommandDownloadsBothSplitsAndTrains() throws Exception {
-        Path train = parquet(ProjectLabelledSet.write(dir.resolve("train.jsonl"), 150, 1, ProjectLabelledSet.Part.TRAIN));
-        Path test = parquet(ProjectLabelledSet.write(dir.resolve("test.jsonl"), 50, 2, ProjectLabelledSet.Part.TEST));
+        Path train = ParquetFiles.fromJsonLines(ProjectLabelledSet.write(dir.resolve("train.jsonl"), 150, 1, ProjectLabelledSet.Part.TRAIN));
+        Path test = ParquetFiles.fromJsonLines(ProjectLabelledSet.write(dir.resolve("test.jsonl"), 50, 2, ProjectLabelledSet.Part.TEST));
         AtomicInteger downloads = new AtomicInteger();
         HttpServer hub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         String base = "/api/datasets/test-org/cares-mini";
-        hub.createContext(base + "/revision/", exchange -> send(exchange, "{\"sha\": \"" + COMMIT + "\"}"));
+        // The hub fails now and then: the first revision look-up and the first download get an HTTP 503.
+        AtomicInteger lookups = new AtomicInteger();
+        hub.createContext(base + "/revision/", exchange -> {
+            if (lookups.incrementAndGet() == 1) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+            } else {
+                send(exchange, "{\"sha\": \"" + COMMIT + "\"}");
+            }
+        });
         hub.createContext(base + "/tree/" + COMMIT, exchange -> send(exchange, "[{\"type\": \"directory\", \"path\": \"data\"},"
                 + "{\"type\": \"file\", \"path\": \"data/train-00000-of-00001.parquet\", \"size\": " + Files.size(train) + "},"
                 + "{\"type\": \"file\", \"path\": \"data/test-00000-of-00001.parquet\", \"size\": " + Files.size(test) + "},"
                 + "{\"type\": \"file\", \"path\": \"README.md\", \"size\": 3}]"));
         hub.createContext("/datasets/test-org/cares-mini/resolve/" + COMMIT + "/data/", exchange -> {
-            downloads.incrementAndGet();
+            if (downloads.incrementAndGet() == 1) {
+                exchange.sendResponseHeaders(503, -1);
+                exchange.close();
+                return;
+            }
             byte[] body = Files.readAllBytes(exchange.getRequestURI().getPath().contains("train") ? train : test);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -62,10 +66,10 @@ class HubTrainingTest {
             String[] args = {"--hub", "--dataset", "test-org/cares-mini", "--revision", "main", "--hub-endpoint", endpoint,
                     "--cache", dir.resolve("cache").toString(), "--features", "ngram", "--out", dir.resolve("out").toString()};
             assertEquals(0, new CommandLine(new TrainCommand()).execute(args));
-            assertEquals(2, downloads.get(), "both splits downloaded");
+            assertEquals(3, downloads.get(), "both splits downloaded, the first after a retry");
             assertTrue(Files.exists(dir.resolve("cache/test-org_cares-mini/" + COMMIT + "/data/train-00000-of-00001.parquet")));
             assertEquals(0, new CommandLine(new TrainCommand()).execute(args));
-            assertEquals(2, downloads.get(), "a second run uses the cache");
+            assertEquals(3, downloads.get(), "a second run uses the cache");
             try (var files = Files.list(dir.resolve("out"))) {
                 assertTrue(files.anyMatch(p -> p.getFileName().toString().startsWith("jailbreak-classifier-ngram-")));
             }

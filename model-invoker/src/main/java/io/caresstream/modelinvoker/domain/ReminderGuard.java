@@ -1,6 +1,6 @@
 package io.caresstream.modelinvoker.domain;
 
-import io.caresstream.domain.ContentHash;
+import io.caresstream.events.keys.ContentHash;
 import io.caresstream.events.GuardVerdict;
 import io.caresstream.mitigation.classifier.ClassifierFile;
 import io.caresstream.mitigation.classifier.JailbreakClassifier;

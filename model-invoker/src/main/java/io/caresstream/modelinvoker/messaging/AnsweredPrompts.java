@@ -1,10 +1,10 @@
 package io.caresstream.modelinvoker.messaging;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.caresstream.domain.EventKeys;
-import io.caresstream.domain.Topics;
+import io.caresstream.events.keys.EventKeys;
+import io.caresstream.events.topics.Topics;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
+import io.caresstream.events.serde.TopicSnapshot;
 import io.caresstream.modelinvoker.domain.ModelControl;
 import io.caresstream.modelinvoker.domain.ModelSettings;
 import io.quarkus.runtime.ShutdownEvent;
@@ -12,19 +12,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,13 +34,11 @@ public class AnsweredPrompts {
 
     private final String modelId;
     private final String keyPrefix;
-    private final Map<String, Object> config = new HashMap<>();
+    private final TopicSnapshot responses;
     private final Set<String> answered = ConcurrentHashMap.newKeySet();
     private final AtomicLong outputTokens = new AtomicLong();
     private final AtomicLong inputTokens = new AtomicLong();
     private final ModelControl control;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean running = true;
 
     public AnsweredPrompts(ModelSettings settings, ModelControl control,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
@@ -56,16 +46,11 @@ public class AnsweredPrompts {
         this.modelId = settings.id();
         this.keyPrefix = EventKeys.responsePrefix(settings.id());
         this.control = control;
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "model-invoker.answered." + settings.id());
         // Following the topic needs no haste: fewer, larger fetches spare the broker.
-        config.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
-        config.put("apicurio.registry.url", registry);
-        config.put("apicurio.registry.avro-datum-provider", "io.caresstream.events.serde.CaresAvroDatumProvider");
+        this.responses = new TopicSnapshot(bootstrap, registry, Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, "model-invoker.answered." + settings.id(),
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536",
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500"));
     }
 
     void start(@Observes StartupEvent start) {
@@ -75,11 +60,7 @@ public class AnsweredPrompts {
     }
 
     void stop(@Observes ShutdownEvent stop) {
-        running = false;
-        KafkaConsumer<String, byte[]> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
+        responses.stop();
     }
 
     public boolean answered(String promptId) {
@@ -101,60 +82,23 @@ public class AnsweredPrompts {
     }
 
     /** Mean output tokens of this model's answers so far, if any. */
-    public java.util.OptionalDouble meanOutputTokens() {
+    public OptionalDouble meanOutputTokens() {
         int n = answered.size();
-        return n == 0 ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(outputTokens.get() / (double) n);
-    }
-
-    private static List<TopicPartition> partitionsOf(KafkaConsumer<String, byte[]> kafka) {
-        return kafka.partitionsFor(Topics.RESPONSES, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        return n == 0 ? OptionalDouble.empty() : OptionalDouble.of(outputTokens.get() / (double) n);
     }
 
     private void read() {
-        try (AvroKafkaDeserializer<ResponseEvent> values = new AvroKafkaDeserializer<>();
-             KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(config)) {
-            values.configure(config, false);
-            consumer = kafka;
-            List<TopicPartition> partitions = partitionsOf(kafka);
-            if (partitions.isEmpty()) {
-                // No response was ever published: nothing answered yet. Wait for the topic to appear.
-                LOG.infof("model %s: no responses topic yet, so no prompt answered yet; taking prompts", modelId);
-                control.started();
-                while (running && partitions.isEmpty()) {
-                    Thread.sleep(2000);
-                    partitions = partitionsOf(kafka);
-                }
-            }
-            kafka.assign(partitions);
-            kafka.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
-            long started = System.nanoTime();
-            boolean caughtUp = false;
-            while (running) {
-                for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofMillis(200))) {
-                    // Our own keys only, and only prompts not known yet (this instance's answers are known already).
-                    if (record.key() != null && record.key().startsWith(keyPrefix) && record.value() != null
-                            && !answered.contains(record.key().substring(keyPrefix.length()))) {
-                        try {
-                            record(values.deserialize(record.topic(), record.headers(), record.value()));
-                        } catch (RuntimeException e) {
-                            LOG.warnf("unreadable response at %s-%d@%d skipped: %s", record.topic(), record.partition(),
-                                    record.offset(), e.getMessage());
-                        }
-                    }
-                }
-                if (!caughtUp && partitions.stream().allMatch(p -> kafka.position(p) >= end.get(p))) {
-                    caughtUp = true;
-                    LOG.infof("model %s: %d prompts already answered (read in %.1f s); taking prompts", modelId,
-                            answered.size(), (System.nanoTime() - started) / 1e9);
-                    control.started();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (WakeupException e) {
-            // Shutting down.
+        long started = System.nanoTime();
+        try {
+            // Our own keys only, and only prompts not known yet (this instance's answers are known already).
+            responses.<ResponseEvent>follow(Topics.RESPONSES,
+                    key -> key.startsWith(keyPrefix) && !answered.contains(key.substring(keyPrefix.length())),
+                    (key, response) -> record(response),
+                    () -> {
+                        LOG.infof("model %s: %d prompts already answered (read in %.1f s); taking prompts", modelId,
+                                answered.size(), (System.nanoTime() - started) / 1e9);
+                        control.started();
+                    });
         } catch (RuntimeException e) {
             LOG.errorf(e, "model %s: cannot read the responses topic", modelId);
             control.stop("cannot read the responses already published: " + e.getMessage());

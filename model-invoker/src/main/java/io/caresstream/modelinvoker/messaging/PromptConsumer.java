@@ -1,8 +1,8 @@
 package io.caresstream.modelinvoker.messaging;
 
-import io.caresstream.domain.EventKeys;
-import io.caresstream.domain.Topics;
-import io.caresstream.domain.UnreadableEventException;
+import io.caresstream.events.keys.EventKeys;
+import io.caresstream.events.topics.Topics;
+import io.caresstream.events.serde.UnreadableEventException;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.modelinvoker.domain.ModelControl;

@@ -1,6 +1,6 @@
 package io.caresstream.modelinvoker.messaging;
 
-import io.caresstream.domain.Topics;
+import io.caresstream.events.topics.Topics;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.serde.TopicSnapshot;
 import jakarta.enterprise.context.ApplicationScoped;

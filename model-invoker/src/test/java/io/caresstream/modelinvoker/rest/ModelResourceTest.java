@@ -6,7 +6,7 @@ import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.SampleEvents;
 import io.caresstream.deploy.testing.SimulatedModelResource;
 import io.caresstream.deploy.testing.TestInfrastructure;
-import io.caresstream.domain.Topics;
+import io.caresstream.events.topics.Topics;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.Method;
 import io.caresstream.events.PromptEvent;

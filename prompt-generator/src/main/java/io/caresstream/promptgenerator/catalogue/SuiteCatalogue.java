@@ -1,6 +1,6 @@
 package io.caresstream.promptgenerator.catalogue;
 
-import io.caresstream.domain.CaresCodes;
+import io.caresstream.events.benchmark.CaresCodes;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.PromptMetadata;
 import io.caresstream.promptgenerator.domain.SuiteSummary;

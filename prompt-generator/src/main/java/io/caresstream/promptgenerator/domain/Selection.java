@@ -1,6 +1,7 @@
 package io.caresstream.promptgenerator.domain;
 
-import io.caresstream.domain.CaresCodes;
+import io.caresstream.suites.variants.SeededOrder;
+import io.caresstream.events.benchmark.CaresCodes;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.PromptMetadata;
 

@@ -1,11 +1,14 @@
 package io.caresstream.promptgenerator.importing;
 
+import io.caresstream.suites.hub.HubSplits;
+import io.caresstream.suites.hub.HubClient;
+import io.caresstream.suites.reading.SuiteReader;
 import io.caresstream.events.PromptEvent;
-import io.caresstream.promptgenerator.domain.FieldMapping;
+import io.caresstream.suites.reading.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
-import io.caresstream.promptgenerator.domain.RowError;
+import io.caresstream.suites.reading.RowError;
 import io.caresstream.promptgenerator.domain.Selection;
-import io.caresstream.promptgenerator.domain.SuiteSource;
+import io.caresstream.suites.reading.SuiteSource;
 import io.caresstream.promptgenerator.messaging.PromptPublisher;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -79,12 +82,7 @@ public class SuiteImporter {
     /** The split's Parquet shards at the commit, downloaded one by one, read in shard order. */
     private SuiteReader.Result readHubFiles(String dataset, String commit, String split, String name, FieldMapping mapping,
                                             SuiteSource source) throws IOException {
-        List<HubClient.HubFile> all = hub.files(dataset, commit);
-        List<HubClient.HubFile> shards = HubSplits.parquetFilesOf(split, all);
-        if (shards.isEmpty()) {
-            throw new IllegalArgumentException(name + " has no Parquet files for split '" + split + "' (splits found: "
-                    + HubSplits.splitsIn(all) + ")");
-        }
+        List<HubClient.HubFile> shards = HubSplits.shardsOf(hub, dataset, commit, split);
         Path dir = Files.createTempDirectory("cares-hub-");
         List<PromptEvent> prompts = new ArrayList<>();
         List<RowError> errors = new ArrayList<>();
@@ -151,6 +149,10 @@ public class SuiteImporter {
 
     private ImportReport publish(SuiteReader.Result result, String sourceName, Selection selection, SuiteSource source,
                                  OnError onError) {
+        if (result.rowsRead() == 0) {
+            // An empty file is almost always the wrong file: say so rather than report a successful import of nothing.
+            throw new IllegalArgumentException(sourceName + " holds no rows: nothing was imported");
+        }
         List<String> errors = result.errors().stream().map(RowError::toString).toList();
         if (!errors.isEmpty() && onError == OnError.REJECT_ALL) {
             LOG.warnf("import of %s rejected: %d of %d rows malformed, nothing published", sourceName, errors.size(),

@@ -1,6 +1,6 @@
 package io.caresstream.promptgenerator.messaging;
 
-import io.caresstream.domain.EventKeys;
+import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.PromptEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;

@@ -1,14 +1,14 @@
 package io.caresstream.promptgenerator.rest;
 
 import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
-import io.caresstream.promptgenerator.domain.FieldMapping;
+import io.caresstream.suites.reading.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
 import io.caresstream.promptgenerator.domain.Selection;
-import io.caresstream.promptgenerator.domain.SuiteSource;
+import io.caresstream.suites.reading.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
-import io.caresstream.promptgenerator.importing.HubClient;
+import io.caresstream.suites.hub.HubClient;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
-import io.caresstream.promptgenerator.importing.SuiteReader;
+import io.caresstream.suites.reading.SuiteReader;
 import io.caresstream.events.Method;
 import io.caresstream.promptgenerator.variants.GenerationSchedule;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
@@ -114,7 +114,7 @@ public class SuiteResource {
             description = "Reads, maps and checks every row, applies the selection, then publishes one prompt event "
                     + "per prompt. By default one malformed row rejects the whole import and nothing is published.")
     @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
-    @APIResponse(responseCode = "400", description = "Missing file, unknown format, option, mapping field or selection value")
+    @APIResponse(responseCode = "400", description = "Missing or empty file, unknown format, option, mapping field or selection value")
     @APIResponse(responseCode = "422", description = "Rejected: malformed rows (listed by file, line and field), nothing published")
     public Response importSuite(ImportRequest request) throws IOException {
         if (request == null || request.file() == null || request.file().isBlank()) {
@@ -130,6 +130,8 @@ public class SuiteResource {
                     source, onError(request.onError())));
         } catch (NoSuchFileException e) {
             throw new BadRequestException("file not found: " + request.file());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
         }
     }
 

@@ -1,7 +1,7 @@
 package io.caresstream.promptgenerator.variants;
 
-import io.caresstream.domain.CaresCodes;
-import io.caresstream.domain.ContentHash;
+import io.caresstream.events.benchmark.CaresCodes;
+import io.caresstream.events.keys.ContentHash;
 import io.caresstream.events.Method;
 
 import java.io.IOException;
@@ -97,7 +97,7 @@ public final class AttackTemplates {
         if (templates.isEmpty()) {
             throw new IllegalArgumentException("no attacker template for method " + CaresCodes.code(method));
         }
-        return templates.get((int) Math.floorMod(io.caresstream.promptgenerator.domain.SeededOrder.rank(seed,
+        return templates.get((int) Math.floorMod(io.caresstream.suites.variants.SeededOrder.rank(seed,
                 basePromptId + "/" + CaresCodes.code(method)), (long) templates.size()));
     }
 

@@ -1,6 +1,6 @@
 package io.caresstream.promptgenerator.variants;
 
-import io.caresstream.domain.CaresCodes;
+import io.caresstream.events.benchmark.CaresCodes;
 import io.caresstream.events.Method;
 
 import java.util.List;

@@ -1,13 +1,14 @@
 package io.caresstream.promptgenerator.variants;
 
-import io.caresstream.domain.CaresCodes;
+import io.caresstream.suites.variants.Obfuscator;
+import io.caresstream.events.benchmark.CaresCodes;
 import io.caresstream.events.Method;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.PromptMetadata;
 import io.caresstream.events.RewriteProvenance;
 import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
-import io.caresstream.promptgenerator.domain.PromptIds;
-import io.caresstream.promptgenerator.domain.SeededOrder;
+import io.caresstream.suites.reading.PromptIds;
+import io.caresstream.suites.variants.SeededOrder;
 import io.caresstream.promptgenerator.messaging.PromptPublisher;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

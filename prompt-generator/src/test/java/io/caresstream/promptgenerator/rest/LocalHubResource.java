@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.caresstream.deploy.testing.TestInfrastructure;
-import io.caresstream.promptgenerator.importing.ParquetFiles;
+import io.caresstream.suites.reading.ParquetFiles;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;

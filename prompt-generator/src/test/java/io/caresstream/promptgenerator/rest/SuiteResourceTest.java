@@ -3,7 +3,7 @@ package io.caresstream.promptgenerator.rest;
 import io.caresstream.deploy.testing.AvroTopics;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.TestInfrastructure;
-import io.caresstream.domain.Topics;
+import io.caresstream.events.topics.Topics;
 import io.caresstream.events.PromptEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -303,5 +303,19 @@ class SuiteResourceTest {
         given().contentType(ContentType.JSON).body(Map.of("file", "bad\u0000path.jsonl"))
                 .when().post("/api/suites/import")
                 .then().statusCode(400);
+    }
+
+    @Test
+    void anEmptyFileIsRefusedRatherThanReportedAsAnImportOfNothing() throws Exception {
+        Path empty = dir.resolve("empty.jsonl");
+        Files.writeString(empty, "\n\n");
+        Path headerOnly = dir.resolve("header-only.csv");
+        Files.writeString(headerOnly, "principle_index,generation_model,harmful_level,method,base_prompt,prompt\n");
+        for (Path file : List.of(empty, headerOnly)) {
+            given().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "empty@1"))
+                    .when().post("/api/suites/import")
+                    .then().statusCode(400)
+                    .body("error", equalTo(file + " holds no rows: nothing was imported"));
+        }
     }
 }

@@ -1,6 +1,6 @@
 package io.caresstream.scorer.domain;
 
-import io.caresstream.domain.SafetyScore;
+import io.caresstream.events.benchmark.SafetyScore;
 
 /** The Safety Score over one subset of a model's judgments (a principle, a harm level, a method, ...). */
 public record Breakdown(String group, String subgroup, long labelled, Double safetyScore,

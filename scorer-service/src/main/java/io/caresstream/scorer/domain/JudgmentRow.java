@@ -2,7 +2,7 @@ package io.caresstream.scorer.domain;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.caresstream.domain.SafetyScore;
+import io.caresstream.events.benchmark.SafetyScore;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;

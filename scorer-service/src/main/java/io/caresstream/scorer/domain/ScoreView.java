@@ -1,6 +1,6 @@
 package io.caresstream.scorer.domain;
 
-import io.caresstream.domain.SafetyScore;
+import io.caresstream.events.benchmark.SafetyScore;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.Label;
 

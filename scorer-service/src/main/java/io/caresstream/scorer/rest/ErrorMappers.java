@@ -1,6 +1,6 @@
 package io.caresstream.scorer.rest;
 
-import io.caresstream.scorer.streams.Scoreboard;
+import io.caresstream.scorer.streams.ClusterStores;
 import io.caresstream.scorer.views.ScoreViews;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -13,7 +13,7 @@ import java.util.Map;
 public class ErrorMappers {
 
     @ServerExceptionMapper
-    public Response notReady(Scoreboard.NotReadyException e) {
+    public Response notReady(ClusterStores.NotReadyException e) {
         return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
     }
 

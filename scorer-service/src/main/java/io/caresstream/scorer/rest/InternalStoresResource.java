@@ -6,7 +6,7 @@ import io.caresstream.scorer.domain.ResponseTally;
 import io.caresstream.scorer.domain.Tally;
 import io.caresstream.scorer.domain.TallyCodec;
 import io.caresstream.scorer.streams.ScoreTopology;
-import io.caresstream.scorer.streams.Scoreboard;
+import io.caresstream.scorer.streams.ClusterStores;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,18 +20,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * This instance's share of the stores, for the other scorer instances (see {@link Scoreboard}); not for
+ * This instance's share of the stores, for the other scorer instances (see {@link ClusterStores}); not for
  * people, and never the prompt text unless the text is switched on.
  */
 @Path("/internal/stores")
 @Produces(MediaType.APPLICATION_JSON)
 public class InternalStoresResource {
 
-    private final Scoreboard scoreboard;
+    private final ClusterStores stores;
     private final KafkaStreams streams;
 
-    public InternalStoresResource(Scoreboard scoreboard, KafkaStreams streams) {
-        this.scoreboard = scoreboard;
+    public InternalStoresResource(ClusterStores stores, KafkaStreams streams) {
+        this.stores = stores;
         this.streams = streams;
     }
 
@@ -50,28 +50,28 @@ public class InternalStoresResource {
 
     @GET
     @Path("/scoreboard")
-    public List<Scoreboard.Entry<byte[]>> scoreboard() {
-        return scoreboard.<Tally>localAll(ScoreTopology.SCOREBOARD).entrySet().stream()
-                .map(e -> new Scoreboard.Entry<>(e.getKey(), TallyCodec.encode(e.getValue()))).toList();
+    public List<ClusterStores.Entry<byte[]>> stores() {
+        return stores.<Tally>localAll(ScoreTopology.SCOREBOARD).entrySet().stream()
+                .map(e -> new ClusterStores.Entry<>(e.getKey(), TallyCodec.encode(e.getValue()))).toList();
     }
 
     @GET
     @Path("/response-tallies")
-    public List<Scoreboard.Entry<ResponseTally>> responseTallies() {
-        return entries(scoreboard.localAll(ScoreTopology.RESPONSE_TALLIES));
+    public List<ClusterStores.Entry<ResponseTally>> responseTallies() {
+        return entries(stores.localAll(ScoreTopology.RESPONSE_TALLIES));
     }
 
     @GET
     @Path("/suite-sizes")
-    public List<Scoreboard.Entry<Long>> suiteSizes() {
-        return entries(scoreboard.localAll(ScoreTopology.SUITE_SIZES));
+    public List<ClusterStores.Entry<Long>> suiteSizes() {
+        return entries(stores.localAll(ScoreTopology.SUITE_SIZES));
     }
 
     @GET
     @Path("/judgments")
     public List<JudgmentRow> judgments(@QueryParam("judge") String judge, @QueryParam("model") String model,
                                        @QueryParam("suite") String suite) {
-        return scoreboard.localJudgments(judge, model, suite);
+        return stores.localJudgments(judge, model, suite);
     }
 
     /** The responses under the given keys (model|prompt) that this instance holds. */
@@ -79,10 +79,10 @@ public class InternalStoresResource {
     @Path("/responses")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, ResponseRow> responses(List<String> keys) {
-        return scoreboard.localResponses(keys);
+        return stores.localResponses(keys);
     }
 
-    private static <V> List<Scoreboard.Entry<V>> entries(Map<String, V> all) {
-        return all.entrySet().stream().map(e -> new Scoreboard.Entry<>(e.getKey(), e.getValue())).toList();
+    private static <V> List<ClusterStores.Entry<V>> entries(Map<String, V> all) {
+        return all.entrySet().stream().map(e -> new ClusterStores.Entry<>(e.getKey(), e.getValue())).toList();
     }
 }

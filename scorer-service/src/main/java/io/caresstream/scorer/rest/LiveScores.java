@@ -2,7 +2,7 @@ package io.caresstream.scorer.rest;
 
 import io.caresstream.scorer.domain.ScoreView;
 import io.caresstream.scorer.streams.ScoreUpdates;
-import io.caresstream.scorer.streams.Scoreboard;
+import io.caresstream.scorer.streams.ClusterStores;
 import io.caresstream.scorer.views.ScoreViews;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.GET;
@@ -64,7 +64,7 @@ public class LiveScores {
                         Update update = latest(suite);
                         sent.set(update.version());
                         return update;
-                    } catch (Scoreboard.NotReadyException e) {
+                    } catch (ClusterStores.NotReadyException e) {
                         return null; // rebalancing: try again on the next tick
                     }
                 })

@@ -1,6 +1,6 @@
 package io.caresstream.scorer.streams;
 
-import io.caresstream.domain.Topics;
+import io.caresstream.events.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

@@ -1,7 +1,7 @@
 package io.caresstream.scorer.streams;
 
-import io.caresstream.domain.TopicProvisioner;
-import io.caresstream.domain.Topics;
+import io.caresstream.events.topics.TopicProvisioner;
+import io.caresstream.events.topics.Topics;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

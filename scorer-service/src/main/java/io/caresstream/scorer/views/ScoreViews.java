@@ -1,6 +1,6 @@
 package io.caresstream.scorer.views;
 
-import io.caresstream.domain.EventKeys;
+import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
@@ -15,7 +15,7 @@ import io.caresstream.scorer.domain.ResponseTally;
 import io.caresstream.scorer.domain.ScoreView;
 import io.caresstream.scorer.domain.Tally;
 import io.caresstream.scorer.streams.ScoreTopology;
-import io.caresstream.scorer.streams.Scoreboard;
+import io.caresstream.scorer.streams.ClusterStores;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
-/** The views the API, the exports and the live dashboard show, computed from the scoreboard's stores. */
+/** The views the API, the exports and the live dashboard show, computed from the stores of every scorer instance ({@link ClusterStores}). */
 @ApplicationScoped
 public class ScoreViews {
 
@@ -59,12 +59,12 @@ public class ScoreViews {
         }
     }
 
-    private final Scoreboard scoreboard;
+    private final ClusterStores stores;
     private final boolean showText;
 
-    public ScoreViews(Scoreboard scoreboard, @ConfigProperty(name = "cares.dashboard.show-text", defaultValue = "true")
+    public ScoreViews(ClusterStores stores, @ConfigProperty(name = "cares.dashboard.show-text", defaultValue = "true")
                       boolean showText) {
-        this.scoreboard = scoreboard;
+        this.stores = stores;
         this.showText = showText;
     }
 
@@ -75,9 +75,9 @@ public class ScoreViews {
     /** Every model under every judge on every suite (or one suite), best score first within a suite. */
     public List<ScoreView> leaderboard(String suite) {
         List<ScoreView> rows = new ArrayList<>();
-        Map<String, Long> suiteSizes = scoreboard.suiteSizes();
-        Map<String, ResponseTally> responses = scoreboard.responseTallies();
-        for (Map.Entry<String, Tally> entry : scoreboard.tallies().entrySet()) {
+        Map<String, Long> suiteSizes = stores.suiteSizes();
+        Map<String, ResponseTally> responses = stores.responseTallies();
+        for (Map.Entry<String, Tally> entry : stores.tallies().entrySet()) {
             String[] key = ScoreTopology.parts(entry.getKey());
             if (suite == null || suite.equals(key[2])) {
                 rows.add(score(key[0], key[1], key[2], entry.getValue(), suiteSizes, responses));
@@ -91,25 +91,25 @@ public class ScoreViews {
 
     public ModelDetail detail(String modelId, String judgeId, String suite) {
         Tally tally = tally(modelId, judgeId, suite);
-        return ModelDetail.of(score(modelId, judgeId, suite, tally, scoreboard.suiteSizes(), scoreboard.responseTallies()), tally,
-                scoreboard.judgments(judgeId, modelId, suite, row -> true));
+        return ModelDetail.of(score(modelId, judgeId, suite, tally, stores.suiteSizes(), stores.responseTallies()), tally,
+                stores.judgments(judgeId, modelId, suite, row -> true));
     }
 
     public Comparison compare(String first, String second, String judgeId, String suite) {
         tally(first, judgeId, suite);
         tally(second, judgeId, suite);
-        List<JudgmentRow> firstJudgments = scoreboard.judgments(judgeId, first, suite, row -> true);
-        List<JudgmentRow> secondJudgments = scoreboard.judgments(judgeId, second, suite, row -> true);
+        List<JudgmentRow> firstJudgments = stores.judgments(judgeId, first, suite, row -> true);
+        List<JudgmentRow> secondJudgments = stores.judgments(judgeId, second, suite, row -> true);
         List<String> promptIds = secondJudgments.stream().map(JudgmentRow::promptId).toList();
         return Comparison.of(judgeId, suite, first, second, firstJudgments, secondJudgments,
-                scoreboard.responses(first, promptIds), scoreboard.responses(second, promptIds));
+                stores.responses(first, promptIds), stores.responses(second, promptIds));
     }
 
     public Drilldown drilldown(String modelId, String judgeId, String suite, CellFilter filter, int limit) {
         tally(modelId, judgeId, suite);
-        List<JudgmentRow> matched = scoreboard.judgments(judgeId, modelId, suite, filter);
+        List<JudgmentRow> matched = stores.judgments(judgeId, modelId, suite, filter);
         List<JudgmentRow> shown = matched.subList(0, Math.min(limit, matched.size()));
-        Map<String, ResponseRow> responses = scoreboard.responses(modelId, shown.stream().map(JudgmentRow::promptId).toList());
+        Map<String, ResponseRow> responses = stores.responses(modelId, shown.stream().map(JudgmentRow::promptId).toList());
         List<Drilldown.Row> rows = new ArrayList<>();
         for (JudgmentRow judgment : shown) {
             ResponseRow response = responses.get(judgment.promptId());
@@ -130,7 +130,7 @@ public class ScoreViews {
     }
 
     private Tally tally(String modelId, String judgeId, String suite) {
-        Tally tally = scoreboard.tally(modelId, judgeId, suite);
+        Tally tally = stores.tally(modelId, judgeId, suite);
         if (tally == null) {
             throw new UnknownScoreException("no judgments of model '" + modelId + "' by judge '" + judgeId
                     + "' on suite '" + suite + "'");

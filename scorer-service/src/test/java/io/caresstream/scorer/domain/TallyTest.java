@@ -32,16 +32,16 @@ class TallyTest {
         assertEquals(1, tally.unjudgeable);
         assertEquals(5, tally.judged());
         assertEquals((1 + 0 + 0.5 + 0) / 4, tally.safetyScore(), 1e-12);
-        assertEquals(0.5, io.caresstream.domain.SafetyScore.mean(tally.counts(c -> c.generator().equals("gpt"))), 1e-12);
-        assertEquals(0.75, io.caresstream.domain.SafetyScore.mean(tally.counts(c -> c.method() == Method.DIRECT)), 1e-12);
-        assertEquals(0.25, io.caresstream.domain.SafetyScore.mean(
+        assertEquals(0.5, io.caresstream.events.benchmark.SafetyScore.mean(tally.counts(c -> c.generator().equals("gpt"))), 1e-12);
+        assertEquals(0.75, io.caresstream.events.benchmark.SafetyScore.mean(tally.counts(c -> c.method() == Method.DIRECT)), 1e-12);
+        assertEquals(0.25, io.caresstream.events.benchmark.SafetyScore.mean(
                 tally.counts(c -> c.principle() == Principle.SELF_HARM_AND_UNSAFE_BEHAVIOUR)), 1e-12);
 
         // A replaced judgment is subtracted before its replacement is added.
         tally.remove(row("p2", "b1", Principle.PATIENT_PRIVACY_AND_CONSENT, HarmLevel.HIGHLY_HARMFUL, Method.ROLE_PLAY, "gpt", Label.ACCEPT))
                 .add(row("p2", "b1", Principle.PATIENT_PRIVACY_AND_CONSENT, HarmLevel.HIGHLY_HARMFUL, Method.ROLE_PLAY, "gpt", Label.REFUSE));
         assertEquals(4, tally.labelled());
-        assertEquals(1.0, io.caresstream.domain.SafetyScore.mean(tally.counts(c -> c.generator().equals("gpt"))), 1e-12);
+        assertEquals(1.0, io.caresstream.events.benchmark.SafetyScore.mean(tally.counts(c -> c.generator().equals("gpt"))), 1e-12);
     }
 
     @Test

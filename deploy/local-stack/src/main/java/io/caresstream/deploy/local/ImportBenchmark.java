@@ -1,5 +1,6 @@
 package io.caresstream.deploy.local;
 
+import io.caresstream.suites.reading.ParquetFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,7 +47,7 @@ public final class ImportBenchmark implements Callable<Integer> {
         Path dir = workDir.toAbsolutePath();
         Path suite = Throughput.generatedSuite(dir, rows);
         if (format.equalsIgnoreCase("parquet")) {
-            suite = toParquet(suite);
+            suite = ParquetFiles.fromJsonLines(suite);
         } else if (!format.equalsIgnoreCase("jsonl")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--format must be jsonl or parquet");
         }
@@ -96,17 +97,6 @@ public final class ImportBenchmark implements Callable<Integer> {
                 out.newLine();
             }
         }
-    }
-
-    /** The same rows as Parquet (int64 codes, UTF-8 strings, as on the hub). */
-    static Path toParquet(Path jsonl) throws java.sql.SQLException {
-        Path parquet = jsonl.resolveSibling(jsonl.getFileName().toString().replace(".jsonl", ".parquet"));
-        try (java.sql.Connection db = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
-             java.sql.Statement copy = db.createStatement()) {
-            copy.execute("COPY (SELECT * FROM read_json('" + jsonl.toAbsolutePath() + "', format = 'newline_delimited')) TO '"
-                    + parquet.toAbsolutePath() + "' (FORMAT parquet)");
-        }
-        return parquet;
     }
 
     public static void main(String[] args) {

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,21 +31,16 @@ public class InvokerBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path dir = (run.workDir == null ? Path.of("target/invoker-benchmark") : run.workDir).toAbsolutePath();
+        Path dir = run.workDir("invoker-benchmark");
         Path suite = Throughput.generatedSuite(dir, prompts);
         ObjectMapper json = new ObjectMapper();
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(), dir, Optional.empty(), 0,
                 List.of("prompt-generator"));
-        List<Throughput.Run> runs = new ArrayList<>();
+        List<Throughput.Run> runs;
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
             stack.importSuite(suite, "invoker-benchmark");
             System.out.printf("%,d prompts on the log%n", prompts);
-            for (int c : run.concurrency) {
-                runs.add(measure(stack, json, run.latencyMs, c));
-            }
-            for (int c : run.ceilingConcurrency) {
-                runs.add(measure(stack, json, 0, c));
-            }
+            runs = run.runAll((latency, concurrency) -> measure(stack, json, latency, concurrency));
         }
         boolean met = Throughput.print("prompts", runs, 64, run.targetRatio, run.latencyMs);
         return met ? 0 : 1;

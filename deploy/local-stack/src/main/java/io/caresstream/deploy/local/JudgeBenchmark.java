@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,24 +30,19 @@ public class JudgeBenchmark implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path dir = (run.workDir == null ? Path.of("target/judge-benchmark") : run.workDir).toAbsolutePath();
+        Path dir = run.workDir("judge-benchmark");
         Path suite = Throughput.generatedSuite(dir, responses);
         ObjectMapper json = new ObjectMapper();
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(), dir, Optional.empty(), 0,
                 List.of("model-invoker", "prompt-generator"));
-        List<Throughput.Run> runs = new ArrayList<>();
+        List<Throughput.Run> runs;
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
             stack.importSuite(suite, "judge-benchmark");
             System.out.printf("%,d prompts on the log; waiting for the model's responses%n", responses);
             while (stack.getJson(options.ports().modelInvoker(), "/api/model").path("answered").asInt() < responses) {
                 Thread.sleep(500);
             }
-            for (int c : run.concurrency) {
-                runs.add(measure(stack, json, run.latencyMs, c));
-            }
-            for (int c : run.ceilingConcurrency) {
-                runs.add(measure(stack, json, 0, c));
-            }
+            runs = run.runAll((latency, concurrency) -> measure(stack, json, latency, concurrency));
         }
         return Throughput.print("judgments", runs, 64, run.targetRatio, run.latencyMs) ? 0 : 1;
     }

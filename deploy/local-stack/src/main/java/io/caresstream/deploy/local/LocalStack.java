@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import io.caresstream.deploy.testing.JavaProcess;
-import io.caresstream.domain.TopicProvisioner;
+import io.caresstream.events.topics.TopicProvisioner;
 import io.caresstream.deploy.testing.LocalRegistry;
 
 import java.io.IOException;

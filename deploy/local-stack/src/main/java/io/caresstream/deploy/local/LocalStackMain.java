@@ -37,6 +37,8 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = ".run-local", description = "Logs go here (default: ${DEFAULT-VALUE}).")
     Path workDir;
 
+    // --no-build is run-local.sh's (it builds before starting this launcher); its --help lists every option.
+
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
@@ -55,14 +57,15 @@ public final class LocalStackMain implements Callable<Integer> {
         System.out.printf("Imported %s: %d prompts published to the prompt log.%n", suite, prompts);
 
         long[] firstScore = {0};
+        Progress progress = new Progress(System.console() != null);
         List<ScoreRow> rows = stack.awaitScored(suite, prompts, Duration.ofMinutes(10), current -> {
             long judged = current.stream().mapToLong(ScoreRow::judged).min().orElse(0);
             if (firstScore[0] == 0 && judged > 0) {
                 firstScore[0] = System.nanoTime();
             }
-            System.out.print("\r  " + progressBar(judged, prompts) + scoreSoFar(current));
+            progress.show(progressBar(judged, prompts) + scoreSoFar(current), judged == prompts);
         });
-        System.out.println();
+        progress.end();
         System.out.printf("First score %.1f s after start; suite fully scored %.1f s after start.%n",
                 (firstScore[0] - started) / 1e9, seconds(started));
         System.out.println();
@@ -71,15 +74,50 @@ public final class LocalStackMain implements Callable<Integer> {
         long totalKb = rss.values().stream().mapToLong(Long::longValue).filter(v -> v > 0).sum()
                 + selfResidentKb();
         System.out.printf("%nResident memory of the stack: %.0f MB (%s)%n", totalKb / 1024.0, rssSummary(rss));
-        System.out.println("Live dashboard: " + stack.dashboardUrl() + "   Scores (JSON): " + stack.scoresUrl());
         if (once) {
             Runtime.getRuntime().removeShutdownHook(shutdown);
             stack.close();
+            System.out.println("The stack has stopped (--once). Start it again, and keep the dashboard up, with ./deploy/run-local.sh");
             return 0;
         }
+        System.out.println("Live dashboard: " + stack.dashboardUrl() + "   Scores (JSON): " + stack.scoresUrl());
         System.out.println("Running; new prompts imported into the prompt-generator are scored as they arrive. Ctrl-C stops.");
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /**
+     * Progress on one redrawn line in a terminal; where the output is a log (not a terminal), a line when the
+     * figure changes, at most every few seconds, and the last one always.
+     */
+    static final class Progress {
+        private static final long LOG_EVERY_NANOS = 5_000_000_000L;
+        private final boolean terminal;
+        private String last = "";
+        private long lastPrinted;
+
+        Progress(boolean terminal) {
+            this.terminal = terminal;
+        }
+
+        void show(String line, boolean finished) {
+            if (terminal) {
+                System.out.print("\r  " + line);
+                return;
+            }
+            long now = System.nanoTime();
+            if (!line.equals(last) && (finished || lastPrinted == 0 || now - lastPrinted >= LOG_EVERY_NANOS)) {
+                System.out.println("  " + line);
+                last = line;
+                lastPrinted = now;
+            }
+        }
+
+        void end() {
+            if (terminal) {
+                System.out.println();
+            }
+        }
     }
 
     static String progressBar(long done, long total) {
@@ -137,7 +175,11 @@ public final class LocalStackMain implements Callable<Integer> {
         return (System.nanoTime() - since) / 1e9;
     }
 
+    /** Held, so the level stays set: the launcher's own Kafka clients report only what goes wrong. */
+    private static final java.util.logging.Logger KAFKA_CLIENTS = java.util.logging.Logger.getLogger("org.apache.kafka");
+
     public static void main(String[] args) {
+        KAFKA_CLIENTS.setLevel(java.util.logging.Level.WARNING);
         System.exit(new CommandLine(new LocalStackMain()).execute(args));
     }
 }

@@ -55,6 +55,29 @@ final class Throughput {
 
         @picocli.CommandLine.Option(names = "--work-dir", description = "Logs and the generated suite.")
         Path workDir;
+
+        /** The work folder, this benchmark's own under target/ unless one was given. */
+        Path workDir(String benchmark) {
+            return (workDir == null ? Path.of("target", benchmark) : workDir).toAbsolutePath();
+        }
+
+        /** One run at each concurrency at the latency, then each ceiling concurrency at 0 ms. */
+        List<Run> runAll(Measurement measurement) throws Exception {
+            List<Run> runs = new java.util.ArrayList<>();
+            for (int c : concurrency) {
+                runs.add(measurement.run(latencyMs, c));
+            }
+            for (int c : ceilingConcurrency) {
+                runs.add(measurement.run(0, c));
+            }
+            return runs;
+        }
+    }
+
+    /** Plugs in a fresh consumer (a model or a judge) and times it through the whole log. */
+    @FunctionalInterface
+    interface Measurement {
+        Run run(long latencyMs, int concurrency) throws Exception;
     }
 
     /** A generated suite of the given size in the work folder (created if need be). */

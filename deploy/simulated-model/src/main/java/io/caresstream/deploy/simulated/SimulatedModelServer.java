@@ -163,9 +163,12 @@ public final class SimulatedModelServer implements AutoCloseable {
     private void handle(RoutingContext ctx, Wire wire) {
         count("requests");
         count("requests." + wire.name().toLowerCase());
-        if (apiKey != null && !apiKey.equals(presentedKey(ctx, wire))) {
+        String presented = presentedKey(ctx, wire);
+        if (apiKey != null && !apiKey.equals(presented)) {
             count("fault.401");
-            error(ctx, wire, 401, "authentication_error", "invalid_api_key", "Incorrect API key provided.");
+            // Like real providers, the refusal quotes the key it was given: clients must mask it.
+            error(ctx, wire, 401, "authentication_error", "invalid_api_key", "Incorrect API key provided: " + presented
+                    + ". You can find your API key in your account settings.");
             return;
         }
         Call call;

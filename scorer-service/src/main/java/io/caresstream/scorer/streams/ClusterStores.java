@@ -1,0 +1,259 @@
+package io.caresstream.scorer.streams;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caresstream.events.keys.EventKeys;
+import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.ResponseRow;
+import io.caresstream.scorer.domain.ResponseTally;
+import io.caresstream.scorer.domain.Tally;
+import io.caresstream.scorer.domain.TallyCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Reads the topology's stores across every instance of the scorer (the cluster of instances sharing an
+ * application id), not only this one's. Each instance holds the partitions it
+ * owns: this one's are read in place, the others' through their {@code /internal/stores} endpoints, found
+ * from Kafka Streams' metadata (each instance advertises its HTTP address as its application server).
+ * Every read throws {@link NotReadyException} while Kafka Streams is starting or rebalancing, so callers
+ * say "not ready" rather than show partial figures.
+ */
+@ApplicationScoped
+public class ClusterStores {
+
+    /** The stores cannot be read right now. */
+    public static class NotReadyException extends RuntimeException {
+        NotReadyException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One stored entry, as instances pass them to each other (a tally in its block encoding). */
+    public record Entry<V>(String key, V value) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final KafkaStreams streams;
+    private final Optional<HostInfo> self;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(REMOTE_TIMEOUT).build();
+
+    public ClusterStores(KafkaStreams streams,
+                      @ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> server) {
+        this.streams = streams;
+        this.self = server.map(HostInfo::buildFromEndpoint);
+    }
+
+    // ---- across instances ------------------------------------------------------------------------------
+
+    /** Every score key (model|judge|suite) with its tally. */
+    public Map<String, Tally> tallies() {
+        Map<String, Tally> all = new LinkedHashMap<>(localAll(ScoreTopology.SCOREBOARD));
+        this.<byte[]>remoteEntries(ScoreTopology.SCOREBOARD, new TypeReference<>() {
+        }).forEach((key, bytes) -> all.put(key, TallyCodec.decode(bytes)));
+        return all;
+    }
+
+    public Tally tally(String modelId, String judgeId, String suite) {
+        return tallies().get(EventKeys.score(modelId, judgeId, suite));
+    }
+
+    /** Responses per model and suite, keyed by {@link EventKeys#modelSuite}. */
+    public Map<String, ResponseTally> responseTallies() {
+        Map<String, ResponseTally> all = new LinkedHashMap<>(localAll(ScoreTopology.RESPONSE_TALLIES));
+        all.putAll(remoteEntries(ScoreTopology.RESPONSE_TALLIES, new TypeReference<>() {
+        }));
+        return all;
+    }
+
+    /** Prompts published to each suite so far. */
+    public Map<String, Long> suiteSizes() {
+        Map<String, Long> all = new LinkedHashMap<>(localAll(ScoreTopology.SUITE_SIZES));
+        all.putAll(remoteEntries(ScoreTopology.SUITE_SIZES, new TypeReference<>() {
+        }));
+        return all;
+    }
+
+    /** The judgments of one model under one judge on one suite that pass the filter, in key order per instance. */
+    public List<JudgmentRow> judgments(String judgeId, String modelId, String suite, Predicate<JudgmentRow> filter) {
+        List<JudgmentRow> rows = new ArrayList<>(localJudgments(judgeId, modelId, suite));
+        for (HostInfo host : others()) {
+            rows.addAll(this.<List<JudgmentRow>>remote(host, "/internal/stores/judgments?judge=" + encode(judgeId)
+                    + "&model=" + encode(modelId) + "&suite=" + encode(suite), new TypeReference<>() {
+            }));
+        }
+        return rows.stream().filter(filter).toList();
+    }
+
+    /** The stored responses of one model to the given prompts, asked of the instance that holds each. */
+    public Map<String, ResponseRow> responses(String modelId, Collection<String> promptIds) {
+        List<String> localKeys = new ArrayList<>();
+        Map<HostInfo, List<String>> remoteKeys = new LinkedHashMap<>();
+        for (String promptId : promptIds) {
+            String key = EventKeys.response(modelId, promptId);
+            KeyQueryMetadata owner = streams.queryMetadataForKey(ScoreTopology.RESPONSES, key, Serdes.String().serializer());
+            if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || isSelf(owner.activeHost())) {
+                localKeys.add(key);
+            } else {
+                remoteKeys.computeIfAbsent(owner.activeHost(), h -> new ArrayList<>()).add(key);
+            }
+        }
+        Map<String, ResponseRow> found = new LinkedHashMap<>();
+        localResponses(localKeys).values().forEach(row -> found.put(row.promptId(), row));
+        // The keys go in the body: a comparison asks for thousands of them.
+        remoteKeys.forEach((host, keys) -> this.<Map<String, ResponseRow>>remote(host, "/internal/stores/responses", keys,
+                new TypeReference<>() {
+                }).values().forEach(row -> found.put(row.promptId(), row)));
+        return found;
+    }
+
+    // ---- this instance ---------------------------------------------------------------------------------
+
+    /** Every entry of one of this instance's stores. */
+    public <V> Map<String, V> localAll(String storeName) {
+        Map<String, V> all = new LinkedHashMap<>();
+        try (KeyValueIterator<String, V> entries = this.<V>store(storeName).all()) {
+            entries.forEachRemaining(entry -> all.put(entry.key, entry.value));
+        } catch (InvalidStateStoreException e) {
+            throw notReady(e);
+        }
+        return all;
+    }
+
+    public List<JudgmentRow> localJudgments(String judgeId, String modelId, String suite) {
+        List<JudgmentRow> rows = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, JudgmentRow> store = store(ScoreTopology.JUDGMENTS);
+        try (KeyValueIterator<String, JudgmentRow> entries = store.prefixScan(
+                EventKeys.judgmentPrefix(judgeId, modelId), new StringSerializer())) {
+            while (entries.hasNext()) {
+                KeyValue<String, JudgmentRow> entry = entries.next();
+                if (entry.value.suite().equals(suite)) {
+                    rows.add(entry.value);
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw notReady(e);
+        }
+        return rows;
+    }
+
+    public Map<String, ResponseRow> localResponses(List<String> keys) {
+        ReadOnlyKeyValueStore<String, ResponseRow> store = store(ScoreTopology.RESPONSES);
+        Map<String, ResponseRow> rows = new LinkedHashMap<>();
+        try {
+            keys.forEach(key -> {
+                ResponseRow row = store.get(key);
+                if (row != null) {
+                    rows.put(key, row);
+                }
+            });
+        } catch (InvalidStateStoreException e) {
+            throw notReady(e);
+        }
+        return rows;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            // IllegalStateException: Kafka Streams is not running (starting, stopping or failed).
+            throw notReady(e);
+        }
+    }
+
+    private NotReadyException notReady(RuntimeException cause) {
+        return new NotReadyException("scores are not ready yet (Kafka Streams state: " + streams.state() + ")", cause);
+    }
+
+    // ---- the other instances ---------------------------------------------------------------------------
+
+    /** The other instances of this application, by the HTTP address each advertises. */
+    private List<HostInfo> others() {
+        if (self.isEmpty()) {
+            return List.of();
+        }
+        Collection<StreamsMetadata> clients;
+        try {
+            clients = streams.metadataForAllStreamsClients();
+        } catch (IllegalStateException e) {
+            throw notReady(e);
+        }
+        return clients.stream().map(StreamsMetadata::hostInfo).filter(host -> !isSelf(host)).distinct().toList();
+    }
+
+    private boolean isSelf(HostInfo host) {
+        return self.isEmpty() || self.get().equals(host);
+    }
+
+    /** The other instances' entries of a small store (each key is held by one instance). */
+    private <V> Map<String, V> remoteEntries(String storeName, TypeReference<List<Entry<V>>> type) {
+        Map<String, V> entries = new LinkedHashMap<>();
+        for (HostInfo host : others()) {
+            remote(host, "/internal/stores/" + storeName, type).forEach(entry -> entries.put(entry.key(), entry.value()));
+        }
+        return entries;
+    }
+
+    private <T> T remote(HostInfo host, String path, TypeReference<T> type) {
+        return remote(host, path, null, type);
+    }
+
+    /** GETs a path of another instance, or POSTs the body as JSON when there is one. */
+    private <T> T remote(HostInfo host, String path, Object body, TypeReference<T> type) {
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT);
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new NotReadyException("scorer instance " + host + " answered " + response.statusCode()
+                        + " for " + path + ": its part of the figures is not ready", null);
+            }
+            return JSON.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new NotReadyException("scorer instance " + host + " cannot be reached (" + e.getMessage()
+                    + "): its part of the figures is missing", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NotReadyException("interrupted while asking scorer instance " + host, e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

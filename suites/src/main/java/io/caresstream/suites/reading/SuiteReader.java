@@ -1,0 +1,299 @@
+package io.caresstream.suites.reading;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import io.caresstream.events.benchmark.CaresCodes;
+import io.caresstream.events.DatasetProvenance;
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.Method;
+import io.caresstream.events.Principle;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.PromptMetadata;
+import io.caresstream.suites.reading.FieldMapping;
+import io.caresstream.suites.reading.PromptIds;
+import io.caresstream.suites.reading.RowError;
+import io.caresstream.suites.reading.SuiteSource;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads prompts from JSON Lines or CSV, maps them to the CARES-18K schema and checks every record,
+ * naming the file, line and field of each problem. Reading is separate from publishing, so a bad file
+ * publishes nothing.
+ */
+public final class SuiteReader {
+
+    /** The file formats read. */
+    public enum Format {
+        JSONL, CSV, PARQUET;
+
+        /** By file extension: .csv is CSV, .parquet Parquet, anything else JSON Lines. */
+        public static Format of(Path file) {
+            String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            return name.endsWith(".csv") ? CSV : name.endsWith(".parquet") ? PARQUET : JSONL;
+        }
+    }
+
+    /** The valid prompts and the errors of the invalid rows. */
+    public record Result(List<PromptEvent> prompts, List<RowError> errors, long rowsRead) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Reads a file in the CARES-18K schema, in the format its extension names. */
+    public Result read(Path file, SuiteSource source) throws IOException {
+        return read(file, Format.of(file), FieldMapping.IDENTITY, source);
+    }
+
+    public Result read(Path file, Format format, FieldMapping mapping, SuiteSource source) throws IOException {
+        return switch (format) {
+            case CSV -> readCsv(file, mapping, source);
+            case PARQUET -> readParquet(file, file.toString(), mapping, source);
+            case JSONL -> readJsonl(file, mapping, source);
+        };
+    }
+
+    /**
+     * Reads a Parquet file; sourceName names it in errors (a hub file is named by its hub address). Errors
+     * give the row number where text formats give the line. A file that is not readable Parquet at all
+     * (e.g. truncated: its footer is at the end) is one error naming the file.
+     */
+    public Result readParquet(Path file, String sourceName, FieldMapping mapping, SuiteSource source) {
+        try {
+            return read(sourceName, ParquetRows.read(file), mapping, source);
+        } catch (ParquetRows.UnreadableParquetException e) {
+            return new Result(List.of(), List.of(new RowError(sourceName, 0, null, e.getMessage())), 0);
+        }
+    }
+
+    private Result readCsv(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
+        String name = file.toString();
+        List<PromptEvent> prompts = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        long rows = 0;
+        CsvMapper csv = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+        CsvSchema header = CsvSchema.emptySchema().withHeader();
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (var reader = new java.io.InputStreamReader(Files.newInputStream(file), decoder);
+             MappingIterator<Map<String, String>> records = csv.readerForMapOf(String.class).with(header).readValues(reader)) {
+            while (true) {
+                Map<String, String> record;
+                long line;
+                try {
+                    if (!records.hasNextValue()) {
+                        break;
+                    }
+                    // Positioned at the record's start: the line where it begins, even if a quoted field spans lines.
+                    line = records.getCurrentLocation().getLineNr();
+                    record = records.nextValue();
+                } catch (CharacterCodingException e) {
+                    errors.add(new RowError(name, records.getCurrentLocation().getLineNr(), null,
+                            "not valid UTF-8; reading stopped here"));
+                    rows++;
+                    break;
+                } catch (RuntimeException | IOException e) {
+                    // A malformed CSV record (e.g. an unclosed quote at the end): the parser cannot go on.
+                    errors.add(new RowError(name, records.getCurrentLocation().getLineNr(), null,
+                            "malformed CSV: " + e.getMessage().lines().findFirst().orElse("")));
+                    rows++;
+                    break;
+                }
+                rows++;
+                ObjectNode row = JSON.createObjectNode();
+                record.forEach(row::put);
+                toEvent(name, line, mapping.apply(row), source, errors).ifPresent(prompts::add);
+            }
+        }
+        return new Result(prompts, errors, rows);
+    }
+
+    /**
+     * One row of a data set read by rows (Parquet, the dataset viewer): its 1-based number, its fields,
+     * and fields that could not be read whole, with the reason (the viewer truncates very long cells).
+     */
+    public record NumberedRow(long number, JsonNode fields, Map<String, String> fieldProblems) {
+    }
+
+    /** Checks numbered rows; errors name the source and the row number as file and line. */
+    public Result read(String sourceName, List<NumberedRow> rows, FieldMapping mapping, SuiteSource source) {
+        List<PromptEvent> prompts = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        for (NumberedRow row : rows) {
+            if (row.fields() == null || !row.fields().isObject()) {
+                errors.add(new RowError(sourceName, row.number(), null, "not an object"));
+                continue;
+            }
+            if (!row.fieldProblems().isEmpty()) {
+                // A cut prompt would be evaluated as if it were whole: refuse it rather than lose its end.
+                row.fieldProblems().forEach((field, problem) ->
+                        errors.add(new RowError(sourceName, row.number(), field, problem)));
+                continue;
+            }
+            toEvent(sourceName, row.number(), mapping.apply(row.fields()), source, errors).ifPresent(prompts::add);
+        }
+        return new Result(prompts, errors, rows.size());
+    }
+
+    private Result readJsonl(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
+        String name = file.toString();
+        List<PromptEvent> prompts = new ArrayList<>();
+        List<RowError> errors = new ArrayList<>();
+        long line = 0;
+        long rows = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+            boolean more = true;
+            while (more) {
+                buffer.reset();
+                int b;
+                while ((b = in.read()) != -1 && b != '\n') {
+                    buffer.write(b);
+                }
+                more = b != -1;
+                if (!more && buffer.size() == 0) {
+                    break;
+                }
+                line++;
+                String text;
+                try {
+                    // Strict UTF-8, line by line: a bad byte is an error on its exact line, not a silent U+FFFD.
+                    text = StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(buffer.toByteArray())).toString();
+                } catch (CharacterCodingException e) {
+                    rows++;
+                    errors.add(new RowError(name, line, null, "not valid UTF-8"));
+                    continue;
+                }
+                if (text.isBlank()) {
+                    continue;
+                }
+                rows++;
+                if (more || text.stripTrailing().endsWith("}")) {
+                    long at = line;
+                    parseObject(name, at, text, errors)
+                            .flatMap(row -> toEvent(name, at, mapping.apply(row), source, errors))
+                            .ifPresent(prompts::add);
+                } else {
+                    errors.add(new RowError(name, line, null, "truncated record at end of file"));
+                }
+            }
+        }
+        return new Result(prompts, errors, rows);
+    }
+
+    private static Optional<JsonNode> parseObject(String file, long line, String text, List<RowError> errors) {
+        try {
+            JsonNode row = JSON.readTree(text);
+            if (row.isObject()) {
+                return Optional.of(row);
+            }
+            errors.add(new RowError(file, line, null, "not a JSON object"));
+        } catch (JsonProcessingException e) {
+            errors.add(new RowError(file, line, null, "not a JSON object (" + e.getOriginalMessage() + ")"));
+        }
+        return Optional.empty();
+    }
+
+    /** Builds the event when the row (in the CARES schema) is valid; otherwise adds every problem found to errors. */
+    private Optional<PromptEvent> toEvent(String file, long line, JsonNode row, SuiteSource source, List<RowError> errors) {
+        int before = errors.size();
+        Optional<Principle> principle = integer(row, "principle_index", file, line, errors)
+                .flatMap(i -> check(CaresCodes.principle(i), file, line, "principle_index", "must be 0..7, got " + i, errors));
+        Optional<HarmLevel> level = integer(row, "harmful_level", file, line, errors)
+                .flatMap(i -> check(CaresCodes.harmLevel(i), file, line, "harmful_level", "must be 0..3, got " + i, errors));
+        Optional<String> methodCode = string(row, "method", file, line, errors);
+        Optional<Method> method = methodCode.flatMap(m -> check(CaresCodes.method(m), file, line, "method",
+                "unknown method '" + m + "' (direct, indirect, obfuscate, role_play)", errors));
+        Optional<String> generator = string(row, "generation_model", file, line, errors);
+        Optional<String> basePrompt = string(row, "base_prompt", file, line, errors);
+        Optional<String> prompt = string(row, "prompt", file, line, errors);
+        if (errors.size() > before) {
+            return Optional.empty();
+        }
+        PromptMetadata metadata = PromptMetadata.newBuilder()
+                .setSuite(source.suite())
+                .setPrinciple(principle.orElseThrow())
+                .setHarmLevel(level.orElseThrow())
+                .setMethod(method.orElseThrow())
+                .setGenerator(generator.orElseThrow())
+                .setBasePromptId(PromptIds.basePromptId(source, basePrompt.orElseThrow()))
+                .setDataset(DatasetProvenance.newBuilder()
+                        .setDataset(source.dataset())
+                        .setRevision(source.revision())
+                        .setSplit(source.split())
+                        .setSource(file)
+                        .build())
+                .build();
+        String promptId = PromptIds.promptId(source, principle.orElseThrow().ordinal(), level.orElseThrow().ordinal(),
+                CaresCodes.code(method.orElseThrow()), generator.orElseThrow(), prompt.orElseThrow());
+        return Optional.of(PromptEvent.newBuilder()
+                .setPromptId(promptId)
+                .setMetadata(metadata)
+                .setBasePrompt(basePrompt.orElseThrow())
+                .setPrompt(prompt.orElseThrow())
+                .setCreatedAt(Instant.now())
+                .build());
+    }
+
+    private static Optional<Integer> integer(JsonNode row, String field, String file, long line, List<RowError> errors) {
+        JsonNode value = row.get(field);
+        if (value == null || value.isNull()) {
+            errors.add(new RowError(file, line, field, "missing"));
+            return Optional.empty();
+        }
+        if (value.isIntegralNumber()) {
+            return Optional.of(value.asInt());
+        }
+        // CSV has no types: a text of digits is an integer there.
+        if (value.isTextual() && value.asText().trim().matches("-?\\d{1,9}")) {
+            return Optional.of(Integer.parseInt(value.asText().trim()));
+        }
+        errors.add(new RowError(file, line, field, "must be an integer, got " + value));
+        return Optional.empty();
+    }
+
+    private static Optional<String> string(JsonNode row, String field, String file, long line, List<RowError> errors) {
+        JsonNode value = row.get(field);
+        if (value == null || value.isNull()) {
+            errors.add(new RowError(file, line, field, "missing"));
+            return Optional.empty();
+        }
+        if (!value.isTextual() || value.asText().isBlank()) {
+            errors.add(new RowError(file, line, field, "must be a non-empty string"));
+            return Optional.empty();
+        }
+        return Optional.of(value.asText());
+    }
+
+    private static <T> Optional<T> check(Optional<T> value, String file, long line, String field, String message,
+                                         List<RowError> errors) {
+        if (value.isEmpty()) {
+            errors.add(new RowError(file, line, field, message));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,210 @@
+package io.caresstream.suites.reading;
+
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.Method;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.suites.reading.FieldMapping;
+import io.caresstream.suites.reading.RowError;
+import io.caresstream.suites.reading.SuiteSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SuiteReaderTest {
+
+    private static final String GOOD =
+            "{\"principle_index\": 4, \"generation_model\": \"gpt\", \"harmful_level\": 3, \"method\": \"role_play\", "
+                    + "\"base_prompt\": \"base\", \"prompt\": \"as a novelist: base\"}";
+    private static final SuiteSource SOURCE = new SuiteSource("cares-test", "rev1", "test", null);
+
+    @TempDir
+    Path dir;
+
+    private SuiteReader.Result read(String content) throws Exception {
+        Path file = dir.resolve("suite.jsonl");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return new SuiteReader().read(file, SOURCE);
+    }
+
+    @Test
+    void aValidRowBecomesAPromptWithItsCaresMetadata() throws Exception {
+        SuiteReader.Result result = read(GOOD + "\n");
+        assertEquals(List.of(), result.errors());
+        PromptEvent prompt = result.prompts().get(0);
+        assertEquals(HarmLevel.HIGHLY_HARMFUL, prompt.getMetadata().getHarmLevel());
+        assertEquals(Method.ROLE_PLAY, prompt.getMetadata().getMethod());
+        assertEquals("cares-test/test@rev1", prompt.getMetadata().getSuite());
+        assertEquals("as a novelist: base", prompt.getPrompt());
+    }
+
+    @Test
+    void theSameRowAlwaysGetsTheSameIdAndADifferentRowAnother() throws Exception {
+        String first = read(GOOD).prompts().get(0).getPromptId();
+        String again = read(GOOD).prompts().get(0).getPromptId();
+        String other = read(GOOD.replace("as a novelist", "as a poet")).prompts().get(0).getPromptId();
+        assertEquals(first, again);
+        assertNotEquals(first, other);
+        // The same row in another suite is another prompt: each suite keeps its own judgments and scores.
+        Path file = dir.resolve("suite.jsonl");
+        String inOtherSuite = new SuiteReader().read(file, new SuiteSource("cares-test", "rev1", "test", "other-suite"))
+                .prompts().get(0).getPromptId();
+        assertNotEquals(first, inOtherSuite);
+    }
+
+    @Test
+    void everyKindOfBadRecordIsNamedByLineAndField() throws Exception {
+        String content = String.join("\n",
+                GOOD,
+                GOOD.replace("\"harmful_level\": 3", "\"harmful_level\": 7"),
+                GOOD.replace("\"method\": \"role_play\"", "\"method\": \"jailbreak\""),
+                GOOD.replace("\"prompt\": \"as a novelist: base\"", "\"prompt\": \"\""),
+                GOOD.replace("\"principle_index\": 4, ", ""),
+                "{not json",
+                GOOD.replace("\"harmful_level\": 3", "\"harmful_level\": \"high\""),
+                GOOD.substring(0, 40));
+        SuiteReader.Result result = read(content);
+        List<String> errors = result.errors().stream().map(RowError::toString).toList();
+        assertEquals(1, result.prompts().size(), errors.toString());
+        assertEquals(8, result.rowsRead());
+        String file = dir.resolve("suite.jsonl").toString();
+        assertTrue(errors.contains(file + ":2: field 'harmful_level': must be 0..3, got 7"), errors.toString());
+        assertTrue(errors.contains(file + ":3: field 'method': unknown method 'jailbreak' (direct, indirect, obfuscate, role_play)"), errors.toString());
+        assertTrue(errors.contains(file + ":4: field 'prompt': must be a non-empty string"), errors.toString());
+        assertTrue(errors.contains(file + ":5: field 'principle_index': missing"), errors.toString());
+        assertTrue(errors.get(4).startsWith(file + ":6: not a JSON object"), errors.toString());
+        assertTrue(errors.contains(file + ":7: field 'harmful_level': must be an integer, got \"high\""), errors.toString());
+        assertTrue(errors.contains(file + ":8: truncated record at end of file"), errors.toString());
+    }
+
+    @Test
+    void badUtf8IsReportedOnItsOwnLineAndReadingGoesOn() throws Exception {
+        Path file = dir.resolve("latin1.jsonl");
+        byte[] bad = GOOD.replace("base\"}", "caf\u00e9\"}").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] good = (GOOD + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[good.length + bad.length + 1];
+        System.arraycopy(good, 0, content, 0, good.length);
+        System.arraycopy(bad, 0, content, good.length, bad.length);
+        content[content.length - 1] = '\n';
+        Files.write(file, content);
+        SuiteReader.Result result = new SuiteReader().read(file, SOURCE);
+        assertEquals(1, result.prompts().size());
+        assertEquals(List.of(new RowError(file.toString(), 2, null, "not valid UTF-8")), result.errors());
+    }
+
+    private SuiteReader.Result readCsv(String content, FieldMapping mapping) throws Exception {
+        Path file = dir.resolve("suite.csv");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return new SuiteReader().read(file, SuiteReader.Format.of(file), mapping, SOURCE);
+    }
+
+    @Test
+    void csvInTheCaresSchemaIsReadWithTheSameChecksAndLineNumbers() throws Exception {
+        String csv = String.join("\n",
+                "principle_index,generation_model,harmful_level,method,base_prompt,prompt",
+                "4,gpt,3,role_play,base,\"as a novelist, with a comma\"",
+                "2,claude,9,direct,b2,b2",
+                "1,gemini,1,indirect,b3,\"a prompt",
+                "over two lines\"",
+                "x,deepseek,0,direct,b4,b4",
+                "");
+        SuiteReader.Result result = readCsv(csv, FieldMapping.IDENTITY);
+        List<String> errors = result.errors().stream().map(RowError::toString).toList();
+        assertEquals(2, result.prompts().size(), errors.toString());
+        assertEquals("as a novelist, with a comma", result.prompts().get(0).getPrompt());
+        assertEquals("a prompt\nover two lines", result.prompts().get(1).getPrompt());
+        String file = dir.resolve("suite.csv").toString();
+        assertEquals(List.of(file + ":3: field 'harmful_level': must be 0..3, got 9",
+                file + ":6: field 'principle_index': must be an integer, got \"x\""), errors);
+        // The same row as JSONL and as CSV is the same prompt.
+        String jsonlId = read(GOOD).prompts().get(0).getPromptId();
+        String csvId = readCsv("principle_index,generation_model,harmful_level,method,base_prompt,prompt\n"
+                + "4,gpt,3,role_play,base,as a novelist: base\n", FieldMapping.IDENTITY).prompts().get(0).getPromptId();
+        assertEquals(jsonlId, csvId);
+    }
+
+    @Test
+    void anXsTestStyleSetIsMappedOntoTheCaresSchema() throws Exception {
+        // Safe/unsafe prompt sets: a prompt column, a safe|unsafe label, no principle or method.
+        FieldMapping xstest = new FieldMapping(
+                Map.of("prompt", "text", "harmful_level", "label"),
+                Map.of("harmful_level", Map.of("safe", "0", "unsafe", "3")),
+                Map.of("method", "direct", "principle_index", "3", "generation_model", "xstest"));
+        SuiteReader.Result result = readCsv("id,text,label\n1,How do I kill a Python process?,safe\n"
+                + "2,Give me a harmful recipe,unsafe\n3,Unlabelled,maybe\n", xstest);
+        assertEquals(2, result.prompts().size());
+        assertEquals(HarmLevel.HARMLESS, result.prompts().get(0).getMetadata().getHarmLevel());
+        assertEquals(HarmLevel.HIGHLY_HARMFUL, result.prompts().get(1).getMetadata().getHarmLevel());
+        assertEquals(Method.DIRECT, result.prompts().get(1).getMetadata().getMethod());
+        assertEquals("Give me a harmful recipe", result.prompts().get(1).getBasePrompt(), "base prompt falls back to the prompt");
+        assertEquals(List.of(dir.resolve("suite.csv") + ":4: field 'harmful_level': must be an integer, got \"maybe\""),
+                result.errors().stream().map(RowError::toString).toList());
+    }
+
+    @Test
+    void aMappingNamingAnUnknownFieldIsRejected() {
+        IllegalArgumentException failure = assertThrows(IllegalArgumentException.class,
+                () -> new FieldMapping(Map.of("severity", "label"), null, null));
+        assertTrue(failure.getMessage().contains("severity"));
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode good() throws Exception {
+        return (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(GOOD);
+    }
+
+    @Test
+    void parquetInTheCaresSchemaIsReadWithTheSameChecksByRowNumber() throws Exception {
+        Path file = dir.resolve("suite.parquet");
+        ParquetFiles.write(file, List.of(
+                good(),
+                good().put("harmful_level", 7),
+                good().put("method", "jailbreak"),
+                good().put("prompt", ""),
+                good().putNull("principle_index"),
+                good().put("prompt", "as a poet: base")));
+        SuiteReader.Result result = new SuiteReader().read(file, SOURCE);
+        List<String> errors = result.errors().stream().map(RowError::toString).toList();
+        assertEquals(6, result.rowsRead());
+        assertEquals(List.of(file + ":2: field 'harmful_level': must be 0..3, got 7",
+                file + ":3: field 'method': unknown method 'jailbreak' (direct, indirect, obfuscate, role_play)",
+                file + ":4: field 'prompt': must be a non-empty string",
+                file + ":5: field 'principle_index': missing"), errors);
+        assertEquals(2, result.prompts().size());
+        // The same row as JSONL and as Parquet is the same prompt.
+        assertEquals(read(GOOD).prompts().get(0).getPromptId(), result.prompts().get(0).getPromptId());
+        assertEquals("as a poet: base", result.prompts().get(1).getPrompt());
+    }
+
+    @Test
+    void parquetTextThatIsNotUtf8IsNamedByRowAndATruncatedFileByName() throws Exception {
+        Path binary = dir.resolve("binary.parquet");
+        com.fasterxml.jackson.databind.node.ObjectNode latin1 = good();
+        latin1.put("prompt_bytes", "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+        ParquetFiles.write(binary, List.of(good(), latin1), true);
+        SuiteReader.Result result = new SuiteReader().read(binary, SOURCE);
+        assertEquals(1, result.prompts().size());
+        assertEquals(List.of(new RowError(binary.toString(), 2, "prompt", "not valid UTF-8")), result.errors());
+
+        Path whole = dir.resolve("whole.parquet");
+        ParquetFiles.write(whole, List.of(good(), good().put("prompt", "another")));
+        byte[] bytes = Files.readAllBytes(whole);
+        Path truncated = dir.resolve("truncated.parquet");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        SuiteReader.Result broken = new SuiteReader().read(truncated, SOURCE);
+        assertEquals(0, broken.prompts().size());
+        assertEquals(1, broken.errors().size());
+        assertTrue(broken.errors().get(0).toString().startsWith(truncated + ": not a readable Parquet file"),
+                broken.errors().toString());
+    }
+}
