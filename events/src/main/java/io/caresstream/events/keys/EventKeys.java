@@ -36,6 +36,11 @@ public final class EventKeys {
         return join(modelId, suite);
     }
 
+    /** What every judgment key of one judge starts with. */
+    public static String judgePrefix(String judgeId) {
+        return join(judgeId) + SEPARATOR;
+    }
+
     /** What every judgment key of one model under one judge starts with. */
     public static String judgmentPrefix(String judgeId, String modelId) {
         return join(judgeId, modelId) + SEPARATOR;

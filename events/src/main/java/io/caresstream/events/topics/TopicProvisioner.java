@@ -2,28 +2,40 @@ package io.caresstream.events.topics;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Creates topics that do not exist yet; existing ones are left exactly as they are. The event topics are
- * compacted, not expired: every event is keyed by what it is about and the latest per key is the truth,
- * so the whole log stays replayable (a model or judge plugged in a year later still sees every prompt
- * and response). Dead-letter topics keep everything, since nothing may be lost.
+ * Declares the project's topics: creates the missing ones and puts right an existing one whose settings would
+ * lose events. The broker never auto-creates them (its defaults, the delete policy and 7-day retention, would
+ * silently expire the log). The event topics are compacted, not expired: every event is keyed by what it is
+ * about and the latest per key is the truth, so the whole log stays replayable (a model or judge plugged in a
+ * year later still sees every prompt and response). Dead-letter topics keep everything, since nothing may be
+ * lost.
  */
 public final class TopicProvisioner {
 
     /** Every topic of the bus, for a fresh cluster. */
     public static final List<String> ALL = List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES,
             Topics.PROMPTS_DLQ, Topics.RESPONSES_DLQ, Topics.JUDGMENTS_DLQ);
+
+    /** What {@link #ensure} did: the topics it created, and each setting it changed on an existing topic. */
+    public record Report(List<String> created, List<String> corrected) {
+    }
 
     private TopicProvisioner() {
     }
@@ -36,12 +48,15 @@ public final class TopicProvisioner {
     }
 
     /**
-     * @return the topics this call created
-     * @throws IllegalStateException when the broker cannot be reached or refuses a topic
+     * Creates the missing topics with {@link #configFor} and sets those settings on existing topics that differ
+     * (a topic auto-created by a broker's defaults, say), so no event ever expires.
+     *
+     * @throws IllegalStateException when the broker cannot be reached or refuses a topic or a change
      */
-    public static List<String> createMissing(String bootstrapServers, Collection<String> topics, int partitions,
-                                             short replicationFactor) throws InterruptedException {
+    public static Report ensure(String bootstrapServers, Collection<String> topics, int partitions,
+                                short replicationFactor) throws InterruptedException {
         List<String> created = new ArrayList<>();
+        List<String> corrected = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (String topic : topics) {
                 try {
@@ -52,12 +67,40 @@ public final class TopicProvisioner {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
                     }
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("timed out creating topic " + topic + "; is Kafka up at "
-                            + bootstrapServers + "?", e);
+                    corrected.addAll(correct(admin, topic));
                 }
             }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out declaring topics " + topics + "; is Kafka up at "
+                    + bootstrapServers + "?", e);
         }
-        return created;
+        return new Report(created, corrected);
+    }
+
+    /** Sets the settings of configFor that an existing topic lacks; says what changed, "topic: key a -> b". */
+    private static List<String> correct(Admin admin, String topic)
+            throws InterruptedException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        try {
+            Config current = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            List<AlterConfigOp> changes = new ArrayList<>();
+            List<String> said = new ArrayList<>();
+            Map<String, String> wanted = new HashMap<>(configFor(topic));
+            wanted.forEach((key, value) -> {
+                ConfigEntry entry = current.get(key);
+                String actual = entry == null ? null : entry.value();
+                if (!value.equals(actual)) {
+                    changes.add(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+                    said.add(topic + ": " + key + " " + actual + " -> " + value);
+                }
+            });
+            if (!changes.isEmpty()) {
+                admin.incrementalAlterConfigs(Map.of(resource, changes)).all().get(30, TimeUnit.SECONDS);
+            }
+            return said;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read or correct the settings of topic " + topic + ": "
+                    + e.getCause().getMessage(), e);
+        }
     }
 }

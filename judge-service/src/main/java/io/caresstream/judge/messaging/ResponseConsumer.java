@@ -24,11 +24,13 @@ import java.util.concurrent.atomic.AtomicLong;
 public class ResponseConsumer {
 
     private final Judge judge;
+    private final JudgedResponses alreadyJudged;
     private final MeterRegistry metrics;
     private final AtomicLong judged = new AtomicLong();
 
-    public ResponseConsumer(Judge judge, MeterRegistry metrics) {
+    public ResponseConsumer(Judge judge, JudgedResponses alreadyJudged, MeterRegistry metrics) {
         this.judge = judge;
+        this.alreadyJudged = alreadyJudged;
         this.metrics = metrics;
     }
 
@@ -40,18 +42,30 @@ public class ResponseConsumer {
     @Incoming("responses")
     @Outgoing("judgments")
     @Blocking(value = "judge-calls", ordered = false)
-    public Message<JudgmentEvent> judge(Message<ResponseEvent> response) {
-        if (response.getPayload() == null) {
+    public Message<JudgmentEvent> judge(Message<ResponseEvent> response) throws InterruptedException {
+        ResponseEvent payload = response.getPayload();
+        if (payload == null) {
             // Could not be deserialized: the failure strategy sends it, with its raw bytes, to the dead-letter topic.
             throw new UnreadableEventException(Topics.RESPONSES);
         }
-        JudgmentEvent judgment = judge.judge(response.getPayload());
+        if (alreadyJudged.judged(payload.getModelId(), payload.getPromptId())) {
+            // Redelivered (a crash, a rebalance, a broker restart): its judgment is on the log already.
+            metrics.counter("cares.judge.reused", "judge", judge.judgeId()).increment();
+            response.ack();
+            return null; // nothing to publish: the mediator skips it
+        }
+        JudgmentEvent judgment = judge.judge(payload);
         metrics.counter("cares.judge.judgments", "judge", judgment.getJudgeId(),
                 "outcome", judgment.getOutcome().name().toLowerCase(java.util.Locale.ROOT)).increment();
         judged.incrementAndGet();
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId()))
                 .build();
-        return response.withPayload(judgment).addMetadata(key);
+        // Known as judged once the broker has it (the sink acknowledges this message), not before: a judgment
+        // that never reached the log must be made again.
+        return response.withPayload(judgment).addMetadata(key).withAck(() -> {
+            alreadyJudged.record(judgment);
+            return response.ack();
+        });
     }
 }

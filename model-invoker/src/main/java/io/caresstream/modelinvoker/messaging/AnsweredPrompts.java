@@ -4,6 +4,7 @@ import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
+import io.caresstream.events.serde.CompletedWork;
 import io.caresstream.events.serde.TopicSnapshot;
 import io.caresstream.modelinvoker.domain.ModelControl;
 import io.caresstream.modelinvoker.domain.ModelSettings;
@@ -17,8 +18,6 @@ import org.jboss.logging.Logger;
 
 import java.util.Map;
 import java.util.OptionalDouble;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,9 +32,7 @@ public class AnsweredPrompts {
     private static final Logger LOG = Logger.getLogger(AnsweredPrompts.class);
 
     private final String modelId;
-    private final String keyPrefix;
-    private final TopicSnapshot responses;
-    private final Set<String> answered = ConcurrentHashMap.newKeySet();
+    private final CompletedWork<ResponseEvent> answers;
     private final AtomicLong outputTokens = new AtomicLong();
     private final AtomicLong inputTokens = new AtomicLong();
     private final ModelControl control;
@@ -44,64 +41,56 @@ public class AnsweredPrompts {
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                            @ConfigProperty(name = "cares.registry.url") String registry) {
         this.modelId = settings.id();
-        this.keyPrefix = EventKeys.responsePrefix(settings.id());
         this.control = control;
         // Following the topic needs no haste: fewer, larger fetches spare the broker.
-        this.responses = new TopicSnapshot(bootstrap, registry, Map.of(
+        TopicSnapshot responses = new TopicSnapshot(bootstrap, registry, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "model-invoker.answered." + settings.id(),
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500"));
+        // Only answers count: a prompt whose earlier call ended in an error is tried again.
+        this.answers = new CompletedWork<>(responses, Topics.RESPONSES, EventKeys.responsePrefix(settings.id()),
+                response -> response.getStatus() == ResponseStatus.OK, this::countTokens);
     }
 
     void start(@Observes StartupEvent start) {
-        Thread reader = new Thread(this::read, "answered-prompts");
-        reader.setDaemon(true);
-        reader.start();
+        long started = System.nanoTime();
+        answers.start("answered-prompts", () -> {
+            LOG.infof("model %s: %d prompts already answered (read in %.1f s); taking prompts", modelId,
+                    answers.count(), (System.nanoTime() - started) / 1e9);
+            control.started();
+        }, e -> {
+            LOG.errorf(e, "model %s: cannot read the responses topic", modelId);
+            control.stop("cannot read the responses already published: " + e.getMessage());
+        });
     }
 
     void stop(@Observes ShutdownEvent stop) {
-        responses.stop();
+        answers.stop();
     }
 
     public boolean answered(String promptId) {
-        return answered.contains(promptId);
+        return answers.isDone(promptId);
     }
 
     /** A response this instance has just published. */
     public void record(ResponseEvent response) {
-        if (response.getStatus() == ResponseStatus.OK) {
-            if (answered.add(response.getPromptId()) && response.getUsage() != null) {
-                inputTokens.addAndGet(response.getUsage().getInputTokens());
-                outputTokens.addAndGet(response.getUsage().getOutputTokens());
-            }
+        answers.record(response.getPromptId(), response);
+    }
+
+    private void countTokens(ResponseEvent response) {
+        if (response.getUsage() != null) {
+            inputTokens.addAndGet(response.getUsage().getInputTokens());
+            outputTokens.addAndGet(response.getUsage().getOutputTokens());
         }
     }
 
     public int count() {
-        return answered.size();
+        return answers.count();
     }
 
     /** Mean output tokens of this model's answers so far, if any. */
     public OptionalDouble meanOutputTokens() {
-        int n = answered.size();
+        int n = answers.count();
         return n == 0 ? OptionalDouble.empty() : OptionalDouble.of(outputTokens.get() / (double) n);
-    }
-
-    private void read() {
-        long started = System.nanoTime();
-        try {
-            // Our own keys only, and only prompts not known yet (this instance's answers are known already).
-            responses.<ResponseEvent>follow(Topics.RESPONSES,
-                    key -> key.startsWith(keyPrefix) && !answered.contains(key.substring(keyPrefix.length())),
-                    (key, response) -> record(response),
-                    () -> {
-                        LOG.infof("model %s: %d prompts already answered (read in %.1f s); taking prompts", modelId,
-                                answered.size(), (System.nanoTime() - started) / 1e9);
-                        control.started();
-                    });
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "model %s: cannot read the responses topic", modelId);
-            control.stop("cannot read the responses already published: " + e.getMessage());
-        }
     }
 }

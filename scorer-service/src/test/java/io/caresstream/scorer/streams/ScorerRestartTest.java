@@ -95,7 +95,7 @@ class ScorerRestartTest {
 
     @Test
     void aRestartMidStreamAndTwoNewInstancesGiveTheSameFinalFigures() throws Exception {
-        TopicProvisioner.createMissing(infrastructure.bootstrapServers(),
+        TopicProvisioner.ensure(infrastructure.bootstrapServers(),
                 List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES), 4, (short) 1);
         Random random = new Random(42);
         Map<String, JudgmentEvent> latest = new HashMap<>();

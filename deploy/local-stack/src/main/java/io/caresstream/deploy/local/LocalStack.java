@@ -75,8 +75,12 @@ public final class LocalStack implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SERVICE_JVM = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC");
 
+    private static final String BROKER_READY = "Kafka broker (KRaft, single node) ready";
+
     private final Options options;
     private final List<JavaProcess> processes = new ArrayList<>();
+    private JavaProcess kafka;
+    private int brokerStarts;
     /** Settings every service gets: where the broker, registry and simulated model are. */
     private Map<String, String> common = Map.of();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -109,8 +113,9 @@ public final class LocalStack implements AutoCloseable {
         Ports ports = options.ports();
 
         say.accept("starting Kafka broker (KRaft) on 127.0.0.1:" + ports.kafka());
-        JavaProcess kafka = track(JavaProcess.startMain("kafka", classpath, "io.caresstream.deploy.kafka.LocalKafkaBroker",
-                List.of("-Xmx512m"), List.of(String.valueOf(ports.kafka())), logs.resolve("kafka.log")));
+        // A new stack starts on an empty log; a broker restarted within it finds its log where it was.
+        deleteRecursively(kafkaData());
+        kafka = track(startBroker());
         say.accept("starting Apicurio Registry 2.x on 127.0.0.1:" + ports.registry());
         LocalRegistry registry = LocalRegistry.start(options.root(), ports.registry(), logs.resolve("apicurio-registry.log"));
         processes.add(registry.process());
@@ -122,11 +127,11 @@ public final class LocalStack implements AutoCloseable {
         JavaProcess model = track(JavaProcess.startMain("simulated-model", classpath,
                 "io.caresstream.deploy.simulated.SimulatedModelMain", List.of("-Xmx128m"), modelArgs,
                 logs.resolve("simulated-model.log")));
-        kafka.awaitLogLine("Kafka broker (KRaft, single node) ready", Duration.ofSeconds(60));
+        kafka.awaitLogLine(BROKER_READY, Duration.ofSeconds(60));
         model.awaitLogLine("SIMULATED model server", Duration.ofSeconds(30));
         // Every topic exists before any consumer subscribes: no wait for topic discovery.
         try {
-            TopicProvisioner.createMissing("127.0.0.1:" + ports.kafka(), TopicProvisioner.ALL,
+            TopicProvisioner.ensure("127.0.0.1:" + ports.kafka(), TopicProvisioner.ALL,
                     LocalKafkaBroker.DEFAULT_PARTITIONS, (short) 1);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -156,6 +161,53 @@ public final class LocalStack implements AutoCloseable {
         for (JavaProcess service : started) {
             service.awaitHttpOk("http://127.0.0.1:" + services.get(service.name()) + "/q/health/ready", Duration.ofSeconds(120));
             say.accept(service.name() + " is ready");
+        }
+    }
+
+    private Path kafkaData() {
+        return options.workDir().resolve("kafka-data");
+    }
+
+    private JavaProcess startBroker() {
+        brokerStarts++;
+        Path log = options.workDir().resolve("logs").resolve(brokerStarts == 1 ? "kafka.log" : "kafka-" + brokerStarts + ".log");
+        return JavaProcess.startMain("kafka", System.getProperty("java.class.path"),
+                "io.caresstream.deploy.kafka.LocalKafkaBroker", List.of("-Xmx512m"),
+                List.of(String.valueOf(options.ports().kafka()), kafkaData().toString()), log);
+    }
+
+    /**
+     * Kills the broker with SIGKILL, as a crash would, waits, and starts it again on the same data folder;
+     * returns once it is ready. Each start after the first logs to kafka-N.log.
+     */
+    public void crashBroker(Duration down) {
+        kafka.kill();
+        pause(down);
+        JavaProcess restarted = startBroker();
+        processes.set(processes.indexOf(kafka), restarted);
+        kafka = restarted;
+        kafka.awaitLogLine(BROKER_READY, Duration.ofSeconds(60));
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var paths = java.nio.file.Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot clear " + dir, e);
         }
     }
 

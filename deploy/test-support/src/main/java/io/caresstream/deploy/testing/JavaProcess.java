@@ -146,6 +146,15 @@ public final class JavaProcess implements AutoCloseable {
         return -1;
     }
 
+    /** Stops the process at once with SIGKILL, as a crash would: no shutdown hook, nothing flushed. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();

@@ -1,5 +1,6 @@
 package io.caresstream.deploy.testing;
 
+import io.caresstream.events.topics.TopicProvisioner;
 import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
@@ -34,8 +35,20 @@ public final class TestInfrastructure {
     public static synchronized TestInfrastructure shared() {
         if (shared == null) {
             shared = useContainers() ? startContainers() : startLocal();
+            // Declared as the services declare them: the project's brokers create no topic by themselves.
+            shared.ensureTopics(TopicProvisioner.ALL);
         }
         return shared;
+    }
+
+    /** Creates the topics (with the project's settings) that do not exist yet. */
+    public void ensureTopics(java.util.Collection<String> topics) {
+        try {
+            TopicProvisioner.ensure(bootstrapServers, topics, LocalKafkaBroker.DEFAULT_PARTITIONS, (short) 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics " + topics, e);
+        }
     }
 
     public String bootstrapServers() {

@@ -32,6 +32,10 @@ class SchemaCompatibilityTest {
 
     private final AvroTopics topics = AvroTopics.of(TestInfrastructure.shared());
 
+    SchemaCompatibilityTest() {
+        TestInfrastructure.shared().ensureTopics(java.util.List.of(TOPIC));
+    }
+
     /** The prompt schema under the same name, with one more field (and a default when given). */
     private static Schema promptSchemaWith(String field, Object defaultValue) {
         Schema current = PromptEvent.getClassSchema();
