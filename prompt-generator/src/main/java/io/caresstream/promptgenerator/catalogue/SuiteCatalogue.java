@@ -7,9 +7,12 @@ import io.caresstream.promptgenerator.domain.SuiteSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -35,6 +38,18 @@ public class SuiteCatalogue {
 
     public Optional<SuiteSummary> summary(String suite) {
         return Optional.ofNullable(suites.get(suite)).map(prompts -> summary(suite, prompts.values()));
+    }
+
+    /** How many prompts each suite holds once these are on the log as well (a prompt already there counts once). */
+    public Map<String, Long> sizesWith(Collection<PromptEvent> prompts) {
+        Map<String, Set<String>> ids = new HashMap<>();
+        for (PromptEvent prompt : prompts) {
+            ids.computeIfAbsent(prompt.getMetadata().getSuite(),
+                    suite -> new HashSet<>(suites.getOrDefault(suite, Map.of()).keySet())).add(prompt.getPromptId());
+        }
+        Map<String, Long> sizes = new HashMap<>();
+        ids.forEach((suite, all) -> sizes.put(suite, (long) all.size()));
+        return sizes;
     }
 
     /** The prompts of a suite, in prompt-id order. */

@@ -1,5 +1,6 @@
 package io.caresstream.promptgenerator.messaging;
 
+import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.PromptEvent;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongConsumer;
 
 /** Publishes prompt events keyed by prompt id, and returns only once the broker has acknowledged them. */
@@ -22,10 +24,12 @@ public class PromptPublisher {
     static final int WINDOW = 512;
 
     private final MutinyEmitter<PromptEvent> emitter;
+    private final SuiteCatalogue catalogue;
 
     public PromptPublisher(@Channel("prompts") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * WINDOW)
-                           MutinyEmitter<PromptEvent> emitter) {
+                           MutinyEmitter<PromptEvent> emitter, SuiteCatalogue catalogue) {
         this.emitter = emitter;
+        this.catalogue = catalogue;
     }
 
     /**
@@ -35,6 +39,9 @@ public class PromptPublisher {
      *                                 incompatible schema), with the number acknowledged before
      */
     public void publishAll(List<PromptEvent> prompts, LongConsumer progress) {
+        // Every prompt announces the size its suite will have, so the scorer knows how much is still to come.
+        Map<String, Long> sizes = catalogue.sizesWith(prompts);
+        prompts.forEach(prompt -> prompt.setSuiteSize(sizes.get(prompt.getMetadata().getSuite())));
         long acknowledged = 0;
         for (int from = 0; from < prompts.size(); from += WINDOW) {
             int to = Math.min(prompts.size(), from + WINDOW);

@@ -76,6 +76,8 @@ class SuiteResourceTest {
         Set<String> keys = records.stream().map(ConsumerRecord::key).collect(Collectors.toSet());
         assertEquals(64, keys.size(), "a re-import reuses every key, so downstream replaces instead of double counting");
         records.forEach(r -> assertEquals(r.key(), r.value().getPromptId()));
+        // Each prompt announces the size of its suite, the second import too (it adds nothing).
+        records.forEach(r -> assertEquals(64L, r.value().getSuiteSize()));
 
         awaitListed("sample-twice", 64);
         given().when().get("/api/suites").then().statusCode(200)

@@ -29,6 +29,8 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -47,7 +49,8 @@ import java.util.Map;
  *   {@value #SCOREBOARD} store (by principle, harm level, method, generator and label) and published
  *   to the scores topic;</li>
  *   <li>responses (model, prompt), aggregated per model and suite into {@value #RESPONSE_TALLIES};</li>
- *   <li>prompts, counted per suite into {@value #SUITE_SIZES}, the denominator of coverage.</li>
+ *   <li>prompts, counted per suite and set against the size the prompt-generator announced for it: the
+ *   larger is the suite's size in {@value #SUITE_SIZES}, the denominator of coverage.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -58,6 +61,8 @@ public class ScoreTopology {
     public static final String RESPONSES = "responses";
     public static final String RESPONSE_TALLIES = "response-tallies";
     public static final String PROMPT_SUITES = "prompt-suites";
+    public static final String SUITE_COUNTS = "suite-counts";
+    public static final String SUITE_ANNOUNCED = "suite-announced";
     public static final String SUITE_SIZES = "suite-sizes";
 
     @ConfigProperty(name = "cares.registry.url")
@@ -116,14 +121,27 @@ public class ScoreTopology {
     }
 
     private void countPrompts(StreamsBuilder builder) {
-        builder.stream(Topics.PROMPTS, Consumed.with(Serdes.String(), this.<PromptEvent>avroSerde()))
+        KStream<String, PromptEvent> prompts = builder.stream(Topics.PROMPTS,
+                Consumed.with(Serdes.String(), this.<PromptEvent>avroSerde()));
+        KTable<String, Long> counted = prompts
                 .mapValues(prompt -> prompt == null ? null : prompt.getMetadata().getSuite())
                 .toTable(Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(PROMPT_SUITES)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()))
                 .groupBy((promptId, suite) -> KeyValue.pair(suite, suite),
                         Grouped.with("by-suite", Serdes.String(), Serdes.String()))
-                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_SIZES)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
+                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_COUNTS)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        // What the prompt-generator announced: the suite's size once a publication is complete. Until the
+        // prompts counted reach it, coverage stays partial however fast the judgments catch up.
+        KTable<String, Long> announced = prompts
+                .filter((promptId, prompt) -> prompt != null && prompt.getSuiteSize() != null)
+                .map((promptId, prompt) -> KeyValue.pair(prompt.getMetadata().getSuite(), prompt.getSuiteSize()))
+                .groupByKey(Grouped.with("announced-by-suite", Serdes.String(), Serdes.Long()))
+                .reduce(Math::max, Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_ANNOUNCED)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        counted.outerJoin(announced, (count, size) -> Math.max(count == null ? 0 : count, size == null ? 0 : size),
+                        Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_SIZES)
+                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
                 .toStream()
                 .foreach((suite, size) -> updates.changed(size));
     }

@@ -11,6 +11,8 @@ import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
 import io.caresstream.events.ScoreEvent;
+import io.caresstream.events.Method;
+import io.caresstream.events.PromptEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -284,5 +287,51 @@ class ScoreResourceTest {
 
     private static JsonPath json(String body) {
         return new JsonPath(body).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+    }
+
+    @Test
+    void aSuiteIsCompleteOnlyOnceEveryPromptItsImportAnnouncedIsJudged() throws Exception {
+        String suite = "announced";
+        // The first two of four prompts are on the log and judged; the import announced four.
+        Map<String, PromptEvent> firstHalf = new LinkedHashMap<>();
+        for (String id : List.of("a1", "a2")) {
+            PromptEvent prompt = SampleEvents.prompt(id, suite, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "text " + id);
+            prompt.setSuiteSize(4L);
+            firstHalf.put(id, prompt);
+        }
+        topics.produce(Topics.PROMPTS, firstHalf);
+        Map<String, JudgmentEvent> judged = new LinkedHashMap<>();
+        put(judged, labelled("m7", "a1", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
+        put(judged, labelled("m7", "a2", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
+        topics.produce(Topics.JUDGMENTS, judged);
+        JsonPath partial = awaitCoverage("m7", suite, 4);
+        assertEquals(2, partial.getLong("coverage.judged"));
+        assertFalse(partial.getBoolean("coverage.complete"), "2 judged of the 4 announced is partial");
+
+        Map<String, PromptEvent> rest = new LinkedHashMap<>();
+        for (String id : List.of("a3", "a4")) {
+            PromptEvent prompt = SampleEvents.prompt(id, suite, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "text " + id);
+            prompt.setSuiteSize(4L);
+            rest.put(id, prompt);
+        }
+        topics.produce(Topics.PROMPTS, rest);
+        put(judged, labelled("m7", "a3", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
+        put(judged, labelled("m7", "a4", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
+        topics.produce(Topics.JUDGMENTS, judged);
+        JsonPath complete = awaitScore("m7", suite, 4);
+        assertEquals(4, complete.getLong("coverage.suitePrompts"));
+        assertTrue(complete.getBoolean("coverage.complete"));
+    }
+
+    /** Polls until the model's figures count the suite at the given size. */
+    private static JsonPath awaitCoverage(String model, String suite, long suitePrompts) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonPath score = awaitScore(model, suite, 2);
+        while (score.getLong("coverage.suitePrompts") != suitePrompts && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            score = awaitScore(model, suite, 2);
+        }
+        assertEquals(suitePrompts, score.getLong("coverage.suitePrompts"));
+        return score;
     }
 }
