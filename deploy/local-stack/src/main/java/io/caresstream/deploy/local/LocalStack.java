@@ -79,8 +79,8 @@ public final class LocalStack implements AutoCloseable {
 
     private final Options options;
     private final List<JavaProcess> processes = new ArrayList<>();
-    private JavaProcess kafka;
-    private int brokerStarts;
+    /** Restarts of each process so far, for the names of their logs. */
+    private final Map<String, Integer> restarts = new java.util.HashMap<>();
     /** Settings every service gets: where the broker, registry and simulated model are. */
     private Map<String, String> common = Map.of();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -115,7 +115,7 @@ public final class LocalStack implements AutoCloseable {
         say.accept("starting Kafka broker (KRaft) on 127.0.0.1:" + ports.kafka());
         // A new stack starts on an empty log; a broker restarted within it finds its log where it was.
         deleteRecursively(kafkaData());
-        kafka = track(startBroker());
+        JavaProcess kafka = track(startBroker());
         say.accept("starting Apicurio Registry 2.x on 127.0.0.1:" + ports.registry());
         LocalRegistry registry = LocalRegistry.start(options.root(), ports.registry(), logs.resolve("apicurio-registry.log"));
         processes.add(registry.process());
@@ -169,24 +169,38 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private JavaProcess startBroker() {
-        brokerStarts++;
-        Path log = options.workDir().resolve("logs").resolve(brokerStarts == 1 ? "kafka.log" : "kafka-" + brokerStarts + ".log");
         return JavaProcess.startMain("kafka", System.getProperty("java.class.path"),
                 "io.caresstream.deploy.kafka.LocalKafkaBroker", List.of("-Xmx512m"),
-                List.of(String.valueOf(options.ports().kafka()), kafkaData().toString()), log);
+                List.of(String.valueOf(options.ports().kafka()), kafkaData().toString()),
+                options.workDir().resolve("logs").resolve("kafka.log"));
     }
 
     /**
      * Kills the broker with SIGKILL, as a crash would, waits, and starts it again on the same data folder;
-     * returns once it is ready. Each start after the first logs to kafka-N.log.
+     * returns once it is ready.
      */
     public void crashBroker(Duration down) {
-        kafka.kill();
+        crash("kafka", down).awaitLogLine(BROKER_READY, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Kills a service (named as in its log: model-invoker, judge-service, ...) with SIGKILL, waits, and starts it
+     * again with the same settings; returns once it is ready again.
+     */
+    public void crashService(String name, int port, Duration down) {
+        crash(name, down).awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+    }
+
+    /** Kills the named process, waits, starts the same command again (logging to name-N.log) and tracks it. */
+    private JavaProcess crash(String name, Duration down) {
+        JavaProcess dead = processes.stream().filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no process " + name + " in this stack"));
+        dead.kill();
         pause(down);
-        JavaProcess restarted = startBroker();
-        processes.set(processes.indexOf(kafka), restarted);
-        kafka = restarted;
-        kafka.awaitLogLine(BROKER_READY, Duration.ofSeconds(60));
+        int start = restarts.merge(name, 1, Integer::sum) + 1;
+        JavaProcess restarted = dead.startAgain(options.workDir().resolve("logs").resolve(name + "-" + start + ".log"));
+        processes.set(processes.indexOf(dead), restarted);
+        return restarted;
     }
 
     private static void pause(Duration duration) {

@@ -48,8 +48,8 @@ class BrokerCrashTest {
 
             // Calls in flight when the broker died were published once it was back: none was made again.
             JsonNode callsAfter = stack.simulatedStats();
-            assertEquals(64, count(callsAfter, "answer.") - count(callsBefore, "answer."), "model calls for 64 prompts");
-            assertEquals(64, count(callsAfter, "judge.") - count(callsBefore, "judge."), "judge calls for 64 responses");
+            assertEquals(64, ServiceCrashTest.count(callsAfter, "answer.") - ServiceCrashTest.count(callsBefore, "answer."), "model calls for 64 prompts");
+            assertEquals(64, ServiceCrashTest.count(callsAfter, "judge.") - ServiceCrashTest.count(callsBefore, "judge."), "judge calls for 64 responses");
 
             // The suite scored before the crash is still on the log, with the same figures.
             List<ScoreRow> still = stack.awaitScored("before-crash", 64, Duration.ofMinutes(1), r -> { });
@@ -58,18 +58,6 @@ class BrokerCrashTest {
             assertEquals(64, find(suites, "before-crash").path("prompts").asInt(), suites.toString());
             assertEquals(64, find(suites, "during-crash").path("prompts").asInt(), suites.toString());
         }
-    }
-
-    /** The simulated server's calls counted under keys with this prefix (answer.accept, judge.refuse, ...). */
-    private static long count(JsonNode stats, String prefix) {
-        long sum = 0;
-        for (var fields = stats.fields(); fields.hasNext(); ) {
-            var field = fields.next();
-            if (field.getKey().startsWith(prefix)) {
-                sum += field.getValue().asLong();
-            }
-        }
-        return sum;
     }
 
     private static JsonNode find(JsonNode suites, String name) {

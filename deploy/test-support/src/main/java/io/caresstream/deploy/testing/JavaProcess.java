@@ -20,11 +20,13 @@ public final class JavaProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final List<String> command;
 
-    private JavaProcess(String name, Process process, Path log) {
+    private JavaProcess(String name, Process process, Path log, List<String> command) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.command = List.copyOf(command);
     }
 
     /** Starts {@code java [jvmArgs] -Dk=v... -jar jar}; its output goes to {@code log}. */
@@ -51,16 +53,25 @@ public final class JavaProcess implements AutoCloseable {
         command.addAll(jvmArgs);
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(tail);
+        return launch(name, command, log);
+    }
+
+    private static JavaProcess launch(String name, List<String> command, Path log) {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            return new JavaProcess(name, process, log);
+            return new JavaProcess(name, process, log, command);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);
         }
+    }
+
+    /** The same command started again (after {@link #kill}, say), its output in another log. */
+    public JavaProcess startAgain(Path newLog) {
+        return launch(name, command, newLog);
     }
 
     /** Waits until the log contains the text (e.g. a "ready" line), failing early if the process dies. */

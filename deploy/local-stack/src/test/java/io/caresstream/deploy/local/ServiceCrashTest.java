@@ -1,0 +1,91 @@
+package io.caresstream.deploy.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The model-invoker and the judge-service killed with SIGKILL in the middle of an evaluation and started
+ * again: each takes the work up within seconds of its restart, every prompt ends with one judgment, the score
+ * is the one a run without kills gives, and the calls made again are at most those in flight at the kill
+ * (the killed instance's concurrency), never the whole backlog since its last commit.
+ */
+class ServiceCrashTest {
+
+    /** Calls in flight per instance (the services' default concurrency). */
+    private static final int CONCURRENCY = 16;
+
+    @Test
+    void killedServicesResumeQuicklyAndRepeatAtMostTheCallsInFlight() throws Exception {
+        Path root = TestInfrastructure.projectRoot();
+        Path profile = Path.of(ServiceCrashTest.class.getResource("/known-labels-profile.json").toURI());
+        LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(),
+                Path.of("target", "service-crash").toAbsolutePath(), Optional.of(profile), 0);
+        try (LocalStack stack = LocalStack.start(options, line -> System.out.println("[service-crash] " + line))) {
+            ObjectNode slow = (ObjectNode) new ObjectMapper().readTree(profile.toFile());
+            stack.setSimulatedProfile(slow.put("latencyMs", 1000).toString());
+            JsonNode before = stack.simulatedStats();
+            stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "service-crash");
+
+            Thread.sleep(1500);
+            long resumedInvoker = crashAndTimeResumption(stack, "model-invoker", options.ports().modelInvoker(),
+                    () -> count(stack.simulatedStats(), "answer."));
+            long resumedJudge = crashAndTimeResumption(stack, "judge-service", options.ports().judge(),
+                    () -> count(stack.simulatedStats(), "judge."));
+
+            List<ScoreRow> rows = stack.awaitScored("service-crash", 64, Duration.ofMinutes(5), r -> { });
+            ScoreRow row = rows.get(0);
+            assertEquals(64, row.labelled(), "every prompt judged once: " + rows);
+            assertEquals(0, row.responseErrors(), rows.toString());
+            assertEquals(38.0 / 64.0, row.safetyScore(), 1e-12, "the same score as without the kills");
+
+            JsonNode after = stack.simulatedStats();
+            long modelCalls = count(after, "answer.") - count(before, "answer.");
+            long judgeCalls = count(after, "judge.") - count(before, "judge.");
+            System.out.printf("[service-crash] model calls %d, judge calls %d for 64 prompts; work resumed %d ms"
+                    + " (invoker) and %d ms (judge) after the restarted instance was ready%n",
+                    modelCalls, judgeCalls, resumedInvoker, resumedJudge);
+            assertTrue(modelCalls >= 64 && modelCalls <= 64 + CONCURRENCY, "model calls: " + modelCalls);
+            assertTrue(judgeCalls >= 64 && judgeCalls <= 64 + CONCURRENCY, "judge calls: " + judgeCalls);
+            assertTrue(resumedInvoker < 10_000, "the invoker resumed " + resumedInvoker + " ms after its restart");
+            assertTrue(resumedJudge < 10_000, "the judge resumed " + resumedJudge + " ms after its restart");
+        }
+    }
+
+    /** Kills the service, restarts it, and returns the milliseconds from its being ready to its next call. */
+    private static long crashAndTimeResumption(LocalStack stack, String service, int port, LongSupplier calls)
+            throws InterruptedException {
+        stack.crashService(service, port, Duration.ofSeconds(1));
+        long ready = System.nanoTime();
+        long callsAtRestart = calls.getAsLong();
+        long deadline = ready + Duration.ofSeconds(60).toNanos();
+        while (calls.getAsLong() == callsAtRestart && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        // Its first answer arrives one simulated latency (1 s) after its first call.
+        return (System.nanoTime() - ready) / 1_000_000 - 1000;
+    }
+
+    /** The simulated server's calls counted under keys with this prefix (answer.accept, judge.refuse, ...). */
+    static long count(JsonNode stats, String prefix) {
+        long sum = 0;
+        for (var fields = stats.fields(); fields.hasNext(); ) {
+            var field = fields.next();
+            if (field.getKey().startsWith(prefix)) {
+                sum += field.getValue().asLong();
+            }
+        }
+        return sum;
+    }
+}
