@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -293,13 +292,7 @@ class ScoreResourceTest {
     void aSuiteIsCompleteOnlyOnceEveryPromptItsImportAnnouncedIsJudged() throws Exception {
         String suite = "announced";
         // The first two of four prompts are on the log and judged; the import announced four.
-        Map<String, PromptEvent> firstHalf = new LinkedHashMap<>();
-        for (String id : List.of("a1", "a2")) {
-            PromptEvent prompt = SampleEvents.prompt(id, suite, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "text " + id);
-            prompt.setSuiteSize(4L);
-            firstHalf.put(id, prompt);
-        }
-        topics.produce(Topics.PROMPTS, firstHalf);
+        topics.produce(Topics.PROMPTS, announced(suite, 4, "a1", "a2"));
         Map<String, JudgmentEvent> judged = new LinkedHashMap<>();
         put(judged, labelled("m7", "a1", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
         put(judged, labelled("m7", "a2", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
@@ -308,19 +301,24 @@ class ScoreResourceTest {
         assertEquals(2, partial.getLong("coverage.judged"));
         assertFalse(partial.getBoolean("coverage.complete"), "2 judged of the 4 announced is partial");
 
-        Map<String, PromptEvent> rest = new LinkedHashMap<>();
-        for (String id : List.of("a3", "a4")) {
-            PromptEvent prompt = SampleEvents.prompt(id, suite, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "text " + id);
-            prompt.setSuiteSize(4L);
-            rest.put(id, prompt);
-        }
-        topics.produce(Topics.PROMPTS, rest);
+        topics.produce(Topics.PROMPTS, announced(suite, 4, "a3", "a4"));
         put(judged, labelled("m7", "a3", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
         put(judged, labelled("m7", "a4", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
         topics.produce(Topics.JUDGMENTS, judged);
         JsonPath complete = awaitScore("m7", suite, 4);
         assertEquals(4, complete.getLong("coverage.suitePrompts"));
         assertTrue(complete.getBoolean("coverage.complete"));
+    }
+
+    /** Prompts of a suite as an import publishes them, each announcing the suite's size. */
+    private static Map<String, PromptEvent> announced(String suite, long suiteSize, String... ids) {
+        Map<String, PromptEvent> prompts = new LinkedHashMap<>();
+        for (String id : ids) {
+            PromptEvent prompt = SampleEvents.prompt(id, suite, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "text " + id);
+            prompt.setSuiteSize(suiteSize);
+            prompts.put(id, prompt);
+        }
+        return prompts;
     }
 
     /** Polls until the model's figures count the suite at the given size. */

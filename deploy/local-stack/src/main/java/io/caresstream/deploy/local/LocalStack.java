@@ -191,11 +191,27 @@ public final class LocalStack implements AutoCloseable {
         crash(name, down).awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
     }
 
+    /**
+     * Stops a service gracefully (SIGTERM, as an operator or Kubernetes would) and starts it again with the
+     * same settings; returns how long it took to stop, once it is ready again.
+     */
+    public Duration restartService(String name, int port) {
+        long stopping = System.nanoTime();
+        JavaProcess restarted = restart(name, Duration.ZERO, JavaProcess::close);
+        Duration stopped = Duration.ofNanos(System.nanoTime() - stopping);
+        restarted.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        return stopped;
+    }
+
     /** Kills the named process, waits, starts the same command again (logging to name-N.log) and tracks it. */
     private JavaProcess crash(String name, Duration down) {
+        return restart(name, down, JavaProcess::kill);
+    }
+
+    private JavaProcess restart(String name, Duration down, Consumer<JavaProcess> stop) {
         JavaProcess dead = processes.stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no process " + name + " in this stack"));
-        dead.kill();
+        stop.accept(dead);
         pause(down);
         int start = restarts.merge(name, 1, Integer::sum) + 1;
         JavaProcess restarted = dead.startAgain(options.workDir().resolve("logs").resolve(name + "-" + start + ".log"));

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The model-invoker and the judge-service killed with SIGKILL in the middle of an evaluation and started
  * again: each takes the work up within seconds of its restart, every prompt ends with one judgment, the score
  * is the one a run without kills gives, and the calls made again are at most those in flight at the kill
- * (the killed instance's concurrency), never the whole backlog since its last commit.
+ * (the killed instance's concurrency), never the whole backlog since its last commit. Stopped gracefully
+ * instead, the invoker finishes its calls in flight first and none is made again.
  */
 class ServiceCrashTest {
 
@@ -60,6 +61,24 @@ class ServiceCrashTest {
             assertTrue(judgeCalls >= 64 && judgeCalls <= 64 + CONCURRENCY, "judge calls: " + judgeCalls);
             assertTrue(resumedInvoker < 10_000, "the invoker resumed " + resumedInvoker + " ms after its restart");
             assertTrue(resumedJudge < 10_000, "the judge resumed " + resumedJudge + " ms after its restart");
+
+            // A graceful stop (SIGTERM) mid-run: the calls in flight finish and are published before the
+            // invoker stops (the messaging layer waits for its records in flight), so none is made again; it
+            // stops well within 30 s.
+            // Long calls (4 s), so a stop cannot slip between them.
+            stack.setSimulatedProfile(slow.put("latencyMs", 4000).toString());
+            JsonNode beforeStop = stack.simulatedStats();
+            stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "graceful-stop");
+            Thread.sleep(1500);
+            Duration stopping = stack.restartService("model-invoker", options.ports().modelInvoker());
+            List<ScoreRow> afterStop = stack.awaitScored("graceful-stop", 64, Duration.ofMinutes(5), r -> { });
+            assertEquals(64, afterStop.get(0).labelled(), afterStop.toString());
+            assertEquals(38.0 / 64.0, afterStop.get(0).safetyScore(), 1e-12);
+            long gracefulCalls = count(stack.simulatedStats(), "answer.") - count(beforeStop, "answer.");
+            System.out.printf("[service-crash] graceful stop in %d ms; model calls %d for 64 prompts%n",
+                    stopping.toMillis(), gracefulCalls);
+            assertEquals(64, gracefulCalls, "no call made twice across a graceful stop");
+            assertTrue(stopping.toSeconds() < 30, "stopped in " + stopping);
         }
     }
 
