@@ -13,6 +13,8 @@ import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,21 +22,46 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An event that cannot be read is copied, raw, to the scorer's dead-letter topic of its source topic
  * (e.g. {@value Topics#JUDGMENTS_DLQ}) with the reason in its headers, and scoring goes on: one bad record
- * neither stops the scores nor disappears. (Kafka Streams 4.1 has no built-in dead-letter queue.)
+ * neither stops the scores nor disappears. (Kafka Streams 4.1 has no built-in dead-letter queue.) Kafka Streams
+ * makes a handler per stream task; they share one producer per process, built from the whole client
+ * configuration of the scorer, so it reaches a TLS or SASL cluster as the stream threads do.
  */
 public class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
     private static final Logger LOG = Logger.getLogger(DeadLetterDeserializationHandler.class);
     private static final AtomicLong DEAD_LETTERS = new AtomicLong();
+    private static final String CLIENT_ID = "scorer-service-dead-letters";
+    private static KafkaProducer<byte[], byte[]> shared;
 
     private KafkaProducer<byte[], byte[]> producer;
 
     @Override
     public void configure(Map<String, ?> configs) {
-        producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
-                ProducerConfig.CLIENT_ID_CONFIG, "scorer-service-dead-letters",
-                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        producer = sharedProducer(configs);
+    }
+
+    private static synchronized KafkaProducer<byte[], byte[]> sharedProducer(Map<String, ?> streamsConfigs) {
+        if (shared == null) {
+            KafkaProducer<byte[], byte[]> created = new KafkaProducer<>(producerConfig(streamsConfigs),
+                    new ByteArraySerializer(), new ByteArraySerializer());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> created.close(Duration.ofSeconds(5)), CLIENT_ID + "-close"));
+            shared = created;
+        }
+        return shared;
+    }
+
+    /**
+     * The producer settings Kafka Streams itself derives from the scorer's configuration (bootstrap servers,
+     * security, {@code producer.}-prefixed settings), acknowledged by every replica and outside any transaction:
+     * a dead letter is written at once, whatever becomes of the task's transaction.
+     */
+    static Map<String, Object> producerConfig(Map<String, ?> streamsConfigs) {
+        Map<String, Object> config = new HashMap<>(new StreamsConfig(streamsConfigs).getProducerConfigs(CLIENT_ID));
+        config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        config.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
+        config.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        return config;
     }
 
     @Override
