@@ -1,8 +1,11 @@
 package io.caresstream.events.serde;
 
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -23,6 +26,8 @@ public final class CompletedWork<T> {
     private final Predicate<T> done;
     private final Consumer<T> onDone;
     private final Set<String> completed = ConcurrentHashMap.newKeySet();
+    /** Work under way in this instance, by id, completed when it ends. */
+    private final Map<String, CompletableFuture<Void>> claims = new ConcurrentHashMap<>();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
 
     /**
@@ -72,6 +77,48 @@ public final class CompletedWork<T> {
 
     public boolean isDone(String id) {
         return completed.contains(id);
+    }
+
+    /**
+     * Claims the work on an id before doing it: false when it is done, or when another attempt on it in this
+     * instance (the same record redelivered while its result still waits for the broker, after a rebalance or
+     * a broker restart) ends with a published result; then the caller skips it. A true claim must end in
+     * {@link #published} or {@link #abandoned}.
+     */
+    public boolean claim(String id) throws InterruptedException {
+        while (true) {
+            if (completed.contains(id)) {
+                return false;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> other = claims.putIfAbsent(id, mine);
+            if (other == null) {
+                return true;
+            }
+            try {
+                other.get();
+            } catch (ExecutionException e) {
+                // The other attempt ended: look again.
+            }
+        }
+    }
+
+    /** The claimed work's result reached the broker. */
+    public void published(String id, T result) {
+        record(id, result);
+        release(id);
+    }
+
+    /** The claimed work ended without a published result: a later attempt may do it. */
+    public void abandoned(String id) {
+        release(id);
+    }
+
+    private void release(String id) {
+        CompletableFuture<Void> claim = claims.remove(id);
+        if (claim != null) {
+            claim.complete(null);
+        }
     }
 
     /** A result, read from the topic or just published by this instance. */

@@ -54,14 +54,23 @@ public class JudgedResponses {
         judgments.stop();
     }
 
-    /** Whether this judge has judged the model's answer to the prompt; waits until the judgments log is read. */
-    public boolean judged(String modelId, String promptId) throws InterruptedException {
+    /**
+     * Whether this instance should judge the model's answer to the prompt: not when it is judged, nor when an
+     * earlier delivery of it is still being judged and its judgment then reaches the broker. Waits until the
+     * judgments log is read. A true claim must end in {@link #published} or {@link #abandoned}.
+     */
+    public boolean claim(String modelId, String promptId) throws InterruptedException {
         judgments.awaitCaughtUp();
-        return judgments.isDone(EventKeys.response(modelId, promptId));
+        return judgments.claim(EventKeys.response(modelId, promptId));
     }
 
-    /** A judgment this instance has just published. */
-    public void record(JudgmentEvent judgment) {
-        judgments.record(EventKeys.response(judgment.getModelId(), judgment.getPromptId()), judgment);
+    /** A judgment this instance has just published (the broker acknowledged it). */
+    public void published(JudgmentEvent judgment) {
+        judgments.published(EventKeys.response(judgment.getModelId(), judgment.getPromptId()), judgment);
+    }
+
+    /** The claim ended without a published judgment. */
+    public void abandoned(String modelId, String promptId) {
+        judgments.abandoned(EventKeys.response(modelId, promptId));
     }
 }

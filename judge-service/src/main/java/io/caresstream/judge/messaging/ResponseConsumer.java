@@ -48,13 +48,19 @@ public class ResponseConsumer {
             // Could not be deserialized: the failure strategy sends it, with its raw bytes, to the dead-letter topic.
             throw new UnreadableEventException(Topics.RESPONSES);
         }
-        if (alreadyJudged.judged(payload.getModelId(), payload.getPromptId())) {
+        if (!alreadyJudged.claim(payload.getModelId(), payload.getPromptId())) {
             // Redelivered (a crash, a rebalance, a broker restart): its judgment is on the log already.
             metrics.counter("cares.judge.reused", "judge", judge.judgeId()).increment();
             response.ack();
             return null; // nothing to publish: the mediator skips it
         }
-        JudgmentEvent judgment = judge.judge(payload);
+        JudgmentEvent judgment;
+        try {
+            judgment = judge.judge(payload);
+        } catch (RuntimeException e) {
+            alreadyJudged.abandoned(payload.getModelId(), payload.getPromptId());
+            throw e;
+        }
         metrics.counter("cares.judge.judgments", "judge", judgment.getJudgeId(),
                 "outcome", judgment.getOutcome().name().toLowerCase(java.util.Locale.ROOT)).increment();
         judged.incrementAndGet();
@@ -63,9 +69,14 @@ public class ResponseConsumer {
                 .build();
         // Known as judged once the broker has it (the sink acknowledges this message), not before: a judgment
         // that never reached the log must be made again.
-        return response.withPayload(judgment).addMetadata(key).withAck(() -> {
-            alreadyJudged.record(judgment);
-            return response.ack();
-        });
+        return response.withPayload(judgment).addMetadata(key)
+                .withAck(() -> {
+                    alreadyJudged.published(judgment);
+                    return response.ack();
+                })
+                .withNack(failure -> {
+                    alreadyJudged.abandoned(judgment.getModelId(), judgment.getPromptId());
+                    return response.nack(failure);
+                });
     }
 }

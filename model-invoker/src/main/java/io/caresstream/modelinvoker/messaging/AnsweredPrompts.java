@@ -72,9 +72,23 @@ public class AnsweredPrompts {
         return answers.isDone(promptId);
     }
 
-    /** A response this instance has just published. */
-    public void record(ResponseEvent response) {
-        answers.record(response.getPromptId(), response);
+    /**
+     * Whether this instance should call the model for the prompt: not when it is answered, nor when an earlier
+     * delivery of it is still being answered and its answer then reaches the broker. A true claim must end in
+     * {@link #published} or {@link #abandoned}.
+     */
+    public boolean claim(String promptId) throws InterruptedException {
+        return answers.claim(promptId);
+    }
+
+    /** A response this instance has just published (the broker acknowledged it). */
+    public void published(ResponseEvent response) {
+        answers.published(response.getPromptId(), response);
+    }
+
+    /** The prompt's claim ended without a published response. */
+    public void abandoned(String promptId) {
+        answers.abandoned(promptId);
     }
 
     private void countTokens(ResponseEvent response) {

@@ -60,7 +60,7 @@ public class PromptConsumer {
             // Could not be deserialized: the failure strategy sends it, with its raw bytes, to the dead-letter topic.
             throw new UnreadableEventException(Topics.PROMPTS);
         }
-        if (answered.answered(prompt.getPromptId())) {
+        if (!answered.claim(prompt.getPromptId())) {
             reused.increment();
             return message.ack();
         }
@@ -68,6 +68,9 @@ public class PromptConsumer {
         ResponseEvent response;
         try {
             response = call(prompt);
+        } catch (RuntimeException | InterruptedException e) {
+            answered.abandoned(prompt.getPromptId());
+            throw e;
         } finally {
             inFlight.decrementAndGet();
         }
@@ -78,10 +81,13 @@ public class PromptConsumer {
         // becomes committable) only once the broker has acknowledged its response.
         responses.sendMessage(Message.of(response).addMetadata(key)).subscribe().with(
                 sent -> {
-                    answered.record(response);
+                    answered.published(response);
                     message.ack();
                 },
-                failure -> message.nack(failure));
+                failure -> {
+                    answered.abandoned(prompt.getPromptId());
+                    message.nack(failure);
+                });
         return CompletableFuture.completedFuture(null);
     }
 
