@@ -61,7 +61,8 @@ public record ModelDetail(ScoreView score, List<Breakdown> byPrinciple, List<Bre
                     Uncertainty.wilson(notAccepted, n, Uncertainty.CONFIDENCE)));
         }
         List<Breakdown> byGenerator = new ArrayList<>();
-        for (String generator : tally.generators()) {
+        // By name: the tally lists generators in the order they first arrived, which differs from run to run.
+        for (String generator : tally.generators().stream().sorted().toList()) {
             byGenerator.add(Breakdown.of(generator, null, tally.counts(c -> c.generator().equals(generator))));
         }
         return new ModelDetail(score, byPrinciple, byLevel, byMethod, byGenerator, heat, overRefusal,

@@ -112,7 +112,9 @@ public class ClusterStores {
                     + "&model=" + encode(modelId) + "&suite=" + encode(suite), new TypeReference<>() {
             }));
         }
-        return rows.stream().filter(filter).toList();
+        // In prompt order, whichever instances hold which partitions: every figure computed from the list (sums
+        // of doubles included) is then the same to the last bit however the partitions are spread.
+        return rows.stream().filter(filter).sorted(java.util.Comparator.comparing(JudgmentRow::promptId)).toList();
     }
 
     /** The stored responses of one model to the given prompts, asked of the instance that holds each. */

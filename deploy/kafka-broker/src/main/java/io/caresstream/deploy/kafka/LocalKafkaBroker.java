@@ -8,15 +8,39 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A real single-node KRaft Kafka broker built from the Apache Kafka jars, bound to 127.0.0.1.
- * Tests start it in their own JVM; the local stack runs {@link #main} as a process.
+ * A real KRaft Kafka broker built from the Apache Kafka jars, bound to 127.0.0.1: a single node, or one
+ * node of a cluster whose nodes are each broker and controller (three nodes keep a quorum and every
+ * replicated partition writable while one of them is down).
+ * Tests start a single node in their own JVM; the local stack runs {@link #main} as a process per node.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
+
+    /** One node of a cluster: its id, client port and controller (quorum) port on 127.0.0.1. */
+    public record Node(int id, int port, int controllerPort) {
+
+        /** Parses id:port:controllerPort. */
+        static Node parse(String text) {
+            String[] parts = text.split(":");
+            if (parts.length != 3) {
+                throw new IllegalArgumentException("a node is id:port:controller-port, not " + text);
+            }
+            return new Node(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
+        }
+
+        @Override
+        public String toString() {
+            return id + ":" + port + ":" + controllerPort;
+        }
+    }
+
+    /** Nodes a partition is written to before a write with acks=all is acknowledged, in a cluster of three or more. */
+    public static final int CLUSTER_MIN_IN_SYNC = 2;
 
     /** Partitions of the project's topics: enough for a few instances of one service to share the work. */
     public static final int DEFAULT_PARTITIONS = 4;
@@ -39,17 +63,38 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     public static LocalKafkaBroker start(int port, Optional<Path> dataDir) {
         int kafkaPort = port == 0 ? freePort() : port;
+        Node node = new Node(0, kafkaPort, freePort());
+        return start(node, List.of(node), Optional.empty(), dataDir);
+    }
+
+    /**
+     * Starts one node of a cluster (every node is broker and controller). All nodes are started with the same
+     * node list and cluster id; each keeps its data in its own folder. The cluster serves clients once a
+     * majority of the nodes runs.
+     */
+    public static LocalKafkaBroker startNode(Node self, List<Node> cluster, String clusterId, Path dataDir) {
+        return start(self, cluster, Optional.of(clusterId), Optional.of(dataDir));
+    }
+
+    private static LocalKafkaBroker start(Node self, List<Node> cluster, Optional<String> clusterId, Optional<Path> dataDir) {
+        // Internal topics (offsets, transactions for exactly-once) and event topics are replicated to three
+        // nodes where there are three, and a write needs two of them.
+        String replication = String.valueOf(Math.min(3, cluster.size()));
+        String minInSync = String.valueOf(cluster.size() >= 3 ? CLUSTER_MIN_IN_SYNC : 1);
+        String voters = String.join(",", cluster.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort()).toList());
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
-                .withNodeId(0)
+                .withNodeId(self.id())
                 .withKafkaHost("127.0.0.1")
-                .withKafkaPort(kafkaPort)
-                .withControllerPort(freePort())
+                .withKafkaPort(self.port())
+                .withControllerPort(self.controllerPort())
                 .withDeleteLogDirsOnClose(dataDir.isEmpty())
                 .withAdditionalProperties(props -> {
-                    // One node: internal topics (offsets, transactions for exactly-once) need replication 1.
-                    props.put("offsets.topic.replication.factor", "1");
-                    props.put("transaction.state.log.replication.factor", "1");
-                    props.put("transaction.state.log.min.isr", "1");
+                    props.put("controller.quorum.voters", voters);
+                    props.put("offsets.topic.replication.factor", replication);
+                    props.put("transaction.state.log.replication.factor", replication);
+                    props.put("transaction.state.log.min.isr", minInSync);
+                    props.put("default.replication.factor", replication);
+                    props.put("min.insync.replicas", minInSync);
                     props.put("num.partitions", String.valueOf(DEFAULT_PARTITIONS));
                     // Topics are declared by the services (TopicProvisioner), never created by a client's first
                     // touch with the broker's defaults, which would expire the log.
@@ -59,7 +104,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                     dataDir.ifPresent(dir -> props.put("log.dir", dir.toAbsolutePath().toString()));
                 });
         // A folder formatted before keeps its cluster id; the broker is started on it as it was.
-        dataDir.flatMap(LocalKafkaBroker::clusterIdIn).ifPresent(broker::withClusterId);
+        clusterId.or(() -> dataDir.flatMap(LocalKafkaBroker::clusterIdIn)).ifPresent(broker::withClusterId);
         dataDir.ifPresent(dir -> {
             try {
                 Files.createDirectories(dir);
@@ -105,22 +150,54 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** A new cluster id, for the nodes of a new cluster. */
+    public static String newClusterId() {
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
+    }
+
     /**
-     * Runs the broker until the process is stopped. Usage: LocalKafkaBroker [port [data-folder]] (default 9092;
-     * without a folder the log lives in a temporary one and is gone when the broker stops).
+     * Runs the broker until the process is stopped. Usage: {@code LocalKafkaBroker [port [data-folder]]} (default
+     * 9092; without a folder the log lives in a temporary one and is gone when the broker stops), or for one node
+     * of a cluster {@code LocalKafkaBroker --node ID --cluster CLUSTER-ID --nodes id:port:controller-port,...
+     * --data DATA-FOLDER}.
      */
     public static void main(String[] args) throws InterruptedException {
-        int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
-        Optional<Path> dataDir = args.length > 1 ? Optional.of(Path.of(args[1])) : Optional.empty();
         long started = System.nanoTime();
-        LocalKafkaBroker broker = start(port, dataDir);
+        LocalKafkaBroker broker;
+        String ready;
+        if (args.length > 0 && args[0].startsWith("--")) {
+            java.util.Map<String, String> options = new java.util.HashMap<>();
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                options.put(args[i], args[i + 1]);
+            }
+            List<Node> nodes = java.util.Arrays.stream(required(options, "--nodes").split(",")).map(Node::parse).toList();
+            int id = Integer.parseInt(required(options, "--node"));
+            Node self = nodes.stream().filter(n -> n.id() == id).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--node " + id + " is not among --nodes"));
+            broker = startNode(self, nodes, required(options, "--cluster"), Path.of(required(options, "--data")));
+            ready = "node " + id + " of " + nodes.size();
+        } else {
+            int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
+            Optional<Path> dataDir = args.length > 1 ? Optional.of(Path.of(args[1])) : Optional.empty();
+            broker = start(port, dataDir);
+            ready = "single node";
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
             stopped.countDown();
         }, "kafka-broker-shutdown"));
-        System.out.printf("Kafka broker (KRaft, single node) ready at %s in %d ms%n",
+        System.out.printf("Kafka broker (KRaft, %s) ready at %s in %d ms%n", ready,
                 broker.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
         stopped.await();
+    }
+
+    private static String required(java.util.Map<String, String> options, String name) {
+        String value = options.get(name);
+        if (value == null) {
+            throw new IllegalArgumentException("missing " + name + " (usage: --node ID --cluster CLUSTER-ID"
+                    + " --nodes id:port:controller-port,... --data DATA-FOLDER)");
+        }
+        return value;
     }
 }

@@ -63,27 +63,59 @@ public final class LocalStack implements AutoCloseable {
      * @param profile simulated model behaviour (JSON); empty for its built-in profile
      * @param latencyMs simulated model latency
      * @param services which of {@link #ALL_SERVICES} to start
+     * @param brokers Kafka nodes: 1, or 3 for a replicated cluster (replication 3, min.insync.replicas 2)
+     * @param settings further settings every service gets (e.g. cares.model.timeout)
      */
     public record Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs,
-                          List<String> services) {
+                          List<String> services, int brokers, Map<String, String> settings) {
+
+        public Options {
+            if (brokers != 1 && brokers < 3) {
+                throw new IllegalArgumentException("brokers: 1, or 3 or more for a cluster that survives the loss of one");
+            }
+            settings = Map.copyOf(settings);
+        }
 
         public Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs) {
             this(root, ports, workDir, profile, latencyMs, ALL_SERVICES);
+        }
+
+        public Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs, List<String> services) {
+            this(root, ports, workDir, profile, latencyMs, services, 1, Map.of());
+        }
+
+        /** The same stack with a cluster of this many Kafka nodes. */
+        public Options withBrokers(int count) {
+            return new Options(root, ports, workDir, profile, latencyMs, services, count, settings);
+        }
+
+        /** The same stack with these settings for every service. */
+        public Options withSettings(Map<String, String> serviceSettings) {
+            return new Options(root, ports, workDir, profile, latencyMs, services, brokers, serviceSettings);
         }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SERVICE_JVM = List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC");
 
-    private static final String BROKER_READY = "Kafka broker (KRaft, single node) ready";
+    private static final String BROKER_READY = "Kafka broker (KRaft, ";
 
     private final Options options;
+    private List<LocalKafkaBroker.Node> brokerNodes = List.of();
     private final List<JavaProcess> processes = new ArrayList<>();
     /** Restarts of each process so far, for the names of their logs. */
     private final Map<String, Integer> restarts = new java.util.HashMap<>();
     /** Settings every service gets: where the broker, registry and simulated model are. */
     private Map<String, String> common = Map.of();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** Held, so the level stays set. */
+    private static final java.util.logging.Logger KAFKA_CLIENTS = java.util.logging.Logger.getLogger("org.apache.kafka");
+
+    /** The launcher's own Kafka clients (topic set-up, log checks) report only what goes wrong. */
+    public static void quietKafkaClients() {
+        KAFKA_CLIENTS.setLevel(java.util.logging.Level.WARNING);
+    }
 
     private LocalStack(Options options) {
         this.options = options;
@@ -112,10 +144,14 @@ public final class LocalStack implements AutoCloseable {
         String classpath = System.getProperty("java.class.path");
         Ports ports = options.ports();
 
-        say.accept("starting Kafka broker (KRaft) on 127.0.0.1:" + ports.kafka());
         // A new stack starts on an empty log; a broker restarted within it finds its log where it was.
         deleteRecursively(kafkaData());
-        JavaProcess kafka = track(startBroker());
+        brokerNodes = brokerNodes(ports.kafka(), options.brokers());
+        String bootstrap = String.join(",", brokerNodes.stream().map(n -> "127.0.0.1:" + n.port()).toList());
+        say.accept(options.brokers() == 1 ? "starting Kafka broker (KRaft) on " + bootstrap
+                : "starting a Kafka cluster of " + options.brokers() + " KRaft nodes on " + bootstrap);
+        String clusterId = LocalKafkaBroker.newClusterId();
+        List<JavaProcess> brokers = brokerNodes.stream().map(node -> track(startBroker(node, clusterId))).toList();
         say.accept("starting Apicurio Registry 2.x on 127.0.0.1:" + ports.registry());
         LocalRegistry registry = LocalRegistry.start(options.root(), ports.registry(), logs.resolve("apicurio-registry.log"));
         processes.add(registry.process());
@@ -127,25 +163,26 @@ public final class LocalStack implements AutoCloseable {
         JavaProcess model = track(JavaProcess.startMain("simulated-model", classpath,
                 "io.caresstream.deploy.simulated.SimulatedModelMain", List.of("-Xmx128m"), modelArgs,
                 logs.resolve("simulated-model.log")));
-        kafka.awaitLogLine(BROKER_READY, Duration.ofSeconds(60));
+        brokers.forEach(broker -> broker.awaitLogLine(BROKER_READY, Duration.ofSeconds(60)));
         model.awaitLogLine("SIMULATED model server", Duration.ofSeconds(30));
         // Every topic exists before any consumer subscribes: no wait for topic discovery.
         try {
-            TopicProvisioner.ensure("127.0.0.1:" + ports.kafka(), TopicProvisioner.ALL,
-                    LocalKafkaBroker.DEFAULT_PARTITIONS, (short) 1);
+            TopicProvisioner.ensure(bootstrap, TopicProvisioner.ALL, LocalKafkaBroker.DEFAULT_PARTITIONS, replication());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
 
-        common = Map.of(
+        common = new LinkedHashMap<>(Map.of(
                 "quarkus.profile", "dev",
-                "kafka.bootstrap.servers", "127.0.0.1:" + ports.kafka(),
+                "kafka.bootstrap.servers", bootstrap,
+                "cares.topics.replication-factor", String.valueOf(replication()),
                 "cares.registry.url", registry.apiUrl(),
                 "cares.model.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
                 "cares.judge.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
                 "cares.attacker.base-url", "http://127.0.0.1:" + ports.model() + "/v1",
-                "cares.variants.schedule.store", options.workDir().resolve("prompt-generator/schedules.json").toString());
+                "cares.variants.schedule.store", options.workDir().resolve("prompt-generator/schedules.json").toString()));
+        common.putAll(options.settings());
         Map<String, Integer> services = new LinkedHashMap<>();
         Map<String, Integer> servicePorts = Map.of("scorer-service", ports.scorer(), "judge-service", ports.judge(),
                 "model-invoker", ports.modelInvoker(), "prompt-generator", ports.promptGenerator());
@@ -168,11 +205,37 @@ public final class LocalStack implements AutoCloseable {
         return options.workDir().resolve("kafka-data");
     }
 
-    private JavaProcess startBroker() {
-        return JavaProcess.startMain("kafka", System.getProperty("java.class.path"),
-                "io.caresstream.deploy.kafka.LocalKafkaBroker", List.of("-Xmx512m"),
-                List.of(String.valueOf(options.ports().kafka()), kafkaData().toString()),
-                options.workDir().resolve("logs").resolve("kafka.log"));
+    /** The nodes: the first on the stack's Kafka port, the others and every controller port free ones. */
+    private static List<LocalKafkaBroker.Node> brokerNodes(int firstPort, int count) {
+        List<LocalKafkaBroker.Node> nodes = new ArrayList<>();
+        for (int id = 0; id < count; id++) {
+            nodes.add(new LocalKafkaBroker.Node(id, id == 0 ? firstPort : freePort(), freePort()));
+        }
+        return nodes;
+    }
+
+    private short replication() {
+        return (short) Math.min(3, options.brokers());
+    }
+
+    private JavaProcess startBroker(LocalKafkaBroker.Node node, String clusterId) {
+        List<String> args = options.brokers() == 1
+                ? List.of(String.valueOf(node.port()), kafkaData().toString())
+                : List.of("--node", String.valueOf(node.id()), "--cluster", clusterId, "--nodes",
+                String.join(",", brokerNodes.stream().map(LocalKafkaBroker.Node::toString).toList()),
+                "--data", kafkaData().resolve("node-" + node.id()).toString());
+        return JavaProcess.startMain(brokerName(node.id()), System.getProperty("java.class.path"),
+                "io.caresstream.deploy.kafka.LocalKafkaBroker", List.of("-Xmx512m"), args,
+                options.workDir().resolve("logs").resolve(brokerName(node.id()) + ".log"));
+    }
+
+    private String brokerName(int node) {
+        return options.brokers() == 1 ? "kafka" : "kafka-" + node;
+    }
+
+    /** Kafka nodes of this stack. */
+    public int brokers() {
+        return options.brokers();
     }
 
     /**
@@ -180,7 +243,12 @@ public final class LocalStack implements AutoCloseable {
      * returns once it is ready.
      */
     public void crashBroker(Duration down) {
-        crash("kafka", down).awaitLogLine(BROKER_READY, Duration.ofSeconds(60));
+        crashBroker(0, down);
+    }
+
+    /** As {@link #crashBroker(Duration)}, for one node of a cluster (numbered from 0). */
+    public void crashBroker(int node, Duration down) {
+        crash(brokerName(node), down).awaitLogLine(BROKER_READY, Duration.ofSeconds(90));
     }
 
     /**
@@ -208,9 +276,13 @@ public final class LocalStack implements AutoCloseable {
         return restart(name, down, JavaProcess::kill);
     }
 
-    private JavaProcess restart(String name, Duration down, Consumer<JavaProcess> stop) {
-        JavaProcess dead = processes.stream().filter(p -> p.name().equals(name)).findFirst()
+    private JavaProcess process(String name) {
+        return processes.stream().filter(p -> p.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no process " + name + " in this stack"));
+    }
+
+    private JavaProcess restart(String name, Duration down, Consumer<JavaProcess> stop) {
+        JavaProcess dead = process(name);
         stop.accept(dead);
         pause(down);
         int start = restarts.merge(name, 1, Integer::sum) + 1;
@@ -265,26 +337,48 @@ public final class LocalStack implements AutoCloseable {
      *
      * @param settings further settings for it, e.g. cares.model.model-name or cares.model.system-prompt
      */
-    public void addModel(String modelId, int port, Map<String, String> settings) {
-        addService("model-invoker", "cares.model.id", modelId, port, settings);
+    public String addModel(String modelId, int port, Map<String, String> settings) {
+        return addService("model-invoker", "cares.model.id", modelId, port, settings);
     }
 
     /** Starts one more judge-service for another judge (e.g. cares.judge.kind=heuristic) beside the first. */
-    public void addJudge(String judgeId, int port, Map<String, String> settings) {
-        addService("judge-service", "cares.judge.id", judgeId, port, settings);
+    public String addJudge(String judgeId, int port, Map<String, String> settings) {
+        return addService("judge-service", "cares.judge.id", judgeId, port, settings);
     }
 
     /**
      * Starts one more scorer-service with its own Kafka Streams application id: a scorer of its own, which
      * rebuilds every figure from the whole judgment log.
      */
-    public void addScorer(String applicationId, int port, Map<String, String> settings) {
-        addService("scorer-service", "quarkus.kafka-streams.application-id", applicationId, port, settings);
+    public String addScorer(String applicationId, int port, Map<String, String> settings) {
+        return addService("scorer-service", "quarkus.kafka-streams.application-id", applicationId, port, settings);
     }
 
-    /** Starts one more instance of the scorer (same application id): it takes over a share of the partitions. */
-    public void addScorerInstance(int port) {
-        addService("scorer-service", "quarkus.kafka-streams.application-id", "scorer-service", port, Map.of());
+    /**
+     * Starts one more instance of the scorer (same application id): it takes over a share of the partitions.
+     * Returns its name in this stack (for {@link #crashService} and {@link #stopService}).
+     */
+    public String addScorerInstance(int port) {
+        return startService("scorer-service", "scorer-service-" + port, port, Map.of());
+    }
+
+    /**
+     * Starts one more instance of the model-invoker of a model already plugged in (same model id, so the same
+     * consumer group): it takes over a share of the partitions. Returns its name in this stack.
+     */
+    public String addModelInstance(String modelId, int port, Map<String, String> settings) {
+        Map<String, String> properties = new LinkedHashMap<>(settings);
+        properties.put("cares.model.id", modelId);
+        return startService("model-invoker", "model-invoker-" + port, port, properties);
+    }
+
+    /** Stops a service instance gracefully (SIGTERM) and forgets it; returns how long it took to stop. */
+    public Duration stopService(String name) {
+        JavaProcess process = process(name);
+        long stopping = System.nanoTime();
+        process.close();
+        processes.remove(process);
+        return Duration.ofNanos(System.nanoTime() - stopping);
     }
 
     public String bootstrapServers() {
@@ -295,16 +389,25 @@ public final class LocalStack implements AutoCloseable {
         return common.get("cares.registry.url");
     }
 
-    private void addService(String service, String idKey, String id, int port, Map<String, String> settings) {
+    private String addService(String service, String idKey, String id, int port, Map<String, String> settings) {
+        Map<String, String> properties = new LinkedHashMap<>(settings);
+        properties.put(idKey, id);
+        return startService(service, service + "-" + id.replaceAll("[^A-Za-z0-9.-]", "_"), port, properties);
+    }
+
+    /** Starts a service instance under a name of its own and returns once it is ready. */
+    private String startService(String service, String name, int port, Map<String, String> settings) {
+        if (processes.stream().anyMatch(p -> p.name().equals(name))) {
+            throw new IllegalArgumentException("a process named " + name + " already runs in this stack");
+        }
         Map<String, String> properties = new LinkedHashMap<>(common);
         properties.put("quarkus.http.port", String.valueOf(port));
-        properties.put(idKey, id);
         properties.putAll(settings);
-        String name = service + "-" + id.replaceAll("[^A-Za-z0-9.-]", "_");
         JavaProcess process = track(JavaProcess.start(name,
                 options.root().resolve(service + "/target/quarkus-app/quarkus-run.jar"), SERVICE_JVM, properties,
                 options.workDir().resolve("logs").resolve(name + ".log")));
         process.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        return name;
     }
 
     /** The simulated model server's counters (requests, answers by label, judge answers, faults). */
@@ -377,6 +480,10 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Long> rss = new LinkedHashMap<>();
         processes.forEach(p -> rss.put(p.name(), p.residentKb()));
         return rss;
+    }
+
+    public Ports ports() {
+        return options.ports();
     }
 
     public int scorerPort() {

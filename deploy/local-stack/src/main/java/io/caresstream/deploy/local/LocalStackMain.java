@@ -175,11 +175,8 @@ public final class LocalStackMain implements Callable<Integer> {
         return (System.nanoTime() - since) / 1e9;
     }
 
-    /** Held, so the level stays set: the launcher's own Kafka clients report only what goes wrong. */
-    private static final java.util.logging.Logger KAFKA_CLIENTS = java.util.logging.Logger.getLogger("org.apache.kafka");
-
     public static void main(String[] args) {
-        KAFKA_CLIENTS.setLevel(java.util.logging.Level.WARNING);
+        LocalStack.quietKafkaClients();
         System.exit(new CommandLine(new LocalStackMain()).execute(args));
     }
 }

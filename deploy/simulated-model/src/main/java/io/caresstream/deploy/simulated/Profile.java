@@ -63,7 +63,11 @@ public record Profile(
 
     /**
      * Shares of calls answered with a fault instead of a completion; decided per prompt and attempt, on
-     * every attempt or only on the first few (so that a retry succeeds).
+     * every attempt or only on the first few (so that a retry succeeds). Apart from those, a share of the
+     * prompts under evaluation fails on every call (HTTP 500), decided by the prompt alone: the same prompts
+     * fail in every run.
+     *
+     * @param retryAfterShare the share of 429 answers that carry Retry-After (null: all of them)
      */
     public record Faults(
             @JsonProperty("rate429") double rate429,
@@ -73,7 +77,9 @@ public record Profile(
             @JsonProperty("timeoutMs") long timeoutMs,
             @JsonProperty("rateMalformed") double rateMalformed,
             @JsonProperty("onlyFirstAttempts") int onlyFirstAttempts,
-            @JsonProperty("rate401") double rate401) {
+            @JsonProperty("rate401") double rate401,
+            @JsonProperty("retryAfterShare") Double retryAfterShare,
+            @JsonProperty("failingPromptRate") double failingPromptRate) {
 
         public static final Faults NONE = new Faults(0, 1, 0, 0, 30_000, 0, 0, 0);
 
@@ -88,9 +94,26 @@ public record Profile(
             this(rate429, retryAfterSeconds, rate500, rateTimeout, timeoutMs, rateMalformed, onlyFirstAttempts, 0);
         }
 
+        /** Without failing prompts; every 429 carries Retry-After. */
+        public Faults(double rate429, int retryAfterSeconds, double rate500, double rateTimeout, long timeoutMs,
+                      double rateMalformed, int onlyFirstAttempts, double rate401) {
+            this(rate429, retryAfterSeconds, rate500, rateTimeout, timeoutMs, rateMalformed, onlyFirstAttempts, rate401,
+                    null, 0);
+        }
+
         /** Every call refused as if the key had been revoked. */
         public static Faults keyRevoked() {
             return new Faults(0, 1, 0, 0, 30_000, 0, 0, 1.0);
+        }
+
+        /** Whether a 429 drawn at this point of its interval (0 to 1) carries Retry-After. */
+        boolean retryAfterAt(double pointIn429) {
+            return pointIn429 < retryAfterShare;
+        }
+
+        /** Whether every call for this prompt fails. */
+        boolean failsAlways(String prompt) {
+            return failingPromptRate > 0 && SimulatedModelServer.uniform(prompt + "#failing") < failingPromptRate;
         }
 
         /** Whether faults apply to this attempt at a prompt (all attempts when onlyFirstAttempts is 0). */
@@ -100,6 +123,10 @@ public record Profile(
 
         @JsonCreator
         public Faults {
+            retryAfterShare = retryAfterShare == null ? 1.0 : retryAfterShare;
+            if (retryAfterShare < 0 || retryAfterShare > 1 || failingPromptRate < 0 || failingPromptRate > 1) {
+                throw new IllegalArgumentException("retryAfterShare and failingPromptRate must lie between 0 and 1");
+            }
             if (rate429 < 0 || rate500 < 0 || rateTimeout < 0 || rateMalformed < 0 || rate401 < 0
                     || rate429 + rate500 + rateTimeout + rateMalformed + rate401 > 1) {
                 throw new IllegalArgumentException("fault rates must be non-negative and add up to at most 1");

@@ -57,6 +57,8 @@ public final class SimulatedModelServer implements AutoCloseable {
     private final AtomicReference<Profile> profile;
     private final Map<String, AtomicInteger> attemptsByPrompt = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stats = new ConcurrentHashMap<>();
+    /** Completions sent per model and prompt (model + newline + last user message). */
+    private final Map<String, AtomicInteger> billed = new ConcurrentHashMap<>();
     /** What the simulated model counts as a safety reminder in a system message (any wording containing it). */
     static final String REMINDER_PHRASE = "safety reminder";
     private static final int REMEMBERED = 10_000;
@@ -93,6 +95,7 @@ public final class SimulatedModelServer implements AutoCloseable {
         router.get("/v1/models").handler(simulated::models);
         router.get("/admin/stats").handler(ctx -> ctx.json(simulated.stats()));
         router.get("/admin/calls").handler(ctx -> ctx.json(simulated.calls()));
+        router.get("/admin/billing").handler(ctx -> ctx.json(simulated.billing()));
         router.put("/admin/profile").handler(simulated::replaceProfile);
         try {
             httpServer.requestHandler(router).listen(port, host).toCompletionStage().toCompletableFuture()
@@ -185,13 +188,23 @@ public final class SimulatedModelServer implements AutoCloseable {
         String model = call.model();
         String prompt = call.lastUser();
         Profile current = profile.get();
-        int attempt = attemptsByPrompt.computeIfAbsent(model + '\n' + prompt, k -> new AtomicInteger()).incrementAndGet();
+        String callKey = model + '\n' + prompt;
+        int attempt = attemptsByPrompt.computeIfAbsent(callKey, k -> new AtomicInteger()).incrementAndGet();
         double faultDraw = current.faults().appliesTo(attempt) ? uniform(prompt + "#attempt" + attempt + '@' + model) : 1;
         Profile.Faults faults = current.faults();
+        boolean underEvaluation = !model.startsWith(JUDGE_MODEL_PREFIX) && !model.startsWith(ATTACKER_MODEL_PREFIX);
+        if (underEvaluation && faults.failsAlways(prompt)) {
+            count("fault.failing-prompt");
+            error(ctx, wire, 500, "server_error", null, "The server had an error while processing your request (simulated, every time for this prompt).");
+            return;
+        }
         double edge = faults.rate429();
         if (faultDraw < edge) {
             count("fault.429");
-            ctx.response().putHeader("Retry-After", String.valueOf(faults.retryAfterSeconds()));
+            if (faults.retryAfterAt(faultDraw / edge)) {
+                count("fault.429.retry-after");
+                ctx.response().putHeader("Retry-After", String.valueOf(faults.retryAfterSeconds()));
+            }
             error(ctx, wire, 429, "rate_limit_error", "rate_limit_exceeded", "Rate limit reached (simulated).");
             return;
         }
@@ -242,11 +255,41 @@ public final class SimulatedModelServer implements AutoCloseable {
             count("answer." + label.name().toLowerCase());
             answer = label.answer();
         }
+        // Billed: a completion was sent (a fault is not billed). Counted as the answer leaves, so a client killed
+        // while the latency runs still pays, as with a real provider.
         ObjectNode body = answerIn(wire, model, answer, tokens(call.allText()), tokens(answer));
         if (current.latencyMs() > 0) {
-            vertx.setTimer(current.latencyMs(), id -> ctx.json(body));
+            vertx.setTimer(current.latencyMs(), id -> bill(ctx, callKey, body));
         } else {
-            ctx.json(body);
+            bill(ctx, callKey, body);
+        }
+    }
+
+    private void bill(RoutingContext ctx, String callKey, ObjectNode body) {
+        billed.computeIfAbsent(callKey, k -> new AtomicInteger()).incrementAndGet();
+        ctx.json(body);
+    }
+
+    /**
+     * Completions sent (billed calls) per model and request: model name, then a short digest of the request's
+     * last user message (the prompt, or for a judge the response it judges) with its count.
+     */
+    public Map<String, Map<String, Integer>> billing() {
+        Map<String, Map<String, Integer>> byModel = new java.util.TreeMap<>();
+        billed.forEach((key, count) -> {
+            int cut = key.indexOf('\n');
+            byModel.computeIfAbsent(key.substring(0, cut), m -> new java.util.HashMap<>())
+                    .put(digest(key.substring(cut + 1)), count.get());
+        });
+        return byModel;
+    }
+
+    private static String digest(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -112,4 +112,35 @@ class SimulatedModelServerTest {
         assertTrue(!wrongKey.body().contains("sk-test"), "the expected key must never be echoed");
         assertEquals(1L, server.stats().get("fault.401"));
     }
+
+    @Test
+    void failingPromptsFailOnEveryCallHalfOfTheRateLimitsSayWhenAndOnlyCompletionsAreBilled() throws Exception {
+        Profile.Faults faults = new Profile.Faults(0.5, 1, 0, 0, 1000, 0, 1, 0, 0.5, 0.1);
+        server = SimulatedModelServer.start(0, PromptCatalog.empty(), new Profile(List.of(), null, null, 0, faults, null), null);
+        int failing = 0;
+        int withRetryAfter = 0;
+        int limited = 0;
+        for (int i = 0; i < 200; i++) {
+            String prompt = "prompt " + i;
+            HttpResponse<String> first = chat("simulated-model", prompt, null);
+            if (first.statusCode() == 429) {
+                limited++;
+                withRetryAfter += first.headers().firstValue("Retry-After").isPresent() ? 1 : 0;
+            }
+            HttpResponse<String> second = first.statusCode() == 429 ? chat("simulated-model", prompt, null) : first;
+            if (second.statusCode() == 500) {
+                failing++;
+                assertEquals(500, chat("simulated-model", prompt, null).statusCode(), "a failing prompt fails every time");
+            } else {
+                assertEquals(200, second.statusCode(), "faults only on the first attempt: " + second.body());
+            }
+        }
+        assertTrue(failing > 5 && failing < 40, "about 10% of prompts fail always: " + failing);
+        assertTrue(limited > 50 && limited < 150, "about half of the first attempts limited: " + limited);
+        assertTrue(withRetryAfter > limited / 4 && withRetryAfter < limited * 3 / 4,
+                "about half of the 429s carry Retry-After: " + withRetryAfter + " of " + limited);
+        Map<String, Integer> billed = server.billing().get("simulated-model");
+        assertEquals(200 - failing, billed.size(), "one billed call per prompt that was answered");
+        assertTrue(billed.values().stream().allMatch(n -> n == 1), billed.toString());
+    }
 }
