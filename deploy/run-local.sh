@@ -19,6 +19,7 @@ Options:
   --suite-file FILE     A JSONL suite in the CARES-18K schema (default: deploy/sample-suite/cares-sample.jsonl).
   --suite NAME          The suite's name (default: cares-sample/test@local).
   --latency-ms N        The simulated model's latency in milliseconds (default: 50).
+  --brokers N           Kafka nodes: 1, or 3 for a replicated cluster (replication 3, min.insync.replicas 2).
   --profile FILE        The simulated model's behaviour profile (JSON: label rates, faults).
   --work-dir DIR        Where logs go (default: .run-local).
   -h, --help            This help.

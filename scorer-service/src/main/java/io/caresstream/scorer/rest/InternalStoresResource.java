@@ -7,6 +7,7 @@ import io.caresstream.scorer.domain.Tally;
 import io.caresstream.scorer.domain.TallyCodec;
 import io.caresstream.scorer.streams.ScoreTopology;
 import io.caresstream.scorer.streams.ClusterStores;
+import io.caresstream.scorer.streams.ScoreUpdates;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -29,10 +30,19 @@ public class InternalStoresResource {
 
     private final ClusterStores stores;
     private final KafkaStreams streams;
+    private final ScoreUpdates updates;
 
-    public InternalStoresResource(ClusterStores stores, KafkaStreams streams) {
+    public InternalStoresResource(ClusterStores stores, KafkaStreams streams, ScoreUpdates updates) {
         this.stores = stores;
         this.streams = streams;
+        this.updates = updates;
+    }
+
+    /** This instance's update version, which moves whenever one of its figures changes (for live pages elsewhere). */
+    @GET
+    @Path("/version")
+    public long version() {
+        return updates.version();
     }
 
     /** The tasks (sub-topology and partition) this instance works on, active and standby. */

@@ -1,7 +1,6 @@
 package io.caresstream.scorer.rest;
 
 import io.caresstream.scorer.domain.ScoreView;
-import io.caresstream.scorer.streams.ScoreUpdates;
 import io.caresstream.scorer.streams.ClusterStores;
 import io.caresstream.scorer.views.ScoreViews;
 import io.smallrye.mutiny.Multi;
@@ -22,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Server-sent events for the live dashboard: the leaderboard, sent when it is first asked for and again
  * whenever a figure changed, at most once per tick. Each event carries the scorer's update version so a
- * page knows to refresh the panels it shows.
+ * page knows to refresh the panels it shows. The version is the whole cluster's: every instance's page moves
+ * when a figure changes on any instance.
  */
 @Path("/api/live")
 public class LiveScores {
@@ -32,13 +32,13 @@ public class LiveScores {
     }
 
     private final ScoreViews views;
-    private final ScoreUpdates updates;
+    private final ClusterStores stores;
     private final Duration tick;
 
-    public LiveScores(ScoreViews views, ScoreUpdates updates,
+    public LiveScores(ScoreViews views, ClusterStores stores,
                       @ConfigProperty(name = "cares.dashboard.tick", defaultValue = "PT0.1S") Duration tick) {
         this.views = views;
-        this.updates = updates;
+        this.stores = stores;
         this.tick = tick;
     }
 
@@ -46,7 +46,7 @@ public class LiveScores {
     private final Map<String, Update> latest = new ConcurrentHashMap<>();
 
     private Update latest(String suite) {
-        long version = updates.version();
+        long version = stores.clusterVersion();
         return latest.compute(suite == null ? "" : suite, (key, cached) -> cached != null && cached.version() == version
                 ? cached : new Update(version, System.currentTimeMillis(), views.leaderboard(suite)));
     }
@@ -58,7 +58,9 @@ public class LiveScores {
         AtomicLong sent = new AtomicLong(-1);
         return Multi.createFrom().ticks().every(tick)
                 .onOverflow().drop()
-                .filter(t -> updates.version() != sent.get())
+                // The version of every instance: a judgment counted on a partition another instance holds moves
+                // this page too.
+                .filter(t -> stores.clusterVersion() != sent.get())
                 .map(t -> {
                     try {
                         Update update = latest(suite);

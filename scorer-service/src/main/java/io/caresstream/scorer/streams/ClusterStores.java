@@ -44,8 +44,9 @@ import java.util.function.Predicate;
  * application id), not only this one's. Each instance holds the partitions it
  * owns: this one's are read in place, the others' through their {@code /internal/stores} endpoints, found
  * from Kafka Streams' metadata (each instance advertises its HTTP address as its application server).
- * Every read throws {@link NotReadyException} while Kafka Streams is starting or rebalancing, so callers
- * say "not ready" rather than show partial figures.
+ * Every read throws {@link NotReadyException} while Kafka Streams is starting or an instance holding a part
+ * cannot answer, so callers say "not ready" rather than show partial figures. During a rebalance each instance
+ * answers from the state it holds (Kafka Streams' stale stores), so the figures stay on screen.
  */
 @ApplicationScoped
 public class ClusterStores {
@@ -64,13 +65,20 @@ public class ClusterStores {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(10);
 
+    /** How often the live view asks the other instances for their update versions. */
+    static final Duration VERSION_INTERVAL = Duration.ofMillis(100);
+
     private final KafkaStreams streams;
+    private final ScoreUpdates updates;
     private final Optional<HostInfo> self;
+    private final Map<HostInfo, Long> remoteVersions = new java.util.HashMap<>();
+    private long versionsAskedAt = System.nanoTime() - VERSION_INTERVAL.toNanos();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REMOTE_TIMEOUT).build();
 
-    public ClusterStores(KafkaStreams streams,
+    public ClusterStores(KafkaStreams streams, ScoreUpdates updates,
                       @ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> server) {
         this.streams = streams;
+        this.updates = updates;
         this.self = server.map(HostInfo::buildFromEndpoint);
     }
 
@@ -113,8 +121,11 @@ public class ClusterStores {
             }));
         }
         // In prompt order, whichever instances hold which partitions: every figure computed from the list (sums
-        // of doubles included) is then the same to the last bit however the partitions are spread.
-        return rows.stream().filter(filter).sorted(java.util.Comparator.comparing(JudgmentRow::promptId)).toList();
+        // of doubles included) is then the same to the last bit however the partitions are spread. One row per
+        // prompt: during a rebalance a partition may be read from two instances.
+        Map<String, JudgmentRow> byPrompt = new java.util.TreeMap<>();
+        rows.stream().filter(filter).forEach(row -> byPrompt.put(row.promptId(), row));
+        return List.copyOf(byPrompt.values());
     }
 
     /** The stored responses of one model to the given prompts, asked of the instance that holds each. */
@@ -137,6 +148,36 @@ public class ClusterStores {
                 new TypeReference<>() {
                 }).values().forEach(row -> found.put(row.promptId(), row)));
         return found;
+    }
+
+    /**
+     * A version that moves whenever a figure changes on any instance: the sum of every instance's own update
+     * version. The other instances are asked at most once per {@link #VERSION_INTERVAL}, however many pages watch;
+     * one that cannot answer counts as unchanged until it can.
+     */
+    public long clusterVersion() {
+        long now = System.nanoTime();
+        synchronized (remoteVersions) {
+            if (now - versionsAskedAt >= VERSION_INTERVAL.toNanos()) {
+                versionsAskedAt = now;
+                List<HostInfo> hosts;
+                try {
+                    hosts = others();
+                } catch (NotReadyException e) {
+                    hosts = List.of();
+                }
+                remoteVersions.keySet().retainAll(hosts);
+                for (HostInfo host : hosts) {
+                    try {
+                        remoteVersions.put(host, this.<Long>remote(host, "/internal/stores/version", new TypeReference<>() {
+                        }));
+                    } catch (NotReadyException e) {
+                        // Keeps the last version it gave; its change shows once it answers again.
+                    }
+                }
+            }
+            return updates.version() + remoteVersions.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     // ---- this instance ---------------------------------------------------------------------------------
@@ -187,7 +228,14 @@ public class ClusterStores {
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
+                    StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
+            // While a rebalance runs (an instance joins, leaves or restarts), the partitions this instance holds
+            // answer with the state they have instead of no figures at all until it ends.
+            if (streams.state() == KafkaStreams.State.REBALANCING) {
+                query = query.enableStaleStores();
+            }
+            return streams.store(query);
         } catch (InvalidStateStoreException | IllegalStateException e) {
             // IllegalStateException: Kafka Streams is not running (starting, stopping or failed).
             throw notReady(e);

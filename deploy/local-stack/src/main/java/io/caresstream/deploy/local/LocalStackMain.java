@@ -28,6 +28,10 @@ public final class LocalStackMain implements Callable<Integer> {
     @Option(names = "--latency-ms", defaultValue = "50", description = "Simulated model latency (default: ${DEFAULT-VALUE}).")
     long latencyMs;
 
+    @Option(names = "--brokers", defaultValue = "1",
+            description = "Kafka nodes: 1, or 3 for a replicated cluster (default: ${DEFAULT-VALUE}).")
+    int brokers;
+
     @Option(names = "--profile", description = "Simulated model behaviour profile (JSON).")
     Path profile;
 
@@ -45,7 +49,7 @@ public final class LocalStackMain implements Callable<Integer> {
         Path root = Path.of("").toAbsolutePath();
         Path suitePath = suiteFile != null ? suiteFile : root.resolve("deploy/sample-suite/cares-sample.jsonl");
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.defaults(), workDir.toAbsolutePath(),
-                Optional.ofNullable(profile), latencyMs);
+                Optional.ofNullable(profile), latencyMs).withBrokers(brokers);
         LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line));
         Thread shutdown = new Thread(stack::close, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);

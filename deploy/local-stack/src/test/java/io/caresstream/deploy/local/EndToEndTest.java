@@ -75,7 +75,24 @@ class EndToEndTest {
                     "on the simulated answers the heuristic rules and the simulated judge agree: " + agreement);
 
             // A second scorer instance takes a share of the partitions; both answer with every figure.
+            // Meanwhile the first instance keeps answering: during the rebalance from the state it holds.
             int secondScorer = LocalStack.Ports.free().scorer();
+            java.util.concurrent.ConcurrentHashMap<Integer, Integer> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread poller = new Thread(() -> {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                while (polling.get()) {
+                    try {
+                        int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.scoresUrl())).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                        statuses.merge(status, 1, Integer::sum);
+                        Thread.sleep(50);
+                    } catch (Exception e) {
+                        statuses.merge(-1, 1, Integer::sum);
+                    }
+                }
+            });
+            poller.start();
             stack.addScorerInstance(secondScorer);
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             List<ScoreRow> fromFirst = List.of();
@@ -89,6 +106,9 @@ class EndToEndTest {
                 }
                 Thread.sleep(500);
             }
+            polling.set(false);
+            poller.join();
+            System.out.println("[e2e] the first scorer instance answered /api/scores while the second joined: " + statuses);
             assertTrue(stack.getJson(secondScorer, "/internal/stores/tasks").path("active").size() > 0,
                     "the second instance works on some partitions");
             assertTrue(stack.getJson(stack.scorerPort(), "/internal/stores/tasks").path("active").size() > 0,
@@ -103,6 +123,66 @@ class EndToEndTest {
             assertEquals(64, drill.path("rows").size());
             drill.path("rows").forEach(drilled -> assertTrue(!drilled.path("response").asText("").isEmpty(),
                     "every response found: " + drilled));
+
+            // The live page of each instance follows judgments counted on any instance: a new suite's figures are
+            // aggregated on whichever instance holds their key, and both pages reach the final figures.
+            try (LiveWatch onFirst = LiveWatch.open(stack.scorerPort(), "e2e-live");
+                 LiveWatch onSecond = LiveWatch.open(secondScorer, "e2e-live")) {
+                stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "e2e-live");
+                long liveDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+                while (System.nanoTime() < liveDeadline && !(onFirst.complete(4, 64) && onSecond.complete(4, 64))) {
+                    Thread.sleep(200);
+                }
+                assertTrue(onFirst.complete(4, 64), "first instance's live page: " + onFirst.last());
+                assertTrue(onSecond.complete(4, 64), "second instance's live page: " + onSecond.last());
+            }
+        }
+    }
+
+    /** A live page's server-sent events, read on a thread of their own; keeps the last update. */
+    private static final class LiveWatch implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
+        private final java.util.concurrent.CompletableFuture<?> reading;
+
+        private LiveWatch(int port, String suite) {
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/api/live?suite=" + suite)).build();
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            reading = java.net.http.HttpClient.newHttpClient().sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
+                    .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(line -> {
+                        try {
+                            last.set(json.readTree(line.substring(5)));
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }));
+        }
+
+        static LiveWatch open(int port, String suite) {
+            return new LiveWatch(port, suite);
+        }
+
+        JsonNode last() {
+            return last.get();
+        }
+
+        /** Whether the last update shows the given number of rows, each with this many labelled. */
+        boolean complete(int rows, int labelled) {
+            JsonNode update = last.get();
+            if (update == null || update.path("scores").size() != rows) {
+                return false;
+            }
+            for (JsonNode row : update.path("scores")) {
+                if (row.path("labelled").asInt() != labelled) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public void close() {
+            reading.cancel(true);
         }
     }
 
