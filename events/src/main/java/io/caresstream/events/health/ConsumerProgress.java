@@ -29,8 +29,10 @@ import java.util.concurrent.TimeoutException;
  * Readiness that tells the truth about the work: a service whose consumer group has records waiting on its
  * input topic and has committed no progress for {@code cares.health.stall-after} (default 2 minutes) is not
  * ready, and says how much waits and for how long. That is what a consumer stuck on a broker that lost its
- * log, or a stream whose transactions keep failing, looks like from outside. A service idle on purpose (see
- * {@link IdleReason}) stays ready. Off unless {@code cares.health.consumer-group} is set.
+ * log, or a stream whose transactions keep failing, looks like from outside. A topic that is gone, or whose
+ * log now ends before the offsets the group had committed (a broker that lost its data), makes it not ready at
+ * once. A service idle on purpose (see {@link IdleReason}) stays ready. Off unless
+ * {@code cares.health.consumer-group} is set.
  */
 @Readiness
 @ApplicationScoped
@@ -56,6 +58,9 @@ public class ConsumerProgress implements HealthCheck {
     /** Set instead of the injected one where there is no CDI container (tests). */
     IdleReason idleBecause;
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsumerProgress.class);
+
+    private final java.util.concurrent.atomic.AtomicReference<Boolean> lastReady = new java.util.concurrent.atomic.AtomicReference<>();
     private final Clock clock;
     private Admin admin;
     private final Progress progress = new Progress();
@@ -93,6 +98,13 @@ public class ConsumerProgress implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         Verdict verdict = evaluate();
+        // Said in the log when it turns, not at every probe.
+        Boolean before = lastReady.getAndSet(verdict.ready());
+        if (!verdict.ready() && !Boolean.FALSE.equals(before)) {
+            LOG.warn("not ready: {}", verdict.data().get("reason"));
+        } else if (verdict.ready() && Boolean.FALSE.equals(before)) {
+            LOG.info("ready again: the consumer group {} makes progress", group.orElse(""));
+        }
         var response = HealthCheckResponse.named("consumer progress").status(verdict.ready());
         verdict.data().forEach((key, value) -> {
             if (value instanceof Long number) {
@@ -116,6 +128,18 @@ public class ConsumerProgress implements HealthCheck {
         try {
             Map<TopicPartition, Long> committed = committed();
             Map<TopicPartition, Long> end = endOffsets();
+            List<String> emptied = new java.util.ArrayList<>();
+            committed.forEach((partition, offset) -> {
+                Long last = end.get(partition);
+                if (last != null && offset > last) {
+                    emptied.add(partition + " ends at " + last + " but the group had reached " + offset);
+                }
+            });
+            if (!emptied.isEmpty()) {
+                // A broker that lost its log, or a topic deleted and made again: the work done is no longer there.
+                data.put("reason", "the log was emptied or re-created under this service: " + String.join("; ", emptied));
+                return new Verdict(false, data);
+            }
             long lag = 0;
             for (var partition : end.entrySet()) {
                 lag += Math.max(0, partition.getValue() - committed.getOrDefault(partition.getKey(), 0L));
@@ -135,8 +159,11 @@ public class ConsumerProgress implements HealthCheck {
             return new Verdict(true, data);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            data.put("reason", "cannot read the group's offsets from Kafka: " + cause.getClass().getSimpleName()
-                    + ": " + cause.getMessage());
+            data.put("reason", cause instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException
+                    ? "an input topic of " + String.join(",", topics.get()) + " does not exist (deleted, or the broker"
+                    + " lost its log): " + cause.getMessage()
+                    : "cannot read the group's offsets from Kafka: " + cause.getClass().getSimpleName() + ": "
+                    + cause.getMessage());
             return new Verdict(false, data);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -8,6 +8,7 @@ import io.caresstream.events.Principle;
 import io.caresstream.scorer.domain.Comparison;
 import io.caresstream.scorer.domain.ModelDetail;
 import io.caresstream.scorer.domain.ScoreView;
+import io.caresstream.scorer.streams.ClusterStores;
 import io.caresstream.scorer.views.Report;
 import io.caresstream.scorer.views.ReportWriter;
 import io.caresstream.scorer.views.ScoreViews;
@@ -21,8 +22,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The figures of this scorer: the leaderboard, one model's breakdowns, a paired comparison, the judgments
@@ -40,9 +44,38 @@ public class ScoreResource {
         this.views = views;
     }
 
+    /** How long the last leaderboard stands in while the figures cannot be gathered (a rebalance, say). */
+    static final Duration LAST_KNOWN_FOR = Duration.ofMinutes(2);
+
+    /** The last leaderboard served per suite ("" for all), with when it was computed. */
+    private record LastKnown(List<ScoreView> rows, long atNanos) {
+    }
+
+    private final Map<String, LastKnown> lastKnown = new ConcurrentHashMap<>();
+
+    /**
+     * The leaderboard. While the figures cannot be gathered for a moment (an instance joining, leaving or
+     * restarting), the last one computed in the past two minutes is served, marked by the header
+     * {@code X-Cares-Figures: last-known}, rather than no figures at all.
+     */
     @GET
     @Path("/scores")
-    public List<ScoreView> scores(@QueryParam("suite") String suite) {
+    public Response leaderboard(@QueryParam("suite") String suite) {
+        String key = suite == null ? "" : suite;
+        try {
+            List<ScoreView> rows = scores(suite);
+            lastKnown.put(key, new LastKnown(rows, System.nanoTime()));
+            return Response.ok(rows).build();
+        } catch (ClusterStores.NotReadyException e) {
+            LastKnown last = lastKnown.get(key);
+            if (last == null || System.nanoTime() - last.atNanos() > LAST_KNOWN_FOR.toNanos()) {
+                throw e;
+            }
+            return Response.ok(last.rows()).header("X-Cares-Figures", "last-known").build();
+        }
+    }
+
+    List<ScoreView> scores(String suite) {
         return views.leaderboard(suite);
     }
 

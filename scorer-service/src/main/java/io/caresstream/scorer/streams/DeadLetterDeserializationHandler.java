@@ -67,8 +67,11 @@ public class DeadLetterDeserializationHandler implements DeserializationExceptio
     @Override
     public DeserializationHandlerResponse handle(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                                  Exception exception) {
+        // The project's one dead-letter layout, the one SmallRye's dead-letter queue writes for the other
+        // services: the original key and raw value, the original headers, and where and why.
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add("dead-letter-reason", String.valueOf(exception).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-reason", String.valueOf(exception.getMessage()).getBytes(StandardCharsets.UTF_8));
+        headers.add("dead-letter-exception-class-name", exception.getClass().getName().getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-topic", record.topic().getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-partition", String.valueOf(record.partition()).getBytes(StandardCharsets.UTF_8));
         headers.add("dead-letter-offset", String.valueOf(record.offset()).getBytes(StandardCharsets.UTF_8));

@@ -144,6 +144,11 @@ class ScoreResourceTest {
                 .orElseThrow(() -> new AssertionError("the raw judgment must be kept in " + Topics.JUDGMENTS_DLQ));
         assertTrue(java.util.Arrays.equals(garbage, dead.value()));
         assertTrue(dead.headers().lastHeader("dead-letter-reason") != null, "the dead letter says why");
+        // The same layout as the other services' dead letters (SmallRye's): where it was, and the failure's class.
+        assertEquals(Topics.JUDGMENTS, new String(dead.headers().lastHeader("dead-letter-topic").value()));
+        assertTrue(dead.headers().lastHeader("dead-letter-partition") != null
+                && dead.headers().lastHeader("dead-letter-offset") != null
+                && dead.headers().lastHeader("dead-letter-exception-class-name") != null);
     }
 
     @Test

@@ -81,6 +81,9 @@ public final class ChaosRun implements Callable<Integer> {
     @Option(names = "--work-dir", defaultValue = "target/chaos", description = "Logs, the suite and chaos-result.json.")
     Path workDir;
 
+    @Option(names = "--project-root", defaultValue = ".", description = "The project's folder (default: the current one).")
+    Path projectRoot;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private long startedAt;
 
@@ -95,7 +98,7 @@ public final class ChaosRun implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
+        Path root = projectRoot.toAbsolutePath().normalize();
         Path dir = workDir.toAbsolutePath();
         Files.createDirectories(dir);
         startedAt = System.nanoTime();
@@ -192,16 +195,31 @@ public final class ChaosRun implements Callable<Integer> {
                     }
                     case "remove-scorer" -> {
                         stack.importSuite(chunk, SUITE);
-                        stack.stopService(extraScorer);
+                        Duration stopped = stack.stopService(extraScorer);
+                        say("  stopped with SIGTERM in %.1f s", stopped.toMillis() / 1000.0);
                         injected.merge("scorer instance removed (SIGTERM)", 1, Integer::sum);
                     }
                     default -> throw new IllegalStateException(step.kind());
                 }
             }
             awaitScored(stack, "faulty");
-            return outcome(stack);
+            Outcome outcome = outcome(stack);
+            // Last, every service is stopped as an operator would (SIGTERM), each within 30 s.
+            for (String service : List.of("prompt-generator", "model-invoker", modelB, "judge-service", "scorer-service")) {
+                try {
+                    stopSeconds.put(service, stack.stopService(service).toMillis() / 1000.0);
+                } catch (IllegalStateException e) {
+                    stopSeconds.put(service, Double.NaN);
+                    say("  %s", e.getMessage());
+                }
+            }
+            say("stopped with SIGTERM (seconds): %s", stopSeconds);
+            return outcome;
         }
     }
+
+    /** Seconds each service of the faulty run took to stop after SIGTERM (NaN: it had to be killed). */
+    private final Map<String, Double> stopSeconds = new LinkedHashMap<>();
 
     /** Starts an import, kills the prompt-generator while it runs, restarts it and imports the part again. */
     private void killDuringImport(LocalStack stack, Path chunk, int port, Random random, Map<String, Integer> injected)
@@ -332,17 +350,8 @@ public final class ChaosRun implements Callable<Integer> {
 
     // ---- what a run ends with ----
 
-    private Outcome outcome(LocalStack stack) {
-        ArrayNode figures = JSON.createArrayNode();
-        JsonNode scores = stack.getJson(stack.scorerPort(), "/api/scores?suite=" + SUITE);
-        List<JsonNode> rows = new ArrayList<>();
-        scores.forEach(rows::add);
-        rows.sort(Comparator.comparing(r -> r.path("modelId").asText()));
-        for (JsonNode row : rows) {
-            String query = "/api/detail?suite=" + SUITE + "&model=" + encode(row.path("modelId").asText())
-                    + "&judge=" + encode(row.path("judgeId").asText());
-            figures.add(withoutMeasurements(stack.getJson(stack.scorerPort(), query)));
-        }
+    private Outcome outcome(LocalStack stack) throws InterruptedException {
+        ArrayNode figures = settledFigures(stack);
         Map<String, Map<String, Integer>> billing = JSON.convertValue(stack.getJson(stack.ports().model(), "/admin/billing"),
                 new TypeReference<>() {
                 });
@@ -358,6 +367,54 @@ public final class ChaosRun implements Callable<Integer> {
             deadLetters += recordsPerKey(stack.bootstrapServers(), topic).values().stream().mapToLong(Long::longValue).sum();
         }
         return new Outcome(figures, billing, stack.simulatedStats(), keys, records, deadLetters);
+    }
+
+    /**
+     * The figures once the scorer has caught up: every prompt counted in the coverage as responded and judged,
+     * and two reads a second apart the same. (The judgments can be counted before the last responses are: after
+     * a restart the scorer works through each input at its own pace.) After 5 minutes, the figures as they are.
+     */
+    private ArrayNode settledFigures(LocalStack stack) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        ArrayNode previous = null;
+        while (true) {
+            ArrayNode figures;
+            try {
+                figures = figures(stack);
+            } catch (IllegalStateException e) {
+                figures = null; // not answering for a moment
+            }
+            if (figures != null && figures.equals(previous) && caughtUp(figures) || System.nanoTime() > deadline) {
+                return figures != null ? figures : previous;
+            }
+            previous = figures;
+            Thread.sleep(1000);
+        }
+    }
+
+    private boolean caughtUp(ArrayNode figures) {
+        for (JsonNode detail : figures) {
+            JsonNode coverage = detail.path("score").path("coverage");
+            if (coverage.path("suitePrompts").asLong() < prompts || coverage.path("responded").asLong() < prompts
+                    || coverage.path("judged").asLong() < prompts) {
+                return false;
+            }
+        }
+        return figures.size() == 2;
+    }
+
+    private ArrayNode figures(LocalStack stack) {
+        ArrayNode figures = JSON.createArrayNode();
+        JsonNode scores = stack.getJson(stack.scorerPort(), "/api/scores?suite=" + SUITE);
+        List<JsonNode> rows = new ArrayList<>();
+        scores.forEach(rows::add);
+        rows.sort(Comparator.comparing(r -> r.path("modelId").asText()));
+        for (JsonNode row : rows) {
+            String query = "/api/detail?suite=" + SUITE + "&model=" + encode(row.path("modelId").asText())
+                    + "&judge=" + encode(row.path("judgeId").asText());
+            figures.add(withoutMeasurements(stack.getJson(stack.scorerPort(), query)));
+        }
+        return figures;
     }
 
     /** The figures without what differs between any two runs by nature: latencies measured. */
@@ -443,6 +500,8 @@ public final class ChaosRun implements Callable<Integer> {
         result.put("extraBilledCalls", extra);
         result.put("extraBilledBound", bound);
         result.put("wallSeconds", Math.round(wallSeconds * 10) / 10.0);
+        ObjectNode stops = result.putObject("stopSecondsAfterSigterm");
+        stopSeconds.forEach(stops::put);
         ObjectNode faults = result.putObject("faultsInjected");
         injected.forEach(faults::put);
         chaos.stats().fields().forEachRemaining(f -> {
@@ -475,6 +534,11 @@ public final class ChaosRun implements Callable<Integer> {
         if (extra > bound) {
             failures.add(extra + " calls billed again, above the bound of " + bound);
         }
+        stopSeconds.forEach((service, seconds) -> {
+            if (!(seconds < LocalStack.STOP_GRACE.toSeconds())) {
+                failures.add(service + " did not stop within " + LocalStack.STOP_GRACE.toSeconds() + " s of SIGTERM");
+            }
+        });
         int planned = stepsPlanned().stream().mapToInt(s -> s.kind().startsWith("kill") ? 1 : 0).sum();
         int killed = injected.entrySet().stream().filter(e -> e.getKey().startsWith("kill ")).mapToInt(Map.Entry::getValue).sum();
         if (killed < planned) {
@@ -541,6 +605,9 @@ public final class ChaosRun implements Callable<Integer> {
                 "<= " + result.path("extraBilledBound").asText() + " (in flight at the kills)");
         result.path("explicitOutcomes").fields().forEachRemaining(f -> row("ERROR / UNJUDGEABLE, " + f.getKey(),
                 f.getValue().path("responseErrors").asText() + " / " + f.getValue().path("unjudgeable").asText(), "as the clean run"));
+        double slowestStop = stopSeconds.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        row("slowest stop after SIGTERM", String.format(Locale.ROOT, "%.1f s", slowestStop),
+                "< " + LocalStack.STOP_GRACE.toSeconds() + " s");
         row("wall time of the faulty run", result.path("wallSeconds").asText() + " s", "");
         System.out.println();
         System.out.println(result.path("passed").asBoolean() ? "PASSED" : "FAILED: " + result.path("failures"));

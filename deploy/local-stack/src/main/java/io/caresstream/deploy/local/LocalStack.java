@@ -372,12 +372,22 @@ public final class LocalStack implements AutoCloseable {
         return startService("model-invoker", "model-invoker-" + port, port, properties);
     }
 
-    /** Stops a service instance gracefully (SIGTERM) and forgets it; returns how long it took to stop. */
+    /** What a service needs to stop after SIGTERM, as Kubernetes allows by default. */
+    public static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Stops a service instance gracefully (SIGTERM) and forgets it; returns how long it took to stop. One that
+     * has not stopped within {@link #STOP_GRACE} is killed and reported with an IllegalStateException.
+     */
     public Duration stopService(String name) {
         JavaProcess process = process(name);
         long stopping = System.nanoTime();
-        process.close();
+        boolean graceful = process.terminate(STOP_GRACE);
         processes.remove(process);
+        if (!graceful) {
+            throw new IllegalStateException(name + " did not stop within " + STOP_GRACE.toSeconds()
+                    + " s of SIGTERM and was killed; its log: " + options.workDir().resolve("logs"));
+        }
         return Duration.ofNanos(System.nanoTime() - stopping);
     }
 

@@ -2,6 +2,7 @@ package io.caresstream.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caresstream.deploy.testing.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -22,7 +23,8 @@ class ChaosRunTest {
     void anEvaluationBrokenEverywhereEndsWithTheCleanRunsFigures() throws Exception {
         Path workDir = Path.of("target", "chaos-short").toAbsolutePath();
         int exit = new CommandLine(new ChaosRun()).execute("--prompts", "300", "--kills", "1", "--broker-kills", "1",
-                "--latency-ms", "300", "--work-dir", workDir.toString());
+                "--latency-ms", "300", "--work-dir", workDir.toString(),
+                "--project-root", TestInfrastructure.projectRoot().toString());
         JsonNode result = new ObjectMapper().readTree(workDir.resolve("chaos-result.json").toFile());
         assertEquals(0, exit, "the chaos run failed: " + result.path("failures"));
         assertTrue(result.path("identical").asBoolean(), result.toString());
@@ -30,6 +32,8 @@ class ChaosRunTest {
         assertEquals(0, result.path("duplicateScores").asLong());
         assertEquals(0, result.path("dlq").asLong());
         assertTrue(result.path("extraBilledCalls").asLong() <= result.path("extraBilledBound").asLong(), result.toString());
+        result.path("stopSecondsAfterSigterm").forEach(seconds -> assertTrue(seconds.asDouble() < 30, result.toString()));
+        assertEquals(5, result.path("stopSecondsAfterSigterm").size(), "every service stopped with SIGTERM");
         JsonNode faults = result.path("faultsInjected");
         for (String kill : new String[]{"kill prompt-generator", "kill model-invoker", "kill model-invoker-b",
                 "kill judge-service", "kill scorer-service", "kill scorer-service-extra", "kill kafka node"}) {

@@ -109,6 +109,8 @@ class EndToEndTest {
             polling.set(false);
             poller.join();
             System.out.println("[e2e] the first scorer instance answered /api/scores while the second joined: " + statuses);
+            assertEquals(0, statuses.getOrDefault(503, 0), "figures all along the rebalance (the last known ones"
+                    + " for the moments they cannot be gathered): " + statuses);
             assertTrue(stack.getJson(secondScorer, "/internal/stores/tasks").path("active").size() > 0,
                     "the second instance works on some partitions");
             assertTrue(stack.getJson(stack.scorerPort(), "/internal/stores/tasks").path("active").size() > 0,

@@ -168,14 +168,25 @@ public final class JavaProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        terminate(Duration.ofSeconds(15));
+    }
+
+    /**
+     * Stops the process with SIGTERM, as an operator or Kubernetes would; if it has not ended within the grace
+     * period it is killed. Returns whether it ended by itself.
+     */
+    public boolean terminate(Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
             }
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+            return false;
         }
     }
 

@@ -100,6 +100,20 @@ class ConsumerProgressTest {
                 clock.advance(Duration.ofSeconds(600));
                 ConsumerProgress.Verdict paused = check.evaluate();
                 assertTrue(paused.ready() && "model paused".equals(paused.data().get("idle")), paused.toString());
+
+                // The log emptied under the service (as a broker that lost its data would leave it): not ready at once.
+                check.idleBecause = null;
+                commit(admin, group, partition, 50);
+                ConsumerProgress.Verdict emptied = check.evaluate();
+                assertFalse(emptied.ready(), emptied.toString());
+                assertTrue(String.valueOf(emptied.data().get("reason")).contains("progress.input-0 ends at 6 but the group had reached 50"),
+                        emptied.toString());
+
+                // A topic that is gone says so.
+                check.topics = Optional.of(List.of("progress.missing"));
+                ConsumerProgress.Verdict missing = check.evaluate();
+                assertFalse(missing.ready(), missing.toString());
+                assertTrue(String.valueOf(missing.data().get("reason")).contains("does not exist"), missing.toString());
             } finally {
                 check.close();
             }
