@@ -170,7 +170,7 @@ public class CaresCli {
     static class Import implements Callable<Integer> {
         @ParentCommand
         CaresCli cli;
-        @Parameters(index = "0", description = "The file (a path the prompt-generator can read)")
+        @Parameters(index = "0", description = "The file, uploaded to the prompt-generator")
         Path file;
         @Option(names = "--format", description = "jsonl, csv or parquet (default: by extension)")
         String format;
@@ -185,11 +185,14 @@ public class CaresCli {
 
         @Override
         public Integer call() throws IOException {
-            ObjectNode request = PromptGeneratorClient.JSON.createObjectNode()
-                    .put("file", file.toAbsolutePath().toString()).put("format", format).put("dataset", dataset)
-                    .put("revision", revision).put("split", split);
-            selection.addTo(request);
-            return report(cli, cli.client().post("api/suites/import", request));
+            if (!Files.isRegularFile(file)) {
+                cli.err().println("no such file: " + file);
+                return REFUSED;
+            }
+            ObjectNode options = PromptGeneratorClient.JSON.createObjectNode()
+                    .put("format", format).put("dataset", dataset).put("revision", revision).put("split", split);
+            selection.addTo(options);
+            return report(cli, cli.client().upload("api/suites/import", file, options));
         }
     }
 

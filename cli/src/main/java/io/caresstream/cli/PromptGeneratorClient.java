@@ -58,6 +58,11 @@ final class PromptGeneratorClient {
         return send(json(base.resolve(path), body).POST(bodyOf(body)), "POST " + path);
     }
 
+    /** Uploads a file with its options (see {@link MultipartUpload}). */
+    Answer upload(String path, java.nio.file.Path file, Object options) throws java.io.FileNotFoundException {
+        return send(new MultipartUpload(file, options).post(base.resolve(path)), "POST " + path);
+    }
+
     Answer put(String path, Object body) {
         return send(json(base.resolve(path), body).PUT(bodyOf(body)), "PUT " + path);
     }

@@ -37,14 +37,15 @@ public final class HumanLabels {
         return modelId + "|" + promptId;
     }
 
-    public static Result read(Path file) throws IOException {
+    /** Reads the labels in a file that errors name as {@code name} (an upload by its sender's name); CSV when it ends in .csv. */
+    public static Result read(Path file, String name) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString());
+            throw new java.nio.file.NoSuchFileException(name);
         }
         Map<String, Label> labels = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         long rows = 0;
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+        if (name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
             CsvMapper csv = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
             try (MappingIterator<Map<String, String>> records = csv.readerForMapOf(String.class)
                     .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
@@ -52,10 +53,10 @@ public final class HumanLabels {
                     long line = records.getCurrentLocation().getLineNr();
                     Map<String, String> record = records.nextValue();
                     rows++;
-                    add(file, line, new ObjectMapper().valueToTree(record), labels, errors);
+                    add(name, line, new ObjectMapper().valueToTree(record), labels, errors);
                 }
             } catch (RuntimeException e) {
-                errors.add(file + ": malformed CSV: " + e.getMessage().lines().findFirst().orElse(""));
+                errors.add(name + ": malformed CSV: " + e.getMessage().lines().findFirst().orElse(""));
             }
         } else {
             ObjectMapper json = new ObjectMapper();
@@ -68,9 +69,9 @@ public final class HumanLabels {
                     }
                     rows++;
                     try {
-                        add(file, line, json.readTree(text), labels, errors);
+                        add(name, line, json.readTree(text), labels, errors);
                     } catch (IOException e) {
-                        errors.add(file + ":" + line + ": not a JSON object");
+                        errors.add(name + ":" + line + ": not a JSON object");
                     }
                 }
             }
@@ -78,7 +79,7 @@ public final class HumanLabels {
         return new Result(labels, errors, rows);
     }
 
-    private static void add(Path file, long line, JsonNode row, Map<String, Label> labels, List<String> errors) {
+    private static void add(String file, long line, JsonNode row, Map<String, Label> labels, List<String> errors) {
         String prompt = field(row, "prompt_id", "promptId");
         String model = field(row, "model_id", "modelId");
         String label = field(row, "label", "label");

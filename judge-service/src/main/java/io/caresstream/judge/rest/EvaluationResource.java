@@ -6,11 +6,15 @@ import io.caresstream.judge.domain.Agreement;
 import io.caresstream.judge.evaluation.HumanLabels;
 import io.caresstream.judge.evaluation.JudgmentLog;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -23,9 +27,6 @@ import java.util.function.Function;
 @Path("/api")
 public class EvaluationResource {
 
-    /** Human labels to measure a judge against: a CSV or JSONL file (prompt id, model id, label). */
-    public record EvaluationRequest(String judge, String file) {
-    }
 
     /** How a judge did against the human labels; every label row is accounted for. */
     public record Evaluation(String judge, String file, long labelsRead, List<String> errors, long compared,
@@ -43,24 +44,31 @@ public class EvaluationResource {
         this.judgments = judgments;
     }
 
+    /**
+     * A judge measured against human labels uploaded as a CSV or JSONL file (prompt id, model id, label): the
+     * service reads no path a client names.
+     */
     @POST
     @Path("/evaluations")
-    public Response evaluate(EvaluationRequest request) throws IOException {
-        if (request == null || request.judge() == null || request.file() == null) {
-            throw new BadRequestException("'judge' and 'file' (human labels, CSV or JSONL) are required");
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public Response evaluate(@RestForm("judge") String judge, @RestForm("file") FileUpload file) throws IOException {
+        if (judge == null || judge.isBlank() || file == null) {
+            throw new BadRequestException("the multipart parts 'judge' (a judge id) and 'file' (human labels, CSV or"
+                    + " JSONL, uploaded) are required");
         }
+        String name = uploadName(file.fileName());
         HumanLabels.Result labels;
         try {
-            labels = HumanLabels.read(java.nio.file.Path.of(request.file()));
-        } catch (NoSuchFileException | java.nio.file.InvalidPathException e) {
-            throw new BadRequestException("file not found: " + request.file());
+            labels = HumanLabels.read(file.uploadedFile(), name);
+        } catch (NoSuchFileException e) {
+            throw new BadRequestException("the upload " + name + " could not be read");
         }
         if (!labels.errors().isEmpty()) {
             // Measured on part of the labels, a figure would look complete: refuse and name every bad row.
-            return Response.status(422).entity(new Evaluation(request.judge(), request.file(), labels.rowsRead(),
+            return Response.status(422).entity(new Evaluation(judge, name, labels.rowsRead(),
                     labels.errors(), 0, 0, 0, 0, null)).build();
         }
-        Map<String, JudgmentEvent> judged = judgments.of(request.judge());
+        Map<String, JudgmentEvent> judged = judgments.of(judge);
         Agreement agreement = new Agreement();
         long notJudged = 0;
         long unjudgeable = 0;
@@ -77,8 +85,14 @@ public class EvaluationResource {
                 agreement.add(judgment.getLabel(), label.getValue());
             }
         }
-        return Response.ok(new Evaluation(request.judge(), request.file(), labels.rowsRead(), List.of(),
+        return Response.ok(new Evaluation(judge, name, labels.rowsRead(), List.of(),
                 agreement.report().pairs(), notJudged, unjudgeable, responseErrors, agreement.report())).build();
+    }
+
+    /** The uploaded file's own name, without folders or control characters, for reports and errors. */
+    static String uploadName(String fileName) {
+        String name = fileName == null ? "" : fileName.replaceAll(".*[/\\\\]", "").replaceAll("\\p{Cntrl}", "");
+        return name.isBlank() ? "labels.jsonl" : name.length() > 100 ? name.substring(name.length() - 100) : name;
     }
 
     @GET

@@ -101,8 +101,7 @@ class HeuristicJudgeServiceTest {
         Path labels = dir.resolve("human-labels.csv");
         Files.writeString(labels, "prompt_id,model_id,label\np-h-0,model-h@1,accept\np-h-1,model-h@1,Caution\n"
                 + "p-h-2,model-h@1,ACCEPT\np-h-failed,model-h@1,refuse\np-h-unknown,model-h@1,reject\n");
-        var evaluation = given().contentType(ContentType.JSON)
-                .body(Map.of("judge", "heuristic@rules-v1", "file", labels.toString()))
+        var evaluation = given().multiPart("judge", "heuristic@rules-v1").multiPart("file", labels.toFile())
                 .when().post("/api/evaluations").then().statusCode(200)
                 .extract().jsonPath(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE));
         assertEquals(5.0, evaluation.getDouble("labelsRead"));
@@ -116,10 +115,13 @@ class HeuristicJudgeServiceTest {
         Path bad = dir.resolve("bad-labels.jsonl");
         Files.writeString(bad, "{\"prompt_id\": \"p-h-0\", \"model_id\": \"model-h@1\", \"label\": \"maybe\"}\n"
                 + "{\"prompt_id\": \"p-h-1\", \"label\": \"accept\"}\n");
-        given().contentType(ContentType.JSON).body(Map.of("judge", "heuristic@rules-v1", "file", bad.toString()))
+        given().multiPart("judge", "heuristic@rules-v1").multiPart("file", bad.toFile())
                 .when().post("/api/evaluations").then().statusCode(422)
-                .body("errors[0]", equalTo(bad + ":1: field 'label': must be accept, caution, refuse or reject, got 'maybe'"))
-                .body("errors[1]", equalTo(bad + ":2: field 'model_id': missing"));
+                .body("errors[0]", equalTo("bad-labels.jsonl:1: field 'label': must be accept, caution, refuse or reject, got 'maybe'"))
+                .body("errors[1]", equalTo("bad-labels.jsonl:2: field 'model_id': missing"));
+        // A path is not a file: the service reads none a client names.
+        given().contentType(ContentType.JSON).body(Map.of("judge", "heuristic@rules-v1", "file", "/etc/passwd"))
+                .when().post("/api/evaluations").then().statusCode(415);
     }
 
     /** A second judge's judgments of the same responses: it agrees on two of three labelled ones. */

@@ -54,12 +54,13 @@ public class SuiteImporter {
         this.hubPageSize = hubPageSize;
     }
 
-    public ImportReport importFile(Path file, SuiteReader.Format format, FieldMapping mapping, Selection selection,
-                                   SuiteSource source, OnError onError) throws IOException {
+    /** Imports a file (an upload, or one below an import root), named {@code name} in the report and its errors. */
+    public ImportReport importFile(Path file, String name, SuiteReader.Format format, FieldMapping mapping,
+                                   Selection selection, SuiteSource source, OnError onError) throws IOException {
         if (!Files.isRegularFile(file)) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
+            throw new NoSuchFileException(name, null, "no such file");
         }
-        return publish(reader.read(file, format, mapping, source), file.toString(), selection, source, onError);
+        return publish(reader.read(file, name, format, mapping, source), name, selection, source, onError);
     }
 
     /**

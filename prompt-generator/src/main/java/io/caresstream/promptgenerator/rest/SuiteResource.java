@@ -7,12 +7,15 @@ import io.caresstream.promptgenerator.domain.Selection;
 import io.caresstream.suites.reading.SuiteSource;
 import io.caresstream.promptgenerator.domain.SuiteSummary;
 import io.caresstream.suites.hub.HubClient;
+import io.caresstream.promptgenerator.importing.ImportRoots;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
 import io.caresstream.suites.reading.SuiteReader;
 import io.caresstream.events.Method;
 import io.caresstream.promptgenerator.variants.GenerationSchedule;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.WebApplicationException;
@@ -21,7 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.PartType;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -34,11 +41,16 @@ import java.util.Optional;
 public class SuiteResource {
 
     /**
-     * An import of a local file: JSONL, CSV or Parquet (format: jsonl, csv or parquet; by default from the
-     * extension), in the
-     * CARES-18K schema or translated by a field mapping.
+     * An import of a file on the server, below a folder the operator allows (cares.import.roots): JSONL, CSV or
+     * Parquet (format: jsonl, csv or parquet; by default from the extension), in the CARES-18K schema or
+     * translated by a field mapping.
      */
     public record ImportRequest(String file, String format, FieldMapping mapping, Selection selection, String dataset,
+                                String revision, String split, String suite, String onError) {
+    }
+
+    /** The options of an uploaded import: those of {@link ImportRequest} without the path. */
+    public record UploadOptions(String format, FieldMapping mapping, Selection selection, String dataset,
                                 String revision, String split, String suite, String onError) {
     }
 
@@ -64,11 +76,13 @@ public class SuiteResource {
     private final SuiteImporter importer;
     private final SuiteCatalogue catalogue;
     private final VariantGenerator variants;
+    private final ImportRoots roots;
 
-    public SuiteResource(SuiteImporter importer, SuiteCatalogue catalogue, VariantGenerator variants) {
+    public SuiteResource(SuiteImporter importer, SuiteCatalogue catalogue, VariantGenerator variants, ImportRoots roots) {
         this.importer = importer;
         this.catalogue = catalogue;
         this.variants = variants;
+        this.roots = roots;
     }
 
     @POST
@@ -110,29 +124,76 @@ public class SuiteResource {
 
     @POST
     @Path("/import")
-    @Operation(summary = "Import a JSONL, CSV or Parquet suite into the prompt log",
-            description = "Reads, maps and checks every row, applies the selection, then publishes one prompt event "
-                    + "per prompt. By default one malformed row rejects the whole import and nothing is published.")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Import an uploaded JSONL, CSV or Parquet suite into the prompt log",
+            description = "The part 'file' holds the suite (format from the part's file name unless options.format says);"
+                    + " the optional JSON part 'options' holds format, mapping, selection, dataset, revision, split, suite"
+                    + " and onError. Reads, maps and checks every row, applies the selection, then publishes one prompt"
+                    + " event per prompt. By default one malformed row rejects the whole import and nothing is published.")
     @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
-    @APIResponse(responseCode = "400", description = "Missing or empty file, unknown format, option, mapping field or selection value")
+    @APIResponse(responseCode = "400", description = "No file part, an empty file, unknown format, option, mapping field or selection value")
+    @APIResponse(responseCode = "413", description = "Larger than the upload limit (CARES_MAX_UPLOAD, default 256M)")
+    @APIResponse(responseCode = "422", description = "Rejected: malformed rows (listed by file, line and field), nothing published")
+    public Response upload(@RestForm("file") FileUpload file,
+                           @RestForm("options") @PartType(MediaType.APPLICATION_JSON) UploadOptions options) throws IOException {
+        if (file == null) {
+            throw new BadRequestException("the multipart part 'file' is required: a JSONL, CSV or Parquet file in the CARES-18K schema");
+        }
+        UploadOptions o = options == null ? new UploadOptions(null, null, null, null, null, null, null, null) : options;
+        String name = uploadName(file.fileName());
+        return importFile(file.uploadedFile(), name, new ImportRequest(name, o.format(), o.mapping(), o.selection(),
+                o.dataset(), o.revision(), o.split(), o.suite(), o.onError()));
+    }
+
+    @POST
+    @Path("/import-path")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Import a JSONL, CSV or Parquet suite from a folder on the server the operator allows",
+            description = "Only below the folders in cares.import.roots (CARES_IMPORT_ROOTS; none by default: upload"
+                    + " instead), checked after normalisation and symbolic links. Otherwise as the upload.")
+    @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
+    @APIResponse(responseCode = "400", description = "Missing path, file not found below a root, unknown format, option, mapping field or selection value")
+    @APIResponse(responseCode = "403", description = "Reading by path is off, or the path is not below an import root")
     @APIResponse(responseCode = "422", description = "Rejected: malformed rows (listed by file, line and field), nothing published")
     public Response importSuite(ImportRequest request) throws IOException {
         if (request == null || request.file() == null || request.file().isBlank()) {
-            throw new BadRequestException("'file' is required: the path of a JSONL, CSV or Parquet file in the CARES-18K schema");
+            throw new BadRequestException("'file' is required: the path of a JSONL, CSV or Parquet file below an import root"
+                    + " (or upload the file as multipart part 'file')");
         }
-        java.nio.file.Path file = checked(() -> java.nio.file.Path.of(request.file()));
+        java.nio.file.Path file;
+        try {
+            file = roots.resolve(request.file());
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new BadRequestException("bad import request: not a path");
+        } catch (ImportRoots.ForbiddenPathException e) {
+            throw new ForbiddenException(e.getMessage());
+        }
+        return importFile(file, request.file(), request);
+    }
+
+    /** Imports a file, named in the report and its row errors as the client knows it. */
+    private Response importFile(java.nio.file.Path file, String name, ImportRequest request) throws IOException {
         SuiteReader.Format format = checked(() -> request.format() == null || request.format().isBlank()
-                ? SuiteReader.Format.of(file) : SuiteReader.Format.valueOf(request.format().toUpperCase(Locale.ROOT)));
+                ? SuiteReader.Format.of(java.nio.file.Path.of(name)) : SuiteReader.Format.valueOf(request.format().toUpperCase(Locale.ROOT)));
         SuiteSource source = checked(() -> new SuiteSource(orDefault(request.dataset(), "cares-sample"),
                 orDefault(request.revision(), "local"), orDefault(request.split(), "test"), request.suite()));
         try {
-            return respond(importer.importFile(file, format, orIdentity(request.mapping()), orAll(request.selection()),
-                    source, onError(request.onError())));
+            return respond(importer.importFile(file, name, format, orIdentity(request.mapping()),
+                    orAll(request.selection()), source, onError(request.onError())));
         } catch (NoSuchFileException e) {
-            throw new BadRequestException("file not found: " + request.file());
+            throw new BadRequestException("file not found: " + name);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
+    }
+
+    /** The uploaded file's own name, without folders or control characters, for reports and errors. */
+    static String uploadName(String fileName) {
+        String name = fileName == null ? "" : fileName.replaceAll(".*[/\\\\]", "").replaceAll("\\p{Cntrl}", "");
+        if (name.length() > 100) {
+            name = name.substring(name.length() - 100);
+        }
+        return name.isBlank() || name.equals(".") || name.equals("..") ? "upload.jsonl" : name;
     }
 
     @POST

@@ -61,7 +61,8 @@ class CaresCliTest {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
         Run imported = cares("import", sample, "--suite", "cli/suite@v1", "--harm-levels", "0,3");
         assertEquals(0, imported.code(), imported.err());
-        assertTrue(imported.out().contains("Imported " + sample + " as suite cli/suite@v1"), imported.out());
+        // Uploaded: the report names the file as the user named it.
+        assertTrue(imported.out().contains("Imported cares-sample.jsonl as suite cli/suite@v1"), imported.out());
         assertTrue(imported.out().lines().anyMatch(l -> l.matches("\\s*64\\s+32\\s+0\\s+32")), imported.out());
 
         Run suites = awaitSuite("cli/suite@v1", "32");
@@ -91,7 +92,10 @@ class CaresCliTest {
         Run rejected = cares("import", bad.toString(), "--suite", "cli-bad");
         assertEquals(1, rejected.code());
         assertTrue(rejected.out().startsWith("Rejected, nothing published"), rejected.out());
-        assertTrue(rejected.out().contains(bad + ":2: field 'method': unknown method 'hypnosis'"), rejected.out());
+        assertTrue(rejected.out().contains("bad.jsonl:2: field 'method': unknown method 'hypnosis'"), rejected.out());
+        Run missing = cares("import", dir.resolve("absent.jsonl").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("no such file"), missing.err());
 
         Run noSuite = cares("variants", "no/such@suite");
         assertEquals(1, noSuite.code());

@@ -66,7 +66,7 @@ class SuiteResourceTest {
         Map<String, String> request = Map.of("file", SAMPLE.toString(), "suite", "sample-twice");
         for (int i = 0; i < 2; i++) {
             given().contentType(ContentType.JSON).body(request)
-                    .when().post("/api/suites/import")
+                    .when().post("/api/suites/import-path")
                     .then().statusCode(200)
                     .body("published", equalTo(64))
                     .body("rejected", equalTo(0));
@@ -95,7 +95,7 @@ class SuiteResourceTest {
                 lines.get(2), lines.get(3)));
 
         given().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "half-bad"))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(422)
                 .body("published", equalTo(0))
                 .body("errors[0]", containsString(file + ":2: field 'harmful_level': must be 0..3, got 9"));
@@ -103,7 +103,7 @@ class SuiteResourceTest {
 
         given().contentType(ContentType.JSON)
                 .body(Map.of("file", file.toString(), "suite", "half-good", "onError", "publish-valid"))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(200)
                 .body("published", equalTo(3))
                 .body("rejected", equalTo(1));
@@ -120,7 +120,7 @@ class SuiteResourceTest {
                 "constants", Map.of("method", "direct", "principle_index", "5", "generation_model", "external"));
         given().contentType(ContentType.JSON)
                 .body(Map.of("file", file.toString(), "suite", "external-csv", "mapping", mapping))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(200)
                 .body("published", equalTo(2));
         List<ConsumerRecord<String, PromptEvent>> records = promptsOf("external-csv", 2, Duration.ofSeconds(15));
@@ -128,7 +128,7 @@ class SuiteResourceTest {
 
         given().contentType(ContentType.JSON)
                 .body(Map.of("file", file.toString(), "mapping", Map.of("columns", Map.of("severity", "label"))))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(400);
     }
 
@@ -137,7 +137,7 @@ class SuiteResourceTest {
         Map<String, Object> selection = Map.of("harmLevels", List.of(0, 3), "sample", 16, "seed", 11);
         given().contentType(ContentType.JSON)
                 .body(Map.of("file", SAMPLE.toString(), "suite", "sample-selected", "selection", selection))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(200)
                 .body("rowsRead", equalTo(64))
                 .body("published", equalTo(16))
@@ -151,7 +151,7 @@ class SuiteResourceTest {
 
         given().contentType(ContentType.JSON)
                 .body(Map.of("file", SAMPLE.toString(), "selection", Map.of("methods", List.of("jailbreak"))))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(400);
     }
 
@@ -250,7 +250,7 @@ class SuiteResourceTest {
     @Test
     void obfuscatedRewritesJoinTheSuiteOnceWithTheirProvenance() {
         given().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "suite", "with-variants"))
-                .when().post("/api/suites/import").then().statusCode(200);
+                .when().post("/api/suites/import-path").then().statusCode(200);
         awaitListed("with-variants", 64);
 
         given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "seed", 3))
@@ -295,15 +295,53 @@ class SuiteResourceTest {
     }
 
     @Test
+    void anUploadedSuiteIsImportedAndNamedAsItsSenderNamedIt() throws Exception {
+        given().multiPart("file", SAMPLE.toFile()).multiPart("options", "{\"suite\": \"uploaded@1\"}", "application/json")
+                .when().post("/api/suites/import")
+                .then().statusCode(200)
+                .body("published", equalTo(64))
+                .body("source", equalTo("cares-sample.jsonl"));
+        promptsOf("uploaded@1", 64, Duration.ofSeconds(30));
+
+        // Errors name the upload, never the server's temporary file.
+        Path bad = dir.resolve("mine.jsonl");
+        Files.writeString(bad, "{\"prompt\": \"only a prompt\"}\n");
+        String refused = given().multiPart("file", bad.toFile()).when().post("/api/suites/import")
+                .then().statusCode(422).extract().asString();
+        assertTrue(refused.contains("mine.jsonl:1") && !refused.contains(System.getProperty("java.io.tmpdir") + "/uploads"),
+                refused);
+        given().multiPart("options", "{}", "application/json").when().post("/api/suites/import")
+                .then().statusCode(400).body("error", containsString("part 'file' is required"));
+    }
+
+    @Test
+    void aPathOutsideTheImportRootsIsRefusedWithoutReadingIt() throws Exception {
+        // The test profile allows java.io.tmpdir and the sample folder; nothing else may be read by path.
+        Path link = dir.resolve("passwd.jsonl");
+        Files.createSymbolicLink(link, Path.of("/etc/passwd"));
+        for (String path : List.of("/etc/passwd", "/no/such/file.jsonl", dir + "/../../etc/passwd", "relative.jsonl",
+                link.toString(), SAMPLE.getParent() + "/../../pom.xml")) {
+            String answer = given().contentType(ContentType.JSON)
+                    .body(Map.of("file", path, "mapping", Map.of("columns", Map.of("prompt", "root"))))
+                    .when().post("/api/suites/import-path")
+                    .then().statusCode(403).extract().asString();
+            assertTrue(!answer.contains("root:") && !answer.contains("<project"), path + " -> " + answer);
+        }
+        given().contentType(ContentType.JSON).body(Map.of("file", dir.resolve("missing.jsonl").toString()))
+                .when().post("/api/suites/import-path")
+                .then().statusCode(400).body("error", containsString("file not found"));
+    }
+
+    @Test
     void aMissingFileOrOptionIsAClearBadRequest() {
         given().contentType(ContentType.JSON).body(Map.of("file", "/no/such/file.jsonl"))
-                .when().post("/api/suites/import")
-                .then().statusCode(400);
+                .when().post("/api/suites/import-path")
+                .then().statusCode(403);
         given().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "onError", "maybe"))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("file", "bad\u0000path.jsonl"))
-                .when().post("/api/suites/import")
+                .when().post("/api/suites/import-path")
                 .then().statusCode(400);
     }
 
@@ -315,7 +353,7 @@ class SuiteResourceTest {
         Files.writeString(headerOnly, "principle_index,generation_model,harmful_level,method,base_prompt,prompt\n");
         for (Path file : List.of(empty, headerOnly)) {
             given().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "empty@1"))
-                    .when().post("/api/suites/import")
+                    .when().post("/api/suites/import-path")
                     .then().statusCode(400)
                     .body("error", equalTo(file + " holds no rows: nothing was imported"));
         }

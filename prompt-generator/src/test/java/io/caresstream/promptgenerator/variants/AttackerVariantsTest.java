@@ -43,7 +43,7 @@ class AttackerVariantsTest {
     private void importSample(String suite) throws InterruptedException {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
         given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", suite))
-                .when().post("/api/suites/import").then().statusCode(200);
+                .when().post("/api/suites/import-path").then().statusCode(200);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (catalogue.summary(suite).map(s -> s.prompts() < 64).orElse(true) && System.nanoTime() < deadline) {
             Thread.sleep(100);

@@ -44,7 +44,7 @@ class ScheduledGenerationTest {
     void eachDayAddsASampleOfNewRewritesAndTheSameDayNothing() throws Exception {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
         given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-suite"))
-                .when().post("/api/suites/import").then().statusCode(200);
+                .when().post("/api/suites/import-path").then().statusCode(200);
         awaitSize("scheduled-suite", 64);
 
         List<VariantGenerator.Report> first = schedule.runFor(LocalDate.of(2026, 11, 26));
@@ -63,7 +63,7 @@ class ScheduledGenerationTest {
     void schedulesAddedThroughTheApiRunAreKeptAndCanBeRemoved() throws Exception {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
         given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-by-api"))
-                .when().post("/api/suites/import").then().statusCode(200);
+                .when().post("/api/suites/import-path").then().statusCode(200);
         awaitSize("scheduled-by-api", 64);
 
         given().contentType(ContentType.JSON)

@@ -89,6 +89,11 @@ public class InternalStoresResource {
     @Path("/responses")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, ResponseRow> responses(List<String> keys) {
+        if (keys == null || keys.size() > ClusterStores.MAX_KEYS) {
+            throw new jakarta.ws.rs.BadRequestException("give a list of at most " + ClusterStores.MAX_KEYS
+                    + " keys (model|prompt), not "
+                    + (keys == null ? "none" : keys.size()));
+        }
         return stores.localResponses(keys);
     }
 

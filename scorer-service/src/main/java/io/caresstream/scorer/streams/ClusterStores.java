@@ -143,12 +143,19 @@ public class ClusterStores {
         }
         Map<String, ResponseRow> found = new LinkedHashMap<>();
         localResponses(localKeys).values().forEach(row -> found.put(row.promptId(), row));
-        // The keys go in the body: a comparison asks for thousands of them.
-        remoteKeys.forEach((host, keys) -> this.<Map<String, ResponseRow>>remote(host, "/internal/stores/responses", keys,
-                new TypeReference<>() {
-                }).values().forEach(row -> found.put(row.promptId(), row)));
+        // The keys go in the body: a comparison asks for thousands of them, at most MAX_KEYS a request.
+        remoteKeys.forEach((host, keys) -> {
+            for (int from = 0; from < keys.size(); from += MAX_KEYS) {
+                this.<Map<String, ResponseRow>>remote(host, "/internal/stores/responses",
+                        keys.subList(from, Math.min(keys.size(), from + MAX_KEYS)), new TypeReference<>() {
+                        }).values().forEach(row -> found.put(row.promptId(), row));
+            }
+        });
         return found;
     }
+
+    /** The most keys one instance asks another for at once (and answers): a suite the size of CARES-18K fits. */
+    public static final int MAX_KEYS = 50_000;
 
     /**
      * A version that moves whenever a figure changes on any instance: the sum of every instance's own update

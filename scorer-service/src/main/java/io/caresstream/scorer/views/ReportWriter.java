@@ -25,7 +25,7 @@ public final class ReportWriter {
             for (List<Object> row : table.rows()) {
                 List<Object> line = new ArrayList<>();
                 line.add(table.name());
-                line.addAll(row);
+                row.forEach(cell -> line.add(csvCell(cell)));
                 rows.add(line);
             }
         }
@@ -56,6 +56,18 @@ public final class ReportWriter {
             md.append('\n');
         }
         return md.toString();
+    }
+
+    /**
+     * Text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return: the
+     * prompts are adversarial by design) gets a leading apostrophe, OWASP's rule against CSV injection, so it
+     * opens as text. Numbers stay numbers.
+     */
+    static Object csvCell(Object value) {
+        if (value instanceof String text && !text.isEmpty() && "=+-@\t\r".indexOf(text.charAt(0)) >= 0) {
+            return "'" + text;
+        }
+        return value;
     }
 
     /** Numbers to four decimals; pipes and line breaks escaped so a cell cannot break the table. */

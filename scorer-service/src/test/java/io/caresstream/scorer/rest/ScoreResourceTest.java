@@ -73,6 +73,13 @@ class ScoreResourceTest {
     }
 
     @Test
+    void anUnboundedKeyListToTheInternalStoresIsRefused() {
+        java.util.List<String> keys = java.util.stream.IntStream.rangeClosed(0, 50_000).mapToObj(i -> "m|p" + i).toList();
+        given().contentType("application/json").body(keys).when().post("/internal/stores/responses")
+                .then().statusCode(400);
+    }
+
+    @Test
     void theScoreIsTheMeanOfTheCaresTableOverLabelledJudgments() throws Exception {
         String suite = "score-table";
         Map<String, JudgmentEvent> batch = new LinkedHashMap<>();

@@ -66,10 +66,15 @@ public final class SuiteReader {
     }
 
     public Result read(Path file, Format format, FieldMapping mapping, SuiteSource source) throws IOException {
+        return read(file, file.toString(), format, mapping, source);
+    }
+
+    /** Reads a file that errors name as {@code name} (an upload by the name its sender gave it, say). */
+    public Result read(Path file, String name, Format format, FieldMapping mapping, SuiteSource source) throws IOException {
         return switch (format) {
-            case CSV -> readCsv(file, mapping, source);
-            case PARQUET -> readParquet(file, file.toString(), mapping, source);
-            case JSONL -> readJsonl(file, mapping, source);
+            case CSV -> readCsv(file, name, mapping, source);
+            case PARQUET -> readParquet(file, name, mapping, source);
+            case JSONL -> readJsonl(file, name, mapping, source);
         };
     }
 
@@ -86,8 +91,7 @@ public final class SuiteReader {
         }
     }
 
-    private Result readCsv(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
-        String name = file.toString();
+    private Result readCsv(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
         List<PromptEvent> prompts = new ArrayList<>();
         List<RowError> errors = new ArrayList<>();
         long rows = 0;
@@ -156,8 +160,7 @@ public final class SuiteReader {
         return new Result(prompts, errors, rows.size());
     }
 
-    private Result readJsonl(Path file, FieldMapping mapping, SuiteSource source) throws IOException {
-        String name = file.toString();
+    private Result readJsonl(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
         List<PromptEvent> prompts = new ArrayList<>();
         List<RowError> errors = new ArrayList<>();
         long line = 0;
@@ -213,7 +216,7 @@ public final class SuiteReader {
             }
             errors.add(new RowError(file, line, null, "not a JSON object"));
         } catch (JsonProcessingException e) {
-            errors.add(new RowError(file, line, null, "not a JSON object (" + e.getOriginalMessage() + ")"));
+            errors.add(new RowError(file, line, null, "not a JSON object (" + RowError.excerpt(e.getOriginalMessage()) + ")"));
         }
         return Optional.empty();
     }
@@ -227,7 +230,7 @@ public final class SuiteReader {
                 .flatMap(i -> check(CaresCodes.harmLevel(i), file, line, "harmful_level", "must be 0..3, got " + i, errors));
         Optional<String> methodCode = string(row, "method", file, line, errors);
         Optional<Method> method = methodCode.flatMap(m -> check(CaresCodes.method(m), file, line, "method",
-                "unknown method '" + m + "' (direct, indirect, obfuscate, role_play)", errors));
+                "unknown method '" + RowError.excerpt(m) + "' (direct, indirect, obfuscate, role_play)", errors));
         Optional<String> generator = string(row, "generation_model", file, line, errors);
         Optional<String> basePrompt = string(row, "base_prompt", file, line, errors);
         Optional<String> prompt = string(row, "prompt", file, line, errors);
@@ -272,7 +275,7 @@ public final class SuiteReader {
         if (value.isTextual() && value.asText().trim().matches("-?\\d{1,9}")) {
             return Optional.of(Integer.parseInt(value.asText().trim()));
         }
-        errors.add(new RowError(file, line, field, "must be an integer, got " + value));
+        errors.add(new RowError(file, line, field, "must be an integer, got " + RowError.excerpt(value.toString())));
         return Optional.empty();
     }
 

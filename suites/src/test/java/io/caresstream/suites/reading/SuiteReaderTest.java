@@ -207,4 +207,27 @@ class SuiteReaderTest {
         assertTrue(broken.errors().get(0).toString().startsWith(truncated + ": not a readable Parquet file"),
                 broken.errors().toString());
     }
+
+    @Test
+    void aFileThatIsNotASuiteIsNeverEchoedBeyondShortEscapedExcerpts() throws Exception {
+        // Lines in the shape of a system file, read as CSV with a mapping that makes one column the prompt.
+        Path notASuite = dir.resolve("accounts.csv");
+        StringBuilder text = new StringBuilder("name,secret\n");
+        for (int i = 0; i < 20; i++) {
+            text.append("user").append(i).append(",s3cr3t-value-").append("x".repeat(200)).append("\n");
+        }
+        Files.writeString(notASuite, text);
+        FieldMapping mapping = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                "{\"columns\": {\"principle_index\": \"secret\", \"method\": \"secret\"}}", FieldMapping.class);
+        SuiteReader.Result result = new SuiteReader().read(notASuite, "accounts.csv", SuiteReader.Format.CSV, mapping, SOURCE);
+        assertEquals(0, result.prompts().size());
+        for (RowError error : result.errors()) {
+            assertTrue(error.toString().length() < 200, "an error quotes a short excerpt: " + error);
+            assertTrue(!error.toString().contains("x".repeat(50)), error.toString());
+        }
+        assertTrue(result.errors().stream().anyMatch(e -> e.message().contains("(213 characters)")), result.errors().toString());
+
+        assertEquals("a\\u0000b\\u001b[31m", RowError.excerpt("a\u0000b\u001b[31m"), "control characters escaped");
+        assertEquals("", RowError.excerpt(null));
+    }
 }

@@ -3,6 +3,7 @@ package io.caresstream.deploy.local;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caresstream.cli.MultipartUpload;
 import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import io.caresstream.deploy.testing.JavaProcess;
 import io.caresstream.events.topics.TopicProvisioner;
@@ -318,12 +319,16 @@ public final class LocalStack implements AutoCloseable {
         return process;
     }
 
-    /** Imports a JSONL suite through the prompt-generator's REST API; returns its report. */
+    /** Uploads a suite (JSONL, CSV or Parquet) to the prompt-generator's REST API, as `cares import` does; returns its report. */
     public JsonNode importSuite(Path file, String suite) {
-        String body = JSON.createObjectNode().put("file", file.toAbsolutePath().toString()).put("suite", suite).toString();
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(options.ports().promptGenerator(), "/api/suites/import"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        HttpRequest request;
+        try {
+            request = new MultipartUpload(file, JSON.createObjectNode().put("suite", suite))
+                    .post(uri(options.ports().promptGenerator(), "/api/suites/import")).build();
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException("no such suite file: " + file, e);
+        }
+        HttpResponse<String> response = send(request);
         if (response.statusCode() != 200) {
             throw new IllegalStateException("import of " + file + " failed (" + response.statusCode() + "): " + response.body());
         }
