@@ -47,12 +47,15 @@ public class ScheduledGeneration {
     private final List<String> configuredMethods;
     private final Optional<Integer> configuredSample;
     private final String configuredCron;
+    private final java.time.Duration minInterval;
     private final Path store;
     private final Clock clock = Clock.systemUTC();
     private final Map<String, GenerationSchedule> added = new TreeMap<>();
 
     public ScheduledGeneration(VariantGenerator generator, Scheduler scheduler,
                                @ConfigProperty(name = "cares.variants.schedule.cron") String configuredCron,
+                               @ConfigProperty(name = "cares.variants.schedule.min-interval", defaultValue = "PT1H")
+                               java.time.Duration minInterval,
                                @ConfigProperty(name = "cares.variants.schedule.suites") Optional<List<String>> suites,
                                @ConfigProperty(name = "cares.variants.schedule.methods", defaultValue = "obfuscate") List<String> methods,
                                @ConfigProperty(name = "cares.variants.schedule.sample") Optional<Integer> sample,
@@ -60,6 +63,7 @@ public class ScheduledGeneration {
         this.generator = generator;
         this.scheduler = scheduler;
         this.configuredCron = configuredCron;
+        this.minInterval = minInterval;
         this.configuredSuites = suites.orElse(List.of());
         this.configuredMethods = methods;
         this.configuredSample = sample;
@@ -149,7 +153,38 @@ public class ScheduledGeneration {
         return true;
     }
 
+    /**
+     * Refuses a cron that fires more often than the minimum interval (cares.variants.schedule.min-interval,
+     * default an hour) anywhere in its next firings: each run spends money on the attacker model.
+     */
+    void requireMinimumInterval(String cron) {
+        com.cronutils.model.Cron parsed;
+        try {
+            parsed = new com.cronutils.parser.CronParser(com.cronutils.model.definition.CronDefinitionBuilder
+                    .instanceDefinitionFor(com.cronutils.model.CronType.QUARTZ)).parse(cron);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cron '" + cron + "' is not valid: " + e.getMessage(), e);
+        }
+        com.cronutils.model.time.ExecutionTime times = com.cronutils.model.time.ExecutionTime.forCron(parsed);
+        java.time.ZonedDateTime at = java.time.ZonedDateTime.now(clock);
+        for (int firing = 0; firing < 50; firing++) {
+            Optional<java.time.ZonedDateTime> next = times.nextExecution(at);
+            if (next.isEmpty()) {
+                return;
+            }
+            Optional<java.time.ZonedDateTime> after = times.nextExecution(next.get());
+            if (after.isPresent() && java.time.Duration.between(next.get(), after.get()).compareTo(minInterval) < 0) {
+                throw new IllegalArgumentException("cron '" + cron + "' fires every "
+                        + java.time.Duration.between(next.get(), after.get()).toSeconds() + " s; schedules may fire at"
+                        + " most once per " + minInterval.toMinutes() + " min (cares.variants.schedule.min-interval),"
+                        + " since every run calls the attacker model");
+            }
+            at = next.get();
+        }
+    }
+
     private void register(GenerationSchedule schedule) {
+        requireMinimumInterval(schedule.cron());
         String id = jobId(schedule.name());
         Trigger previous = scheduler.getScheduledJob(id);
         if (previous != null) {

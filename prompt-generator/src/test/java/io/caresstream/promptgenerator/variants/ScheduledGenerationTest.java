@@ -89,6 +89,13 @@ class ScheduledGenerationTest {
         given().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", "0 0 2 * * ?",
                         "methods", List.of("direct")))
                 .when().put("/api/schedules/bad").then().statusCode(400);
+        // Every run spends money on the attacker model: a cron that fires every second, or every minute in some
+        // hour, is refused.
+        for (String cron : List.of("* * * * * ?", "0 * 3 * * ?", "0 0/30 * * * ?")) {
+            given().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", cron))
+                    .when().put("/api/schedules/too-often").then().statusCode(400)
+                    .body("error", org.hamcrest.Matchers.containsString("at most once per 60 min"));
+        }
         given().when().delete("/api/schedules/nightly").then().statusCode(204);
         given().when().delete("/api/schedules/nightly").then().statusCode(404);
         assertTrue(!java.nio.file.Files.readString(store).contains("nightly"));

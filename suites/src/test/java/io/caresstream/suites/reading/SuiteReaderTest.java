@@ -230,4 +230,32 @@ class SuiteReaderTest {
         assertEquals("a\\u0000b\\u001b[31m", RowError.excerpt("a\u0000b\u001b[31m"), "control characters escaped");
         assertEquals("", RowError.excerpt(null));
     }
+
+    @Test
+    void hostileSuiteNamesAndDeeplyNestedJsonAreRefusedWithTheReason() throws Exception {
+        for (String name : List.of("../../etc", "a/../b", "x\u0000y", "line\nbreak", "<script>", " lead", "x".repeat(201))) {
+            IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new SuiteSource("d", "r", "s", name), name);
+            assertTrue(refused.getMessage().contains("is not allowed") && !refused.getMessage().contains("\u0000"),
+                    refused.getMessage());
+        }
+        new SuiteSource("cares-18k", "49f6ff9caffe31bbd33b6272b72ef0b78a23ff26", "test", "cares-18k/test@49f6ff9");
+
+        // 10,000 levels of nesting: one row error, no stack overflow.
+        Path nested = dir.resolve("nested.jsonl");
+        Files.writeString(nested, "[".repeat(10_000) + "]".repeat(10_000) + "\n");
+        SuiteReader.Result result = new SuiteReader().read(nested, SOURCE);
+        assertEquals(0, result.prompts().size());
+        assertEquals(1, result.errors().size(), result.errors().toString());
+        assertTrue(result.errors().get(0).toString().length() < 300, result.errors().toString());
+    }
+
+    @Test
+    void sqlAndScriptLikeTextIsKeptAsText() throws Exception {
+        String hostile = "'; DROP TABLE prompts; -- <script>alert(1)</script> {{7*7}} ${jndi:ldap://x}";
+        Path file = dir.resolve("hostile.jsonl");
+        Files.writeString(file, good().put("prompt", hostile).put("base_prompt", hostile) + "\n");
+        SuiteReader.Result result = new SuiteReader().read(file, SOURCE);
+        assertEquals(hostile, result.prompts().get(0).getPrompt(), "round-trips as text");
+    }
 }
