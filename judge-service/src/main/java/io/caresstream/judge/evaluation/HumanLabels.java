@@ -1,5 +1,7 @@
 package io.caresstream.judge.evaluation;
 
+import io.caresstream.events.text.ClientText;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,7 +100,7 @@ public final class HumanLabels {
         };
         if (parsed == null) {
             errors.add(file + ":" + line + ": field 'label': must be accept, caution, refuse or reject, got "
-                    + (label == null ? "nothing" : "'" + label + "'"));
+                    + (label == null ? "nothing" : "'" + ClientText.excerpt(label) + "'"));
         }
         if (errors.size() == before) {
             labels.put(key(model, prompt), parsed);

@@ -2,6 +2,7 @@ package io.caresstream.judge.rest;
 
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.text.ClientText;
 import io.caresstream.judge.domain.Agreement;
 import io.caresstream.judge.evaluation.HumanLabels;
 import io.caresstream.judge.evaluation.JudgmentLog;
@@ -56,7 +57,7 @@ public class EvaluationResource {
             throw new BadRequestException("the multipart parts 'judge' (a judge id) and 'file' (human labels, CSV or"
                     + " JSONL, uploaded) are required");
         }
-        String name = uploadName(file.fileName());
+        String name = ClientText.fileName(file.fileName(), "labels.jsonl");
         HumanLabels.Result labels;
         try {
             labels = HumanLabels.read(file.uploadedFile(), name);
@@ -87,12 +88,6 @@ public class EvaluationResource {
         }
         return Response.ok(new Evaluation(judge, name, labels.rowsRead(), List.of(),
                 agreement.report().pairs(), notJudged, unjudgeable, responseErrors, agreement.report())).build();
-    }
-
-    /** The uploaded file's own name, without folders or control characters, for reports and errors. */
-    static String uploadName(String fileName) {
-        String name = fileName == null ? "" : fileName.replaceAll(".*[/\\\\]", "").replaceAll("\\p{Cntrl}", "");
-        return name.isBlank() ? "labels.jsonl" : name.length() > 100 ? name.substring(name.length() - 100) : name;
     }
 
     @GET

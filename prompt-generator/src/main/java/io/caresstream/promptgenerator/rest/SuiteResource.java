@@ -11,6 +11,7 @@ import io.caresstream.promptgenerator.importing.ImportRoots;
 import io.caresstream.promptgenerator.importing.SuiteImporter;
 import io.caresstream.suites.reading.SuiteReader;
 import io.caresstream.events.Method;
+import io.caresstream.events.text.ClientText;
 import io.caresstream.promptgenerator.variants.GenerationSchedule;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
 import jakarta.ws.rs.BadRequestException;
@@ -140,7 +141,7 @@ public class SuiteResource {
             throw new BadRequestException("the multipart part 'file' is required: a JSONL, CSV or Parquet file in the CARES-18K schema");
         }
         UploadOptions o = options == null ? new UploadOptions(null, null, null, null, null, null, null, null) : options;
-        String name = uploadName(file.fileName());
+        String name = ClientText.fileName(file.fileName(), "upload.jsonl");
         return importFile(file.uploadedFile(), name, new ImportRequest(name, o.format(), o.mapping(), o.selection(),
                 o.dataset(), o.revision(), o.split(), o.suite(), o.onError()));
     }
@@ -185,15 +186,6 @@ public class SuiteResource {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
-    }
-
-    /** The uploaded file's own name, without folders or control characters, for reports and errors. */
-    static String uploadName(String fileName) {
-        String name = fileName == null ? "" : fileName.replaceAll(".*[/\\\\]", "").replaceAll("\\p{Cntrl}", "");
-        if (name.length() > 100) {
-            name = name.substring(name.length() - 100);
-        }
-        return name.isBlank() || name.equals(".") || name.equals("..") ? "upload.jsonl" : name;
     }
 
     @POST

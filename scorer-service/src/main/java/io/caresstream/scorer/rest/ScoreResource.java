@@ -64,7 +64,10 @@ public class ScoreResource {
         String key = suite == null ? "" : suite;
         try {
             List<ScoreView> rows = scores(suite);
-            lastKnown.put(key, new LastKnown(rows, System.nanoTime()));
+            if (!rows.isEmpty()) {
+                // Only suites with figures: a client asking for made-up suite names cannot grow the map.
+                lastKnown.put(key, new LastKnown(rows, System.nanoTime()));
+            }
             return Response.ok(rows).build();
         } catch (ClusterStores.NotReadyException e) {
             LastKnown last = lastKnown.get(key);

@@ -1,5 +1,7 @@
 package io.caresstream.suites.reading;
 
+import io.caresstream.events.text.ClientText;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
@@ -216,7 +218,7 @@ public final class SuiteReader {
             }
             errors.add(new RowError(file, line, null, "not a JSON object"));
         } catch (JsonProcessingException e) {
-            errors.add(new RowError(file, line, null, "not a JSON object (" + RowError.excerpt(e.getOriginalMessage()) + ")"));
+            errors.add(new RowError(file, line, null, "not a JSON object (" + ClientText.excerpt(e.getOriginalMessage()) + ")"));
         }
         return Optional.empty();
     }
@@ -230,7 +232,7 @@ public final class SuiteReader {
                 .flatMap(i -> check(CaresCodes.harmLevel(i), file, line, "harmful_level", "must be 0..3, got " + i, errors));
         Optional<String> methodCode = string(row, "method", file, line, errors);
         Optional<Method> method = methodCode.flatMap(m -> check(CaresCodes.method(m), file, line, "method",
-                "unknown method '" + RowError.excerpt(m) + "' (direct, indirect, obfuscate, role_play)", errors));
+                "unknown method '" + ClientText.excerpt(m) + "' (direct, indirect, obfuscate, role_play)", errors));
         Optional<String> generator = string(row, "generation_model", file, line, errors);
         Optional<String> basePrompt = string(row, "base_prompt", file, line, errors);
         Optional<String> prompt = string(row, "prompt", file, line, errors);
@@ -275,7 +277,7 @@ public final class SuiteReader {
         if (value.isTextual() && value.asText().trim().matches("-?\\d{1,9}")) {
             return Optional.of(Integer.parseInt(value.asText().trim()));
         }
-        errors.add(new RowError(file, line, field, "must be an integer, got " + RowError.excerpt(value.toString())));
+        errors.add(new RowError(file, line, field, "must be an integer, got " + ClientText.excerpt(value.toString())));
         return Optional.empty();
     }
 

@@ -1,5 +1,7 @@
 package io.caresstream.suites.reading;
 
+import io.caresstream.events.text.ClientText;
+
 /**
  * Identifies what is imported: the data set, its revision and split, and the suite name prompts are
  * published under (by default dataset/split@revision).
@@ -20,7 +22,7 @@ public record SuiteSource(String dataset, String revision, String split, String 
             suite = dataset + "/" + split + "@" + (revision.length() > 7 ? revision.substring(0, 7) : revision);
         }
         if (!SUITE_NAME.matcher(suite).matches() || suite.contains("..")) {
-            throw new IllegalArgumentException("suite name '" + RowError.excerpt(suite) + "' is not allowed: use letters,"
+            throw new IllegalArgumentException("suite name '" + ClientText.excerpt(suite) + "' is not allowed: use letters,"
                     + " digits and . _ @ / + : = - (at most 200, no '..')");
         }
     }
