@@ -40,7 +40,8 @@ public final class LocalStack implements AutoCloseable {
 
         /** Free ports, for tests that must not collide with a running local stack. */
         public static Ports free() {
-            return new Ports(freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort());
+            List<Integer> p = freePorts(7, java.util.Set.of());
+            return new Ports(p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6));
         }
 
         Map<String, Integer> byName() {
@@ -135,6 +136,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll(Consumer<String> say) {
+        if (java.util.Set.copyOf(options.ports().byName().values()).size() != options.ports().byName().size()) {
+            throw new IllegalStateException("two parts of the stack were given the same port: " + options.ports());
+        }
         options.ports().byName().forEach((name, port) -> {
             if (!portIsFree(port)) {
                 throw new IllegalStateException("port " + port + " for " + name + " is in use on 127.0.0.1: "
@@ -206,11 +210,15 @@ public final class LocalStack implements AutoCloseable {
         return options.workDir().resolve("kafka-data");
     }
 
-    /** The nodes: the first on the stack's Kafka port, the others and every controller port free ones. */
-    private static List<LocalKafkaBroker.Node> brokerNodes(int firstPort, int count) {
+    /**
+     * The nodes: the first on the stack's Kafka port, the others and every controller port free ones, none of
+     * them a port the stack has given to something not started yet.
+     */
+    private List<LocalKafkaBroker.Node> brokerNodes(int firstPort, int count) {
+        List<Integer> free = freePorts(2 * count - 1, java.util.Set.copyOf(options.ports().byName().values()));
         List<LocalKafkaBroker.Node> nodes = new ArrayList<>();
         for (int id = 0; id < count; id++) {
-            nodes.add(new LocalKafkaBroker.Node(id, id == 0 ? firstPort : freePort(), freePort()));
+            nodes.add(new LocalKafkaBroker.Node(id, id == 0 ? firstPort : free.get(2 * id - 1), free.get(2 * id)));
         }
         return nodes;
     }
@@ -220,11 +228,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private JavaProcess startBroker(LocalKafkaBroker.Node node, String clusterId) {
-        List<String> args = options.brokers() == 1
-                ? List.of(String.valueOf(node.port()), kafkaData().toString())
-                : List.of("--node", String.valueOf(node.id()), "--cluster", clusterId, "--nodes",
+        // Every port is chosen here, the controller's too, so none can meet a port given to a service not yet started.
+        Path data = options.brokers() == 1 ? kafkaData() : kafkaData().resolve("node-" + node.id());
+        List<String> args = List.of("--node", String.valueOf(node.id()), "--cluster", clusterId, "--nodes",
                 String.join(",", brokerNodes.stream().map(LocalKafkaBroker.Node::toString).toList()),
-                "--data", kafkaData().resolve("node-" + node.id()).toString());
+                "--data", data.toString());
         return JavaProcess.startMain(brokerName(node.id()), System.getProperty("java.class.path"),
                 "io.caresstream.deploy.kafka.LocalKafkaBroker", List.of("-Xmx512m"), args,
                 options.workDir().resolve("logs").resolve(brokerName(node.id()) + ".log"));
@@ -554,11 +562,32 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * Distinct free ports, none in {@code taken}: every socket stays open until all are found, so the system cannot
+     * hand the same port out twice (two services given one port would find the other's health check answering).
+     */
+    private static List<Integer> freePorts(int count, java.util.Set<Integer> taken) {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            while (ports.size() < count) {
+                ServerSocket socket = new ServerSocket(0);
+                held.add(socket);
+                if (!taken.contains(socket.getLocalPort())) {
+                    ports.add(socket.getLocalPort());
+                }
+            }
+            return ports;
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("no free local ports", e);
+        } finally {
+            for (ServerSocket socket : held) {
+                try {
+                    socket.close();
+                } catch (IOException e) {
+                    // closing a listening socket we opened: nothing to do
+                }
+            }
         }
     }
 }
