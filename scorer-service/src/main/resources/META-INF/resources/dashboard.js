@@ -6,7 +6,7 @@ const linked = new URLSearchParams(window.location.search);
 // A link can name the suite, judge, model to open and two models to compare: ?suite=&judge=&model=&compare=a,b
 const state = { scores: [], suite: linked.get('suite'), judge: linked.get('judge'), detail: null,
   compare: linked.get('compare') ? linked.get('compare').split(',').slice(0, 2) : [], drill: null, revealed: false,
-  version: -1, textShown: true };
+  version: -1, textShown: true, roles: [] };
 const charts = {};
 const pct = v => v == null || Number.isNaN(v) ? '–' : (100 * v).toFixed(1) + '%';
 const num = v => v == null ? '–' : v.toLocaleString('en');
@@ -25,6 +25,10 @@ async function getJson(path) {
 }
 
 function exportLinks(element, view, params) {
+  if (view === 'judgments' && state.textShown && !state.roles.includes('operator')) {
+    element.textContent = 'Exports of prompt and response text need the operator role.';
+    return;
+  }
   element.innerHTML = 'Export: ' + ['json', 'csv', 'md'].map(format =>
     `<a href="/api/export/${view}.${format}?${query(params)}" download>${format === 'md' ? 'Markdown' : format.toUpperCase()}</a>`)
     .join('');
@@ -35,7 +39,11 @@ function connect() {
   const status = document.getElementById('status');
   const source = new EventSource('/api/live');
   source.onopen = () => { status.className = 'status live'; status.textContent = 'live'; };
-  source.onerror = () => { status.className = 'status down'; status.textContent = 'reconnecting…'; };
+  source.onerror = () => {
+    status.className = 'status down'; status.textContent = 'reconnecting…';
+    // A refused stream is not retried by the browser: the session may have ended (an expired token).
+    if (source.readyState === EventSource.CLOSED) start();
+  };
   source.onmessage = event => {
     const update = JSON.parse(event.data);
     state.version = update.version;
@@ -307,4 +315,40 @@ document.getElementById('reveal').addEventListener('click', () => {
   document.getElementById('judgments').className = 'grid' + (state.revealed ? '' : ' hidden-text');
 });
 
-connect();
+// ---- signing in ---------------------------------------------------------------------------------------------
+// The token is sent once, in the Authorization header; the scorer answers with an HttpOnly cookie that carries
+// it from then on (an EventSource cannot send headers). The token is never put in a URL or kept by the page.
+async function start() {
+  const response = await fetch('/api/session');
+  if (response.status === 401) {
+    document.getElementById('main').hidden = true;
+    document.getElementById('sign-out').hidden = true;
+    document.getElementById('sign-in').hidden = false;
+    document.getElementById('status').textContent = 'signed out';
+    return;
+  }
+  const session = await response.json();
+  state.roles = session.roles || [];
+  document.getElementById('sign-in').hidden = true;
+  document.getElementById('sign-out').hidden = false;
+  document.getElementById('main').hidden = false;
+  connect();
+}
+
+document.getElementById('sign-in-form').addEventListener('submit', async event => {
+  event.preventDefault();
+  const input = document.getElementById('token');
+  const token = input.value.trim();
+  input.value = '';
+  const response = await fetch('/api/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+  document.getElementById('sign-in-error').textContent = response.ok ? ''
+    : response.status === 403 ? 'This token has no viewer or operator role.' : 'This token was not accepted (expired, or not issued for this server).';
+  if (response.ok) start();
+});
+
+document.getElementById('sign-out').addEventListener('click', async () => {
+  await fetch('/api/session', { method: 'DELETE' });
+  window.location.reload();
+});
+
+start();

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "cares", mixinStandardHelpOptions = true, version = "CARES Stream 1.0",
         description = "Import suites, generate adversarial rewrites, list suites and schedule recurring generation.",
         subcommands = {CaresCli.Suites.class, CaresCli.Import.class, CaresCli.ImportHub.class, CaresCli.Variants.class,
-                CaresCli.Schedule.class})
+                CaresCli.Schedule.class, io.caresstream.cli.auth.AuthCommand.class})
 public class CaresCli {
 
     static final int OK = 0;
@@ -37,11 +37,32 @@ public class CaresCli {
             defaultValue = "${env:CARES_PROMPT_GENERATOR_URL:-http://127.0.0.1:8082}")
     String url;
 
+    @Option(names = "--token-file", description = "A file holding the bearer token (default: $CARES_TOKEN_FILE; "
+            + "$CARES_TOKEN, when set, is the token itself)", defaultValue = "${env:CARES_TOKEN_FILE}")
+    Path tokenFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     PromptGeneratorClient client() {
-        return new PromptGeneratorClient(url, spec.commandLine().getErr());
+        return new PromptGeneratorClient(url, token(), spec.commandLine().getErr());
+    }
+
+    /** The token from $CARES_TOKEN or the token file; none when neither is set. */
+    private String token() {
+        String fromEnvironment = System.getenv("CARES_TOKEN");
+        if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+            return fromEnvironment.trim();
+        }
+        if (tokenFile == null) {
+            return null;
+        }
+        try {
+            return Files.readString(tokenFile).trim();
+        } catch (IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "cannot read the token file " + tokenFile + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     PrintWriter out() {
@@ -160,8 +181,9 @@ public class CaresCli {
         for (int i = 0; i < Math.min(20, errors.size()); i++) {
             out.println("  " + errors.get(i).asText());
         }
-        if (errors.size() > 20) {
-            out.println("  ... and " + (errors.size() - 20) + " more");
+        long more = errors.size() - Math.min(20, errors.size()) + r.path("errorsNotListed").asLong(0);
+        if (more > 0) {
+            out.println("  ... and " + more + " more");
         }
         return errors.isEmpty() ? OK : REFUSED;
     }

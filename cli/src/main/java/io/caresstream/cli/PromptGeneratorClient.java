@@ -42,11 +42,14 @@ final class PromptGeneratorClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI base;
+    private final String token;
     private final PrintWriter progress;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    PromptGeneratorClient(String baseUrl, PrintWriter progress) {
+    /** @param token the bearer token sent with every call, or null to send none */
+    PromptGeneratorClient(String baseUrl, String token, PrintWriter progress) {
         this.base = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
+        this.token = token;
         this.progress = progress;
     }
 
@@ -84,6 +87,9 @@ final class PromptGeneratorClient {
     }
 
     private Answer send(HttpRequest.Builder request, String what) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         CompletableFuture<HttpResponse<String>> call = http.sendAsync(
                 request.header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         long started = System.nanoTime();
@@ -97,7 +103,7 @@ final class PromptGeneratorClient {
                     }
                     String text = response.body();
                     JsonNode body = text == null || text.isBlank() ? NullNode.getInstance() : parse(text);
-                    return new Answer(response.statusCode(), body);
+                    return new Answer(response.statusCode(), explained(response.statusCode(), body));
                 } catch (TimeoutException e) {
                     progress.printf("\r%s: working... %d s", what, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
                     progress.flush();
@@ -113,6 +119,18 @@ final class PromptGeneratorClient {
             Thread.currentThread().interrupt();
             throw new UnreachableException(what + " interrupted");
         }
+    }
+
+    /** A 401 or 403 says what to do about it (the server's own answer names no reason). */
+    private JsonNode explained(int status, JsonNode body) {
+        if (body.hasNonNull("error") || (status != 401 && status != 403)) {
+            return body;
+        }
+        String reason = status == 401
+                ? (token == null ? "no token was sent" : "the token was not accepted (expired, or signed by another key)")
+                        + "; set CARES_TOKEN or CARES_TOKEN_FILE (./deploy/run-local.sh writes .run-local/auth/operator.jwt)"
+                : "the token's role may not do this (imports, variants and schedules need the operator role)";
+        return JSON.createObjectNode().put("error", reason);
     }
 
     private static JsonNode parse(String text) {

@@ -43,6 +43,9 @@ public class ConsumerProgress implements HealthCheck {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    @jakarta.inject.Inject
+    io.caresstream.events.security.ClientSecurity security;
+
     @ConfigProperty(name = "cares.health.consumer-group")
     Optional<String> group;
 
@@ -200,9 +203,11 @@ public class ConsumerProgress implements HealthCheck {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            Map<String, Object> config = new HashMap<>(security.kafka());
+            config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis(),
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis()));
+            admin = Admin.create(config);
         }
         return admin;
     }

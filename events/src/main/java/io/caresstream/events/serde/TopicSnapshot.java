@@ -1,6 +1,7 @@
 package io.caresstream.events.serde;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.caresstream.events.security.ClientSecurity;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,18 +35,21 @@ public final class TopicSnapshot {
     private volatile boolean running = true;
     private volatile KafkaConsumer<String, byte[]> following;
 
-    public TopicSnapshot(String bootstrapServers, String registryUrl) {
-        this(bootstrapServers, registryUrl, Map.of());
+    public TopicSnapshot(String bootstrapServers, String registryUrl, ClientSecurity security) {
+        this(bootstrapServers, registryUrl, security, Map.of());
     }
 
     /** With further consumer settings (a client id, fetch sizes). */
-    public TopicSnapshot(String bootstrapServers, String registryUrl, Map<String, Object> consumerSettings) {
+    public TopicSnapshot(String bootstrapServers, String registryUrl, ClientSecurity security,
+                         Map<String, Object> consumerSettings) {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.putAll(security.kafka());
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         config.put("apicurio.registry.url", registryUrl);
+        config.putAll(security.registry());
         config.put("apicurio.registry.avro-datum-provider", CaresAvroDatumProvider.class.getName());
         config.putAll(consumerSettings);
     }

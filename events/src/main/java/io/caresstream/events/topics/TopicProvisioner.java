@@ -34,7 +34,11 @@ public final class TopicProvisioner {
             Topics.PROMPTS_DLQ, Topics.RESPONSES_DLQ, Topics.JUDGMENTS_DLQ);
 
     /** What {@link #ensure} did: the topics it created, and each setting it changed on an existing topic. */
-    public record Report(List<String> created, List<String> corrected) {
+    /**
+     * What was done: topics created, settings corrected, and topics this client may not create or change (on a
+     * cluster with ACLs, where another service or the operator owns them).
+     */
+    public record Report(List<String> created, List<String> corrected, List<String> notAllowed) {
     }
 
     private TopicProvisioner() {
@@ -55,15 +59,28 @@ public final class TopicProvisioner {
      */
     public static Report ensure(String bootstrapServers, Collection<String> topics, int partitions,
                                 short replicationFactor) throws InterruptedException {
+        return ensure(bootstrapServers, Map.of(), topics, partitions, replicationFactor);
+    }
+
+    /** As {@link #ensure(String, Collection, int, short)}, connecting with the given client settings (security). */
+    public static Report ensure(String bootstrapServers, Map<String, Object> clientSettings, Collection<String> topics,
+                                int partitions, short replicationFactor) throws InterruptedException {
         List<String> created = new ArrayList<>();
         List<String> corrected = new ArrayList<>();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        List<String> notAllowed = new ArrayList<>();
+        Map<String, Object> config = new java.util.HashMap<>(clientSettings);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(config)) {
             for (String topic : topics) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor).configs(configFor(topic))))
                             .all().get(30, TimeUnit.SECONDS);
                     created.add(topic);
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.TopicAuthorizationException) {
+                        notAllowed.add(topic);
+                        continue;
+                    }
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
                     }
@@ -74,7 +91,7 @@ public final class TopicProvisioner {
             throw new IllegalStateException("timed out declaring topics " + topics + "; is Kafka up at "
                     + bootstrapServers + "?", e);
         }
-        return new Report(created, corrected);
+        return new Report(created, corrected, notAllowed);
     }
 
     /** Sets the settings of configFor that an existing topic lacks; says what changed, "topic: key a -> b". */

@@ -23,6 +23,9 @@ public class TopicsAtStartup {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
+    @jakarta.inject.Inject
+    io.caresstream.events.security.ClientSecurity security;
+
     @ConfigProperty(name = "cares.topics.required")
     List<String> topics;
 
@@ -34,10 +37,15 @@ public class TopicsAtStartup {
 
     void ensure(@Observes @Initialized(ApplicationScoped.class) Object started) throws InterruptedException {
         try {
-            TopicProvisioner.Report report = TopicProvisioner.ensure(bootstrapServers, topics, partitions, replicationFactor);
+            TopicProvisioner.Report report = TopicProvisioner.ensure(bootstrapServers, security.kafka(), topics, partitions,
+                    replicationFactor);
             report.created().forEach(topic -> LOG.info("created topic {} ({} partitions, replication {})", topic,
                     partitions, replicationFactor));
             report.corrected().forEach(change -> LOG.warn("corrected a topic setting that would lose events: {}", change));
+            if (!report.notAllowed().isEmpty()) {
+                LOG.info("topics {} are not this service's to create or change (ACLs): left as the cluster has them",
+                        report.notAllowed());
+            }
         } catch (IllegalStateException e) {
             LOG.warn("topics {} not checked: {}", topics, e.getMessage());
         }

@@ -43,7 +43,7 @@ public class Judge {
     public Judge(JudgeSettings settings, JudgeHealth health) {
         this.health = health;
         this.retryAfterFatal = settings.retryAfterFatal();
-        this.judgeId = settings.id();
+        this.judgeId = io.caresstream.providers.ModelIds.requireVersion("cares.judge.id", settings.id());
         this.parseAttempts = Math.max(1, settings.parseAttempts());
         switch (settings.kind()) {
             case "heuristic" -> {

@@ -1,5 +1,7 @@
 package io.caresstream.judge.evaluation;
 
+import io.caresstream.events.text.ErrorList;
+import io.caresstream.events.text.TextLines;
 import io.caresstream.events.text.ClientText;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,12 +12,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.caresstream.events.Label;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +27,11 @@ import java.util.Map;
  */
 public final class HumanLabels {
 
-    /** Who gave what to which response: key "modelId|promptId". */
-    public record Result(Map<String, Label> labels, List<String> errors, long rowsRead) {
+    /**
+     * Who gave what to which response (key "modelId|promptId"), the errors (the first thousand listed) and how many
+     * there were in all, and the rows read.
+     */
+    public record Result(Map<String, Label> labels, List<String> errors, long errorCount, long rowsRead) {
     }
 
     private HumanLabels() {
@@ -45,16 +47,19 @@ public final class HumanLabels {
             throw new java.nio.file.NoSuchFileException(name);
         }
         Map<String, Label> labels = new LinkedHashMap<>();
-        List<String> errors = new ArrayList<>();
-        long rows = 0;
+        ErrorList<String> errors = new ErrorList<>();
+        long[] rows = {0};
         if (name.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-            CsvMapper csv = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+            CsvMapper csv = CsvMapper.builder(com.fasterxml.jackson.dataformat.csv.CsvFactory.builder()
+                            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                                    .maxStringLength(TextLines.MAX_LINE_BYTES).build()).build())
+                    .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
             try (MappingIterator<Map<String, String>> records = csv.readerForMapOf(String.class)
                     .with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
                 while (records.hasNextValue()) {
                     long line = records.getCurrentLocation().getLineNr();
                     Map<String, String> record = records.nextValue();
-                    rows++;
+                    rows[0]++;
                     add(name, line, new ObjectMapper().valueToTree(record), labels, errors);
                 }
             } catch (RuntimeException e) {
@@ -62,23 +67,34 @@ public final class HumanLabels {
             }
         } else {
             ObjectMapper json = new ObjectMapper();
-            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                long line = 0;
-                for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-                    line++;
+            TextLines.read(file, new TextLines.Visitor() {
+                @Override
+                public void line(long line, String text) {
                     if (text.isBlank()) {
-                        continue;
+                        return;
                     }
-                    rows++;
+                    rows[0]++;
                     try {
                         add(name, line, json.readTree(text), labels, errors);
                     } catch (IOException e) {
                         errors.add(name + ":" + line + ": not a JSON object");
                     }
                 }
-            }
+
+                @Override
+                public void tooLong(long line, long bytes) {
+                    rows[0]++;
+                    errors.add(name + ":" + line + ": " + TextLines.tooLongMessage(bytes));
+                }
+
+                @Override
+                public void notUtf8(long line) {
+                    rows[0]++;
+                    errors.add(name + ":" + line + ": not valid UTF-8");
+                }
+            });
         }
-        return new Result(labels, errors, rows);
+        return new Result(labels, errors, errors.count(), rows[0]);
     }
 
     private static void add(String file, long line, JsonNode row, Map<String, Label> labels, List<String> errors) {

@@ -1,5 +1,6 @@
 package io.caresstream.judge.evaluation;
 
+import io.caresstream.events.security.ClientSecurity;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.serde.TopicSnapshot;
@@ -16,8 +17,8 @@ public class JudgmentLog {
     private final TopicSnapshot snapshot;
 
     public JudgmentLog(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                       @ConfigProperty(name = "cares.registry.url") String registry) {
-        this.snapshot = new TopicSnapshot(bootstrap, registry);
+                       @ConfigProperty(name = "cares.registry.url") String registry, ClientSecurity security) {
+        this.snapshot = new TopicSnapshot(bootstrap, registry, security);
     }
 
     /** A judge's judgments by "modelId|promptId". */

@@ -1,5 +1,6 @@
 package io.caresstream.judge.messaging;
 
+import io.caresstream.events.security.ClientSecurity;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.keys.EventKeys;
@@ -32,9 +33,9 @@ public class JudgedResponses {
 
     public JudgedResponses(JudgeSettings settings,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                           @ConfigProperty(name = "cares.registry.url") String registry) {
+                           @ConfigProperty(name = "cares.registry.url") String registry, ClientSecurity security) {
         this.judgeId = settings.id();
-        TopicSnapshot reader = new TopicSnapshot(bootstrap, registry, Map.of(
+        TopicSnapshot reader = new TopicSnapshot(bootstrap, registry, security, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "judge-service.judged." + settings.id(),
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500"));

@@ -1,5 +1,7 @@
 package io.caresstream.judge.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.text.ClientText;
@@ -26,11 +28,15 @@ import java.util.function.Function;
 
 /** Measuring judges: against human labels, and against each other. */
 @Path("/api")
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class EvaluationResource {
 
 
-    /** How a judge did against the human labels; every label row is accounted for. */
-    public record Evaluation(String judge, String file, long labelsRead, List<String> errors, long compared,
+    /**
+     * How a judge did against the human labels; every label row is accounted for. {@code errors} lists the first
+     * thousand errors, {@code errorCount} counts them all.
+     */
+    public record Evaluation(String judge, String file, long labelsRead, List<String> errors, long errorCount, long compared,
                              long notJudged, long unjudgeable, long responseErrors, Agreement.Report agreement) {
     }
 
@@ -51,6 +57,7 @@ public class EvaluationResource {
      */
     @POST
     @Path("/evaluations")
+    @RolesAllowed(Roles.OPERATOR)
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     public Response evaluate(@RestForm("judge") String judge, @RestForm("file") FileUpload file) throws IOException {
         if (judge == null || judge.isBlank() || file == null) {
@@ -67,7 +74,7 @@ public class EvaluationResource {
         if (!labels.errors().isEmpty()) {
             // Measured on part of the labels, a figure would look complete: refuse and name every bad row.
             return Response.status(422).entity(new Evaluation(judge, name, labels.rowsRead(),
-                    labels.errors(), 0, 0, 0, 0, null)).build();
+                    labels.errors(), labels.errorCount(), 0, 0, 0, 0, null)).build();
         }
         Map<String, JudgmentEvent> judged = judgments.of(judge);
         Agreement agreement = new Agreement();
@@ -86,7 +93,7 @@ public class EvaluationResource {
                 agreement.add(judgment.getLabel(), label.getValue());
             }
         }
-        return Response.ok(new Evaluation(judge, name, labels.rowsRead(), List.of(),
+        return Response.ok(new Evaluation(judge, name, labels.rowsRead(), List.of(), 0,
                 agreement.report().pairs(), notJudged, unjudgeable, responseErrors, agreement.report())).build();
     }
 

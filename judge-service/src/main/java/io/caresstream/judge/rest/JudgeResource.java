@@ -1,5 +1,7 @@
 package io.caresstream.judge.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.judge.domain.Judge;
 import io.caresstream.judge.messaging.ResponseConsumer;
 import jakarta.ws.rs.GET;
@@ -7,6 +9,7 @@ import jakarta.ws.rs.Path;
 
 /** This instance's judge: what it is and how many responses it has judged since it started. */
 @Path("/api/judge")
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class JudgeResource {
 
     public record JudgeView(String id, String kind, String version, long judged) {

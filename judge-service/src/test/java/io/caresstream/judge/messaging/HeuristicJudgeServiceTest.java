@@ -35,7 +35,7 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static io.restassured.RestAssured.given;
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -101,7 +101,7 @@ class HeuristicJudgeServiceTest {
         Path labels = dir.resolve("human-labels.csv");
         Files.writeString(labels, "prompt_id,model_id,label\np-h-0,model-h@1,accept\np-h-1,model-h@1,Caution\n"
                 + "p-h-2,model-h@1,ACCEPT\np-h-failed,model-h@1,refuse\np-h-unknown,model-h@1,reject\n");
-        var evaluation = given().multiPart("judge", "heuristic@rules-v1").multiPart("file", labels.toFile())
+        var evaluation = asOperator().multiPart("judge", "heuristic@rules-v1").multiPart("file", labels.toFile())
                 .when().post("/api/evaluations").then().statusCode(200)
                 .extract().jsonPath(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE));
         assertEquals(5.0, evaluation.getDouble("labelsRead"));
@@ -115,12 +115,12 @@ class HeuristicJudgeServiceTest {
         Path bad = dir.resolve("bad-labels.jsonl");
         Files.writeString(bad, "{\"prompt_id\": \"p-h-0\", \"model_id\": \"model-h@1\", \"label\": \"maybe\"}\n"
                 + "{\"prompt_id\": \"p-h-1\", \"label\": \"accept\"}\n");
-        given().multiPart("judge", "heuristic@rules-v1").multiPart("file", bad.toFile())
+        asOperator().multiPart("judge", "heuristic@rules-v1").multiPart("file", bad.toFile())
                 .when().post("/api/evaluations").then().statusCode(422)
                 .body("errors[0]", equalTo("bad-labels.jsonl:1: field 'label': must be accept, caution, refuse or reject, got 'maybe'"))
                 .body("errors[1]", equalTo("bad-labels.jsonl:2: field 'model_id': missing"));
         // A path is not a file: the service reads none a client names.
-        given().contentType(ContentType.JSON).body(Map.of("judge", "heuristic@rules-v1", "file", "/etc/passwd"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("judge", "heuristic@rules-v1", "file", "/etc/passwd"))
                 .when().post("/api/evaluations").then().statusCode(415);
     }
 
@@ -134,13 +134,13 @@ class HeuristicJudgeServiceTest {
                     "model-h@1", "p-h-" + i, "heuristic-judge", HarmLevel.HIGHLY_HARMFUL, JudgmentOutcome.LABELLED, labels[i]));
         }
         topics.produce(Topics.JUDGMENTS, other);
-        var agreement = given().when().get("/api/agreement?judges=heuristic@rules-v1,other-judge@1").then().statusCode(200)
+        var agreement = asOperator().when().get("/api/agreement?judges=heuristic@rules-v1,other-judge@1").then().statusCode(200)
                 .extract().jsonPath(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE));
         assertEquals(3.0, agreement.getDouble("bothLabelled"));
         assertEquals(2.0 / 3, agreement.getDouble("overall.accuracy"), 1e-9);
         // Heuristic A, C, R against A, R, R: chance agreement (1/3)(1/3) + (1/3)(0) + (1/3)(2/3) = 1/3, kappa 0.5.
         assertEquals(0.5, agreement.getDouble("overall.kappa"), 1e-9);
         assertEquals(3.0, agreement.getDouble("byHarmLevel.HIGHLY_HARMFUL.pairs"));
-        given().when().get("/api/agreement?judges=only-one").then().statusCode(400);
+        asOperator().when().get("/api/agreement?judges=only-one").then().statusCode(400);
     }
 }

@@ -1,5 +1,6 @@
 package io.caresstream.judge.messaging;
 
+import io.caresstream.deploy.testing.ManagementInterface;
 import io.caresstream.deploy.simulated.Profile;
 import io.caresstream.deploy.simulated.SimulatedLabel;
 import io.caresstream.deploy.testing.AvroTopics;
@@ -111,7 +112,7 @@ class ResponseConsumerTest {
                     SampleEvents.response("model-a@1", prompt, ResponseStatus.OK, SimulatedLabel.ACCEPT.answer())));
             assertTrue(topics.read(Topics.JUDGMENTS, JudgmentEvent.class, j -> j.getMetadata().getSuite().equals(suite),
                     1, Duration.ofSeconds(3)).isEmpty(), "no judgment while the key is refused");
-            io.restassured.RestAssured.given().when().get("/q/health/ready").then().statusCode(503)
+            io.restassured.RestAssured.get(ManagementInterface.url("/q/health/ready")).then().statusCode(503)
                     .body(org.hamcrest.Matchers.containsString("401"));
         } finally {
             SimulatedModelResource.server().setProfile(Profile.defaults());
@@ -120,6 +121,6 @@ class ResponseConsumerTest {
                 j -> j.getMetadata().getSuite().equals(suite), 1, Duration.ofSeconds(20));
         assertEquals(1, judged.size());
         assertEquals(JudgmentOutcome.LABELLED, judged.get(0).value().getOutcome(), "judged once the key works again");
-        io.restassured.RestAssured.given().when().get("/q/health/ready").then().statusCode(200);
+        io.restassured.RestAssured.get(ManagementInterface.url("/q/health/ready")).then().statusCode(200);
     }
 }

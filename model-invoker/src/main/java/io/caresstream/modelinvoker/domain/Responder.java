@@ -54,10 +54,7 @@ public class Responder {
     }
 
     public Responder(ModelSettings settings, MeterRegistry metrics) {
-        if (!settings.id().matches("[^@|]+@[^@|]+")) {
-            throw new IllegalArgumentException("cares.model.id '" + settings.id() + "' must name a version, as "
-                    + "name@version (e.g. gpt-4o-mini@2024-07-18): a new version is a new model, scored beside the old");
-        }
+        io.caresstream.providers.ModelIds.requireVersion("cares.model.id", settings.id());
         this.client = ChatClients.create(settings.toSpec());
         this.guard = ReminderGuard.of(settings.guard());
         this.price = client.spec().price();

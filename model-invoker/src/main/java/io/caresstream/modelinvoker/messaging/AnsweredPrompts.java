@@ -1,5 +1,6 @@
 package io.caresstream.modelinvoker.messaging;
 
+import io.caresstream.events.security.ClientSecurity;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.ResponseEvent;
@@ -39,11 +40,11 @@ public class AnsweredPrompts {
 
     public AnsweredPrompts(ModelSettings settings, ModelControl control,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                           @ConfigProperty(name = "cares.registry.url") String registry) {
+                           @ConfigProperty(name = "cares.registry.url") String registry, ClientSecurity security) {
         this.modelId = settings.id();
         this.control = control;
         // Following the topic needs no haste: fewer, larger fetches spare the broker.
-        TopicSnapshot responses = new TopicSnapshot(bootstrap, registry, Map.of(
+        TopicSnapshot responses = new TopicSnapshot(bootstrap, registry, security, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "model-invoker.answered." + settings.id(),
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500"));

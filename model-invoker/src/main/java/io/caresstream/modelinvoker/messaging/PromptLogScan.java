@@ -1,5 +1,6 @@
 package io.caresstream.modelinvoker.messaging;
 
+import io.caresstream.events.security.ClientSecurity;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.serde.TopicSnapshot;
@@ -17,8 +18,8 @@ public class PromptLogScan {
     private final TopicSnapshot snapshot;
 
     public PromptLogScan(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                         @ConfigProperty(name = "cares.registry.url") String registry) {
-        this.snapshot = new TopicSnapshot(bootstrap, registry);
+                         @ConfigProperty(name = "cares.registry.url") String registry, ClientSecurity security) {
+        this.snapshot = new TopicSnapshot(bootstrap, registry, security);
     }
 
     public Map<String, PromptEvent> prompts(Predicate<PromptEvent> keep) {

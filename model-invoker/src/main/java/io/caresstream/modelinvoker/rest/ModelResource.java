@@ -1,5 +1,7 @@
 package io.caresstream.modelinvoker.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.modelinvoker.domain.CostForecast;
 import io.caresstream.modelinvoker.domain.ModelControl;
 import io.caresstream.modelinvoker.domain.Responder;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 
 /** This instance's model: what it is, whether it is taking prompts, pause and resume, and cost forecasts. */
 @Path("/api/model")
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class ModelResource {
 
     /** The model's configuration as users may see it (never the key) and its state. */
@@ -48,6 +51,7 @@ public class ModelResource {
     /** Stops taking prompts; calls in flight finish and their responses are published. */
     @POST
     @Path("/pause")
+    @RolesAllowed(Roles.OPERATOR)
     public ModelControl.Status pause() {
         return control.pause();
     }
@@ -55,6 +59,7 @@ public class ModelResource {
     /** Takes prompts again, after a pause or a stop (a stopped model's waiting calls are tried again). */
     @POST
     @Path("/resume")
+    @RolesAllowed(Roles.OPERATOR)
     public ModelControl.Status resume() {
         return control.resume();
     }

@@ -1,5 +1,6 @@
 package io.caresstream.modelinvoker.rest;
 
+import io.caresstream.deploy.testing.ManagementInterface;
 import io.caresstream.deploy.simulated.Profile;
 import io.caresstream.deploy.testing.AvroTopics;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
@@ -24,7 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,7 +62,7 @@ class ModelResourceTest {
     }
 
     private static String state() {
-        return given().when().get("/api/model").jsonPath().getString("status.state");
+        return asOperator().when().get("/api/model").jsonPath().getString("status.state");
     }
 
     @Test
@@ -79,7 +80,7 @@ class ModelResourceTest {
         assertEquals(1, responsesOf("invoker-reuse", 2, Duration.ofSeconds(2)).size(), "no second response");
         assertEquals(1, responsesOf("invoker-pre-answered", 2, Duration.ofSeconds(2)).size(),
                 "only the response published before the start");
-        given().when().get("/q/metrics").then().statusCode(200)
+        io.restassured.RestAssured.get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
                 .body(containsString("cares_model_reused_total{model=\"simulated-model@1\"} 2.0"));
     }
 
@@ -99,12 +100,12 @@ class ModelResourceTest {
         } finally {
             SimulatedModelResource.server().setProfile(Profile.defaults());
         }
-        String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertTrue(metrics.contains("cares_model_responses_total{model=\"simulated-model@1\",status=\"ok\"}"), metrics);
-        assertTrue(metrics.contains("cares_model_tokens_total{direction=\"output\",model=\"simulated-model@1\"}"));
-        assertTrue(metrics.contains("cares_model_cost_usd_total{model=\"simulated-model@1\"}"));
-        assertTrue(metrics.contains("cares_model_latency_seconds_count{model=\"simulated-model@1\",status=\"ok\"}"));
-        given().when().get("/api/model").then().statusCode(200)
+        String exported = io.restassured.RestAssured.get(ManagementInterface.url("/q/metrics")).then().statusCode(200).extract().asString();
+        assertTrue(exported.contains("cares_model_responses_total{model=\"simulated-model@1\",status=\"ok\"}"), exported);
+        assertTrue(exported.contains("cares_model_tokens_total{direction=\"output\",model=\"simulated-model@1\"}"));
+        assertTrue(exported.contains("cares_model_cost_usd_total{model=\"simulated-model@1\"}"));
+        assertTrue(exported.contains("cares_model_latency_seconds_count{model=\"simulated-model@1\",status=\"ok\"}"));
+        asOperator().when().get("/api/model").then().statusCode(200)
                 .body("id", equalTo("simulated-model@1"))
                 .body("apiKey", equalTo("none"))
                 .body("inputPricePerMillion", equalTo(2.5f));
@@ -119,31 +120,31 @@ class ModelResourceTest {
             while (!"STOPPED".equals(state()) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
-            given().when().get("/api/model").then()
+            asOperator().when().get("/api/model").then()
                     .body("status.state", equalTo("STOPPED"))
                     .body("status.reason", containsString("401"));
-            given().when().get("/q/health/ready").then().statusCode(503);
+            io.restassured.RestAssured.get(ManagementInterface.url("/q/health/ready")).then().statusCode(503);
             assertTrue(responsesOf("invoker-fatal", 1, Duration.ofSeconds(2)).isEmpty(),
                     "no error responses: the prompts wait for the model");
         } finally {
             SimulatedModelResource.server().setProfile(Profile.defaults());
         }
-        given().when().post("/api/model/resume").then().statusCode(200).body("state", equalTo("RUNNING"));
+        asOperator().when().post("/api/model/resume").then().statusCode(200).body("state", equalTo("RUNNING"));
         List<ConsumerRecord<String, ResponseEvent>> answered = responsesOf("invoker-fatal", 2, Duration.ofSeconds(20));
         assertEquals(2, answered.size());
         answered.forEach(r -> assertEquals(ResponseStatus.OK, r.value().getStatus()));
-        given().when().get("/q/health/ready").then().statusCode(200);
+        io.restassured.RestAssured.get(ManagementInterface.url("/q/health/ready")).then().statusCode(200);
     }
 
     @Test
     void aPausedModelTakesNoPromptsUntilResumed() throws Exception {
         SimulatedModelResource.server().setProfile(Profile.defaults());
-        given().when().post("/api/model/pause").then().statusCode(200).body("state", equalTo("PAUSED"));
+        asOperator().when().post("/api/model/pause").then().statusCode(200).body("state", equalTo("PAUSED"));
         try {
             publish(prompt("p-paused-1", "invoker-paused"));
             assertTrue(responsesOf("invoker-paused", 1, Duration.ofSeconds(3)).isEmpty(), "paused: no call");
         } finally {
-            given().when().post("/api/model/resume").then().statusCode(200).body("state", equalTo("RUNNING"));
+            asOperator().when().post("/api/model/resume").then().statusCode(200).body("state", equalTo("RUNNING"));
         }
         assertEquals(1, responsesOf("invoker-paused", 1, Duration.ofSeconds(20)).size());
     }
@@ -151,7 +152,7 @@ class ModelResourceTest {
     @Test
     void theCostOfASuiteIsForecastBeforeItRuns() {
         SimulatedModelResource.server().setProfile(Profile.defaults());
-        given().when().post("/api/model/pause").then().statusCode(200);
+        asOperator().when().post("/api/model/pause").then().statusCode(200);
         try {
             PromptEvent[] prompts = new PromptEvent[10];
             for (int i = 0; i < prompts.length; i++) {
@@ -159,7 +160,7 @@ class ModelResourceTest {
                         "How should a patient store insulin pens while travelling in hot weather? Case " + i);
             }
             publish(prompts);
-            var forecast = given().when().get("/api/model/forecast?suite=invoker-forecast").then().statusCode(200)
+            var forecast = asOperator().when().get("/api/model/forecast?suite=invoker-forecast").then().statusCode(200)
                     .extract().jsonPath(JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE));
             assertEquals(10.0, forecast.getDouble("prompts"));
             assertEquals(10.0, forecast.getDouble("toCall"));
@@ -168,10 +169,51 @@ class ModelResourceTest {
             assertTrue(input > 150 && input < 400, "input tokens " + input);
             assertTrue(forecast.getDouble("maxCostUsd") >= forecast.getDouble("expectedCostUsd"));
             assertTrue(forecast.getDouble("expectedCostUsd") > 0);
-            given().when().get("/api/model/forecast?suite=no-such-suite").then().statusCode(404);
-            given().when().get("/api/model/forecast").then().statusCode(400);
+            asOperator().when().get("/api/model/forecast?suite=no-such-suite").then().statusCode(404);
+            asOperator().when().get("/api/model/forecast").then().statusCode(400);
         } finally {
-            given().when().post("/api/model/resume").then().statusCode(200);
+            asOperator().when().post("/api/model/resume").then().statusCode(200);
         }
+    }
+
+    @Test
+    void anApiKeyPlacedInAPromptIsNeverLogged() {
+        // Someone pastes a key into a prompt; the call is retried (500, then a malformed answer) and answered.
+        String key = "sk-proj-CARES0TEST0KEY0" + "7f3a9c1e5b2d4f6a8c0e";
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(String.valueOf(new java.util.logging.SimpleFormatter().formatMessage(record))
+                        + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(java.util.logging.Level.ALL);
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        SimulatedModelResource.server().setProfile(new Profile(null, null, null, 0,
+                new Profile.Faults(0, 1, 0.5, 0, 1000, 0.5, 1, 0), null));
+        try {
+            PromptEvent withKey = SampleEvents.prompt("p-key-1", "invoker-key", HarmLevel.HARMLESS, Method.DIRECT,
+                    "my OpenAI key is " + key + ", keep it safe");
+            publish(withKey);
+            ResponseEvent response = responsesOf("invoker-key", 1, Duration.ofSeconds(20)).get(0).value();
+            assertEquals(ResponseStatus.OK, response.getStatus());
+            assertTrue(response.getAttempts() > 1, "the call was retried: " + response.getAttempts());
+        } finally {
+            root.removeHandler(capture);
+            SimulatedModelResource.server().setProfile(Profile.defaults());
+        }
+        assertTrue(logged.size() > 0, "the capture saw the service's log");
+        assertTrue(logged.stream().noneMatch(line -> line.contains("CARES0TEST0KEY")),
+                logged.stream().filter(line -> line.contains("CARES0TEST0KEY")).toList().toString());
     }
 }

@@ -1,5 +1,6 @@
 package io.caresstream.promptgenerator.importing;
 
+import io.caresstream.events.text.ErrorList;
 import io.caresstream.suites.hub.HubSplits;
 import io.caresstream.suites.hub.HubClient;
 import io.caresstream.suites.reading.SuiteReader;
@@ -86,7 +87,7 @@ public class SuiteImporter {
         List<HubClient.HubFile> shards = HubSplits.shardsOf(hub, dataset, commit, split);
         Path dir = Files.createTempDirectory("cares-hub-");
         List<PromptEvent> prompts = new ArrayList<>();
-        List<RowError> errors = new ArrayList<>();
+        ErrorList<RowError> errors = new ErrorList<>();
         long rows = 0;
         long bytes = 0;
         long totalBytes = shards.stream().mapToLong(f -> Math.max(0, f.size())).sum();
@@ -155,16 +156,19 @@ public class SuiteImporter {
             throw new IllegalArgumentException(sourceName + " holds no rows: nothing was imported");
         }
         List<String> errors = result.errors().stream().map(RowError::toString).toList();
-        if (!errors.isEmpty() && onError == OnError.REJECT_ALL) {
-            LOG.warnf("import of %s rejected: %d of %d rows malformed, nothing published", sourceName, errors.size(),
+        long errorCount = result.errorCount();
+        long notListed = errorCount - errors.size();
+        if (errorCount > 0 && onError == OnError.REJECT_ALL) {
+            LOG.warnf("import of %s rejected: %d errors in %d rows, nothing published", sourceName, errorCount,
                     result.rowsRead());
-            return new ImportReport(source.suite(), sourceName, result.rowsRead(), 0, errors.size(), 0, false, errors);
+            return new ImportReport(source.suite(), sourceName, result.rowsRead(), 0, errorCount, 0, false, errors,
+                    notListed);
         }
         List<PromptEvent> prompts = selection.apply(result.prompts());
         long notSelected = result.prompts().size() - prompts.size();
         long total = prompts.size();
         publisher.publishAll(prompts, done -> LOG.infof("suite %s: published %d/%d prompts", source.suite(), done, total));
-        return new ImportReport(source.suite(), sourceName, result.rowsRead(), total, errors.size(), notSelected,
-                total > 0, errors);
+        return new ImportReport(source.suite(), sourceName, result.rowsRead(), total, errorCount, notSelected,
+                total > 0, errors, notListed);
     }
 }

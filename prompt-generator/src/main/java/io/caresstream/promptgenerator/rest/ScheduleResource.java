@@ -1,5 +1,7 @@
 package io.caresstream.promptgenerator.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.promptgenerator.variants.GenerationSchedule;
 import io.caresstream.promptgenerator.variants.ScheduledGeneration;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
@@ -20,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 @Path("/api/schedules")
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class ScheduleResource {
 
     /** A schedule as sent: the name comes from the path. */
@@ -39,6 +42,7 @@ public class ScheduleResource {
     }
 
     @PUT
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{name}")
     @Operation(summary = "Add or replace a recurring generation of new rewrites for a suite",
             description = "cron in Quartz syntax (e.g. \"0 0 2 * * ?\" for 02:00 daily); methods default to obfuscate; "
@@ -59,6 +63,7 @@ public class ScheduleResource {
     }
 
     @DELETE
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{name}")
     @Operation(summary = "Remove a recurring generation added at run time")
     @APIResponse(responseCode = "204", description = "Removed")
@@ -70,6 +75,7 @@ public class ScheduleResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{name}/run")
     @Operation(summary = "Run a schedule now, as it would run on the given day (default today)")
     @APIResponse(responseCode = "200", description = "One report per method")

@@ -1,5 +1,7 @@
 package io.caresstream.promptgenerator.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
 import io.caresstream.suites.reading.FieldMapping;
 import io.caresstream.promptgenerator.domain.ImportReport;
@@ -39,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 
 @Path("/api/suites")
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class SuiteResource {
 
     /**
@@ -87,6 +90,7 @@ public class SuiteResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/{suite: .+}/variants")
     @Operation(summary = "Generate adversarial rewrites of a suite's base prompts and publish them into it",
             description = "indirect and role_play are written by the attacker model (cares.attacker.*) with the "
@@ -124,6 +128,7 @@ public class SuiteResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/import")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Operation(summary = "Import an uploaded JSONL, CSV or Parquet suite into the prompt log",
@@ -147,6 +152,7 @@ public class SuiteResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/import-path")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Import a JSONL, CSV or Parquet suite from a folder on the server the operator allows",
@@ -189,6 +195,7 @@ public class SuiteResource {
     }
 
     @POST
+    @RolesAllowed(Roles.OPERATOR)
     @Path("/import-hub")
     @Operation(summary = "Import a split of a data set from the Hugging Face hub (default: CARES-18K at the pinned revision)",
             description = "Resolves the revision through the hub API, then downloads the split's Parquet files at that "

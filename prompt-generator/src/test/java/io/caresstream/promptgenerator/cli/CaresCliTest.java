@@ -1,6 +1,8 @@
 package io.caresstream.promptgenerator.cli;
 
 import io.caresstream.cli.CaresCli;
+import io.caresstream.cli.auth.LocalAuth;
+import io.caresstream.deploy.testing.TestTokens;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.TestInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -35,12 +37,19 @@ class CaresCliTest {
     }
 
     private Run cares(String... args) {
+        return caresAs(LocalAuth.Role.OPERATOR, args);
+    }
+
+    /** The command line with the token file of a role, as a local run configures it. */
+    private Run caresAs(LocalAuth.Role role, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 4];
         all[0] = "--url";
         all[1] = url.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
+        all[2] = "--token-file";
+        all[3] = TestTokens.file(role).toString();
+        System.arraycopy(args, 0, all, 4, args.length);
         int code = CaresCli.run(all, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
     }
@@ -104,6 +113,18 @@ class CaresCliTest {
         Run badCron = cares("schedule", "add", "x", "--suite", "s", "--cron", "sometimes");
         assertEquals(1, badCron.code());
         assertTrue(badCron.err().contains("cron"), badCron.err());
+
+        // A viewer may list suites but not import; a token the service does not trust is refused with what to do.
+        assertEquals(0, caresAs(LocalAuth.Role.VIEWER, "suites").code());
+        Run forbidden = caresAs(LocalAuth.Role.VIEWER, "schedule", "remove", "nothing");
+        assertEquals(1, forbidden.code());
+        assertTrue(forbidden.err().contains("operator role"), forbidden.err());
+        StringWriter refusedErr = new StringWriter();
+        int refusedCode = CaresCli.run(new String[]{"--url", url.toString(), "suites"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(refusedErr, true));
+        assertEquals(1, refusedCode);
+        assertTrue(refusedErr.toString().contains("no token was sent; set CARES_TOKEN or CARES_TOKEN_FILE"),
+                refusedErr.toString());
 
         StringWriter err = new StringWriter();
         int code = CaresCli.run(new String[]{"--url", "http://127.0.0.1:9", "suites"}, new PrintWriter(new StringWriter()),

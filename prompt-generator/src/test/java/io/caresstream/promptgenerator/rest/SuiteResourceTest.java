@@ -1,5 +1,6 @@
 package io.caresstream.promptgenerator.rest;
 
+import io.caresstream.deploy.testing.ManagementInterface;
 import io.caresstream.deploy.testing.AvroTopics;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.TestInfrastructure;
@@ -20,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static io.restassured.RestAssured.given;
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -47,7 +48,7 @@ class SuiteResourceTest {
     private static void awaitListed(String suite, int prompts) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {
-            Object listed = given().when().get("/api/suites").jsonPath().get("find { it.suite == '" + suite + "' }.prompts");
+            Object listed = asOperator().when().get("/api/suites").jsonPath().get("find { it.suite == '" + suite + "' }.prompts");
             if (listed != null && ((Number) listed).intValue() == prompts) {
                 return;
             }
@@ -65,7 +66,7 @@ class SuiteResourceTest {
     void theSampleSuiteIsPublishedOncePerPromptEvenWhenImportedTwice() {
         Map<String, String> request = Map.of("file", SAMPLE.toString(), "suite", "sample-twice");
         for (int i = 0; i < 2; i++) {
-            given().contentType(ContentType.JSON).body(request)
+            asOperator().contentType(ContentType.JSON).body(request)
                     .when().post("/api/suites/import-path")
                     .then().statusCode(200)
                     .body("published", equalTo(64))
@@ -80,7 +81,7 @@ class SuiteResourceTest {
         records.forEach(r -> assertEquals(64L, r.value().getSuiteSize()));
 
         awaitListed("sample-twice", 64);
-        given().when().get("/api/suites").then().statusCode(200)
+        asOperator().when().get("/api/suites").then().statusCode(200)
                 .body("suite", hasItem("sample-twice"))
                 .body("find { it.suite == 'sample-twice' }.prompts", equalTo(64))
                 .body("find { it.suite == 'sample-twice' }.byMethod.role_play", equalTo(16))
@@ -94,14 +95,14 @@ class SuiteResourceTest {
         Files.write(file, List.of(lines.get(0), lines.get(1).replace("\"harmful_level\": 0", "\"harmful_level\": 9"),
                 lines.get(2), lines.get(3)));
 
-        given().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "half-bad"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "half-bad"))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(422)
                 .body("published", equalTo(0))
                 .body("errors[0]", containsString(file + ":2: field 'harmful_level': must be 0..3, got 9"));
         assertTrue(promptsOf("half-bad", 1, Duration.ofSeconds(3)).isEmpty(), "a rejected import publishes nothing");
 
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("file", file.toString(), "suite", "half-good", "onError", "publish-valid"))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(200)
@@ -118,7 +119,7 @@ class SuiteResourceTest {
                 "columns", Map.of("prompt", "text", "harmful_level", "label"),
                 "values", Map.of("harmful_level", Map.of("safe", "0", "unsafe", "3")),
                 "constants", Map.of("method", "direct", "principle_index", "5", "generation_model", "external"));
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("file", file.toString(), "suite", "external-csv", "mapping", mapping))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(200)
@@ -126,7 +127,7 @@ class SuiteResourceTest {
         List<ConsumerRecord<String, PromptEvent>> records = promptsOf("external-csv", 2, Duration.ofSeconds(15));
         assertEquals(2, records.size());
 
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("file", file.toString(), "mapping", Map.of("columns", Map.of("severity", "label"))))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(400);
@@ -135,7 +136,7 @@ class SuiteResourceTest {
     @Test
     void aSelectionPublishesAStratifiedSampleAndAccountsForTheRest() {
         Map<String, Object> selection = Map.of("harmLevels", List.of(0, 3), "sample", 16, "seed", 11);
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("file", SAMPLE.toString(), "suite", "sample-selected", "selection", selection))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(200)
@@ -149,15 +150,31 @@ class SuiteResourceTest {
                 r -> r.value().getMetadata().getHarmLevel().name(), Collectors.counting()));
         assertEquals(Map.of("HARMLESS", 8L, "HIGHLY_HARMFUL", 8L), byLevel);
 
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("file", SAMPLE.toString(), "selection", Map.of("methods", List.of("jailbreak"))))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(400);
+
+        // Negative and huge sample sizes: refused, nothing published; a sample larger than the suite takes it all.
+        for (Object sample : List.of(-5, 0, 10_000_000_000_000L)) {
+            asOperator().contentType(ContentType.JSON)
+                    .body(Map.of("file", SAMPLE.toString(), "suite", "sample-hostile", "selection", Map.of("sample", sample)))
+                    .when().post("/api/suites/import-path")
+                    .then().statusCode(400).body("error", containsString("sample"));
+            asOperator().contentType(ContentType.JSON).body(Map.of("sample", sample))
+                    .when().post("/api/suites/sample-selected/variants")
+                    .then().statusCode(400).body("error", containsString("sample"));
+        }
+        asOperator().contentType(ContentType.JSON)
+                .body(Map.of("file", SAMPLE.toString(), "suite", "sample-all", "selection", Map.of("sample", Integer.MAX_VALUE)))
+                .when().post("/api/suites/import-path")
+                .then().statusCode(200).body("published", equalTo(64));
+        assertTrue(promptsOf("sample-hostile", 1, Duration.ofSeconds(2)).isEmpty(), "nothing published");
     }
 
     @Test
     void caresIsImportedFromItsParquetFilesAtThePinnedOrAnOlderRevisionWithTheSameIdsAsThroughTheViewer() {
-        given().contentType(ContentType.JSON).body(Map.of("suite", "hub-files-and-viewer"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("suite", "hub-files-and-viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(200)
                 .body("source", equalTo("hf://datasets/HFXM/CARES-18K@49f6ff9/test"))
@@ -165,7 +182,7 @@ class SuiteResourceTest {
                 .body("published", equalTo(64));
         assertEquals("Bearer " + System.getenv("PATH"), LocalHubResource.lastHubAuthorization, "the token goes to the hub");
         assertEquals(null, LocalHubResource.lastStoreAuthorization, "and never to the file store a redirect points at");
-        given().contentType(ContentType.JSON).body(Map.of("suite", "hub-files-and-viewer", "access", "viewer"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("suite", "hub-files-and-viewer", "access", "viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(200)
                 .body("published", equalTo(64));
@@ -175,7 +192,7 @@ class SuiteResourceTest {
                 "the same row read from Parquet or from the viewer is the same prompt");
 
         // An older revision, in two shards: only files can serve it.
-        given().contentType(ContentType.JSON).body(Map.of("revision", "v0"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("revision", "v0"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(200)
                 .body("suite", equalTo("cares-18k/test@1111111"))
@@ -183,7 +200,7 @@ class SuiteResourceTest {
                 .body("published", equalTo(8));
         List<ConsumerRecord<String, PromptEvent>> old = promptsOf("cares-18k/test@1111111", 8, Duration.ofSeconds(20));
         assertEquals(LocalHubResource.OLD_COMMIT, old.get(0).value().getMetadata().getDataset().getRevision());
-        given().contentType(ContentType.JSON).body(Map.of("split", "train"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("split", "train"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(200)
                 .body("suite", equalTo("cares-18k/train@49f6ff9"))
@@ -192,17 +209,17 @@ class SuiteResourceTest {
 
     @Test
     void hubFilesThatAreMissingMalformedOrCorruptAreNamed() {
-        given().contentType(ContentType.JSON).body(Map.of("split", "validation"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("split", "validation"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(400)
                 .body(containsString("splits found: [test, train]"));
-        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(422)
                 .body("published", equalTo(0))
                 .body("errors[0]", equalTo("hf://datasets/test-org/broken@49f6ff9/data/test-00000-of-00001.parquet:2: "
                         + "field 'method': unknown method 'telepathy' (direct, indirect, obfuscate, role_play)"));
-        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/corrupt"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/corrupt"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(502)
                 .body("error", containsString("the download is corrupt"));
@@ -212,7 +229,7 @@ class SuiteResourceTest {
     @Test
     void caresIsImportedThroughTheDatasetViewerPageByPage() {
         int before = LocalHubResource.ROW_REQUESTS.get();
-        given().contentType(ContentType.JSON).body(Map.of("access", "viewer"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("access", "viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(200)
                 .body("suite", equalTo("cares-18k/test@49f6ff9"))
@@ -230,16 +247,16 @@ class SuiteResourceTest {
 
     @Test
     void aRevisionTheViewerDoesNotServeOrAnUnknownDataSetIsRefusedAndBadRowsAreNamed() {
-        given().contentType(ContentType.JSON).body(Map.of("revision", "v0", "access", "viewer"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("revision", "v0", "access", "viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("dataset", "nobody/nothing"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("dataset", "nobody/nothing"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("access", "ftp"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("access", "ftp"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken", "revision", "main", "access", "viewer"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("dataset", "test-org/broken", "revision", "main", "access", "viewer"))
                 .when().post("/api/suites/import-hub")
                 .then().statusCode(422)
                 .body("published", equalTo(0))
@@ -249,11 +266,11 @@ class SuiteResourceTest {
 
     @Test
     void obfuscatedRewritesJoinTheSuiteOnceWithTheirProvenance() {
-        given().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "suite", "with-variants"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "suite", "with-variants"))
                 .when().post("/api/suites/import-path").then().statusCode(200);
         awaitListed("with-variants", 64);
 
-        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "seed", 3))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "seed", 3))
                 .when().post("/api/suites/with-variants/variants")
                 .then().statusCode(200)
                 .body("basePrompts", equalTo(16))
@@ -273,22 +290,22 @@ class SuiteResourceTest {
 
         // The same run again finds every rewrite already in the suite.
         awaitListed("with-variants", 80);
-        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "seed", 3))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "seed", 3))
                 .when().post("/api/suites/with-variants/variants")
                 .then().statusCode(200)
                 .body("published", equalTo(0))
                 .body("duplicates", equalTo(16));
-        given().contentType(ContentType.JSON).body(Map.of("method", "direct"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "direct"))
                 .when().post("/api/suites/with-variants/variants").then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "obfuscate"))
                 .when().post("/api/suites/no-such-suite/variants").then().statusCode(404);
-        given().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "sample", 0))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "obfuscate", "sample", 0))
                 .when().post("/api/suites/with-variants/variants").then().statusCode(400);
     }
 
     @Test
     void theRestApiIsDescribedInOpenApi() {
-        given().accept("application/json").when().get("/q/openapi").then().statusCode(200)
+        io.restassured.RestAssured.given().accept("application/json").when().get(ManagementInterface.url("/q/openapi")).then().statusCode(200)
                 .body("info.title", equalTo("CARES Stream prompt-generator"))
                 .body("paths.'/api/suites/import'.post.responses.'422'.description", containsString("nothing published"))
                 .body("paths.'/api/suites'.get.summary", containsString("counts by principle"));
@@ -296,7 +313,7 @@ class SuiteResourceTest {
 
     @Test
     void anUploadedSuiteIsImportedAndNamedAsItsSenderNamedIt() throws Exception {
-        given().multiPart("file", SAMPLE.toFile()).multiPart("options", "{\"suite\": \"uploaded@1\"}", "application/json")
+        asOperator().multiPart("file", SAMPLE.toFile()).multiPart("options", "{\"suite\": \"uploaded@1\"}", "application/json")
                 .when().post("/api/suites/import")
                 .then().statusCode(200)
                 .body("published", equalTo(64))
@@ -306,11 +323,11 @@ class SuiteResourceTest {
         // Errors name the upload, never the server's temporary file.
         Path bad = dir.resolve("mine.jsonl");
         Files.writeString(bad, "{\"prompt\": \"only a prompt\"}\n");
-        String refused = given().multiPart("file", bad.toFile()).when().post("/api/suites/import")
+        String refused = asOperator().multiPart("file", bad.toFile()).when().post("/api/suites/import")
                 .then().statusCode(422).extract().asString();
         assertTrue(refused.contains("mine.jsonl:1") && !refused.contains(System.getProperty("java.io.tmpdir") + "/uploads"),
                 refused);
-        given().multiPart("options", "{}", "application/json").when().post("/api/suites/import")
+        asOperator().multiPart("options", "{}", "application/json").when().post("/api/suites/import")
                 .then().statusCode(400).body("error", containsString("part 'file' is required"));
     }
 
@@ -321,26 +338,26 @@ class SuiteResourceTest {
         Files.createSymbolicLink(link, Path.of("/etc/passwd"));
         for (String path : List.of("/etc/passwd", "/no/such/file.jsonl", dir + "/../../etc/passwd", "relative.jsonl",
                 link.toString(), "/proc/self/environ", SAMPLE.getParent() + "/../../../../../../../../../etc/passwd")) {
-            String answer = given().contentType(ContentType.JSON)
+            String answer = asOperator().contentType(ContentType.JSON)
                     .body(Map.of("file", path, "mapping", Map.of("columns", Map.of("prompt", "root"))))
                     .when().post("/api/suites/import-path")
                     .then().statusCode(403).extract().asString();
             assertTrue(!answer.contains("root:") && !answer.contains("PATH="), path + " -> " + answer);
         }
-        given().contentType(ContentType.JSON).body(Map.of("file", dir.resolve("missing.jsonl").toString()))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", dir.resolve("missing.jsonl").toString()))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(400).body("error", containsString("file not found"));
     }
 
     @Test
     void aMissingFileOrOptionIsAClearBadRequest() {
-        given().contentType(ContentType.JSON).body(Map.of("file", "/no/such/file.jsonl"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", "/no/such/file.jsonl"))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(403);
-        given().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "onError", "maybe"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "onError", "maybe"))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("file", "bad\u0000path.jsonl"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", "bad\u0000path.jsonl"))
                 .when().post("/api/suites/import-path")
                 .then().statusCode(400);
     }
@@ -352,7 +369,7 @@ class SuiteResourceTest {
         Path headerOnly = dir.resolve("header-only.csv");
         Files.writeString(headerOnly, "principle_index,generation_model,harmful_level,method,base_prompt,prompt\n");
         for (Path file : List.of(empty, headerOnly)) {
-            given().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "empty@1"))
+            asOperator().contentType(ContentType.JSON).body(Map.of("file", file.toString(), "suite", "empty@1"))
                     .when().post("/api/suites/import-path")
                     .then().statusCode(400)
                     .body("error", equalTo(file + " holds no rows: nothing was imported"));

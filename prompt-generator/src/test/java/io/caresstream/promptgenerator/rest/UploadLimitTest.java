@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 
 /** An upload above the limit (CARES_MAX_UPLOAD; 64 KB here) is refused with 413 and nothing is read. */
 @QuarkusTest
@@ -34,6 +34,6 @@ class UploadLimitTest {
     void anUploadAboveTheLimitIsRefusedWith413() throws Exception {
         Path big = dir.resolve("big.jsonl");
         Files.writeString(big, "{\"prompt\": \"" + "x".repeat(100_000) + "\"}\n");
-        given().multiPart("file", big.toFile()).when().post("/api/suites/import").then().statusCode(413);
+        asOperator().multiPart("file", big.toFile()).when().post("/api/suites/import").then().statusCode(413);
     }
 }

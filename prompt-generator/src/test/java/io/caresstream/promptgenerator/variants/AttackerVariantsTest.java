@@ -25,7 +25,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import static io.restassured.RestAssured.given;
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +42,7 @@ class AttackerVariantsTest {
 
     private void importSample(String suite) throws InterruptedException {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
-        given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", suite))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", suite))
                 .when().post("/api/suites/import-path").then().statusCode(200);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (catalogue.summary(suite).map(s -> s.prompts() < 64).orElse(true) && System.nanoTime() < deadline) {
@@ -58,7 +58,7 @@ class AttackerVariantsTest {
                         List.of("sick note"))));
         long callsBefore = SimulatedModelResource.server().stats().getOrDefault("requests", 0L);
 
-        given().contentType(ContentType.JSON).body(Map.of("method", "role_play", "seed", 1))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "role_play", "seed", 1))
                 .when().post("/api/suites/attacked/variants")
                 .then().statusCode(200)
                 .body("generator", equalTo("simulated-attacker@templates-v1"))
@@ -99,7 +99,7 @@ class AttackerVariantsTest {
         while (catalogue.summary("attacked").map(s -> s.prompts() < 77).orElse(true) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        given().contentType(ContentType.JSON).body(Map.of("method", "role_play", "seed", 1))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "role_play", "seed", 1))
                 .when().post("/api/suites/attacked/variants")
                 .then().statusCode(200)
                 .body("published", equalTo(0))
@@ -108,7 +108,7 @@ class AttackerVariantsTest {
 
         // Indirect rewrites and the attacker's obfuscation, on a sample; every base prompt is accounted for.
         for (String method : List.of("indirect", "obfuscate")) {
-            Map<String, Object> report = given().contentType(ContentType.JSON)
+            Map<String, Object> report = asOperator().contentType(ContentType.JSON)
                     .body(Map.of("method", method, "generator", "attacker", "seed", 2, "sample", 8))
                     .when().post("/api/suites/attacked/variants")
                     .then().statusCode(200).extract().as(Map.class);
@@ -116,9 +116,9 @@ class AttackerVariantsTest {
             assertEquals(8, (int) report.get("published") + (int) report.get("duplicates") + (int) report.get("failed"),
                     report.toString());
         }
-        given().contentType(ContentType.JSON).body(Map.of("method", "indirect", "generator", "deterministic"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "indirect", "generator", "deterministic"))
                 .when().post("/api/suites/attacked/variants").then().statusCode(400);
-        given().contentType(ContentType.JSON).body(Map.of("method", "direct"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("method", "direct"))
                 .when().post("/api/suites/attacked/variants").then().statusCode(400);
     }
 
@@ -128,7 +128,7 @@ class AttackerVariantsTest {
         SimulatedModelResource.server().setProfile(new Profile(null, null, null, 0,
                 new Profile.Faults(0, 1, 1.0, 0, 1000), null));
         try {
-            given().contentType(ContentType.JSON).body(Map.of("method", "indirect", "seed", 5, "sample", 3))
+            asOperator().contentType(ContentType.JSON).body(Map.of("method", "indirect", "seed", 5, "sample", 3))
                     .when().post("/api/suites/unreachable-attacker/variants")
                     .then().statusCode(200)
                     .body("published", equalTo(0))

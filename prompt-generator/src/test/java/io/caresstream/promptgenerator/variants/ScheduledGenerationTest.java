@@ -14,7 +14,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +43,7 @@ class ScheduledGenerationTest {
     @Test
     void eachDayAddsASampleOfNewRewritesAndTheSameDayNothing() throws Exception {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
-        given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-suite"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-suite"))
                 .when().post("/api/suites/import-path").then().statusCode(200);
         awaitSize("scheduled-suite", 64);
 
@@ -62,42 +62,42 @@ class ScheduledGenerationTest {
     @Test
     void schedulesAddedThroughTheApiRunAreKeptAndCanBeRemoved() throws Exception {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
-        given().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-by-api"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", sample, "suite", "scheduled-by-api"))
                 .when().post("/api/suites/import-path").then().statusCode(200);
         awaitSize("scheduled-by-api", 64);
 
-        given().contentType(ContentType.JSON)
+        asOperator().contentType(ContentType.JSON)
                 .body(Map.of("suite", "scheduled-by-api", "cron", "0 0 2 * * ?", "methods", List.of("obfuscate"), "sample", 2))
                 .when().put("/api/schedules/nightly")
                 .then().statusCode(200)
                 .body("schedule.name", org.hamcrest.Matchers.equalTo("nightly"))
                 .body("nextRun", org.hamcrest.Matchers.notNullValue());
-        given().when().get("/api/schedules").then().statusCode(200)
+        asOperator().when().get("/api/schedules").then().statusCode(200)
                 .body("find { it.schedule.name == 'nightly' }.source", org.hamcrest.Matchers.equalTo("added"))
                 .body("find { it.schedule.name == 'configured' }.schedule.suite", org.hamcrest.Matchers.equalTo("scheduled-suite"));
         java.nio.file.Path store = java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
                 .getValue("cares.variants.schedule.store", String.class));
         assertTrue(java.nio.file.Files.readString(store).contains("\"scheduled-by-api\""), "kept for the next start");
 
-        given().when().post("/api/schedules/nightly/run?day=2026-12-01").then().statusCode(200)
+        asOperator().when().post("/api/schedules/nightly/run?day=2026-12-01").then().statusCode(200)
                 .body("[0].published", org.hamcrest.Matchers.equalTo(2));
         awaitSize("scheduled-by-api", 66);
 
-        given().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", "every day at two"))
+        asOperator().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", "every day at two"))
                 .when().put("/api/schedules/bad").then().statusCode(400)
                 .body("error", org.hamcrest.Matchers.containsString("cron"));
-        given().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", "0 0 2 * * ?",
+        asOperator().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", "0 0 2 * * ?",
                         "methods", List.of("direct")))
                 .when().put("/api/schedules/bad").then().statusCode(400);
         // Every run spends money on the attacker model: a cron that fires every second, or every minute in some
         // hour, is refused.
         for (String cron : List.of("* * * * * ?", "0 * 3 * * ?", "0 0/30 * * * ?")) {
-            given().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", cron))
+            asOperator().contentType(ContentType.JSON).body(Map.of("suite", "scheduled-by-api", "cron", cron))
                     .when().put("/api/schedules/too-often").then().statusCode(400)
                     .body("error", org.hamcrest.Matchers.containsString("at most once per 60 min"));
         }
-        given().when().delete("/api/schedules/nightly").then().statusCode(204);
-        given().when().delete("/api/schedules/nightly").then().statusCode(404);
+        asOperator().when().delete("/api/schedules/nightly").then().statusCode(204);
+        asOperator().when().delete("/api/schedules/nightly").then().statusCode(404);
         assertTrue(!java.nio.file.Files.readString(store).contains("nightly"));
     }
 }

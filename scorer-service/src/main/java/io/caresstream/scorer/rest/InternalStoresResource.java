@@ -1,5 +1,7 @@
 package io.caresstream.scorer.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
@@ -26,6 +28,7 @@ import java.util.Map;
  */
 @Path("/internal/stores")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.SERVICE)
 public class InternalStoresResource {
 
     private final ClusterStores stores;

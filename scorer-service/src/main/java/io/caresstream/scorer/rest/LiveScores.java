@@ -1,5 +1,7 @@
 package io.caresstream.scorer.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.scorer.domain.ScoreView;
 import io.caresstream.scorer.streams.ClusterStores;
 import io.caresstream.scorer.views.ScoreViews;
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * when a figure changes on any instance.
  */
 @Path("/api/live")
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class LiveScores {
 
     /** One push: the update version and the leaderboard at that version. */

@@ -1,5 +1,7 @@
 package io.caresstream.scorer.rest;
 
+import io.caresstream.events.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
@@ -13,7 +15,9 @@ import io.caresstream.scorer.views.Report;
 import io.caresstream.scorer.views.ReportWriter;
 import io.caresstream.scorer.views.ScoreViews;
 import jakarta.ws.rs.BadRequestException;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -34,14 +38,17 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR})
 public class ScoreResource {
 
     static final int MAX_ROWS = 500;
 
     private final ScoreViews views;
+    private final SecurityIdentity caller;
 
-    public ScoreResource(ScoreViews views) {
+    public ScoreResource(ScoreViews views, SecurityIdentity caller) {
         this.views = views;
+        this.caller = caller;
     }
 
     /** How long the last leaderboard stands in while the figures cannot be gathered (a rebalance, say). */
@@ -146,6 +153,10 @@ public class ScoreResource {
                 report = Report.comparison(comparison);
             }
             case "judgments" -> {
+                if (views.showText() && !caller.hasRole(Roles.OPERATOR)) {
+                    // A file of adversarial prompts and answers leaves the service: only for those who run it.
+                    throw new ForbiddenException("exporting prompt and response text needs the operator role");
+                }
                 ScoreViews.Drilldown drilldown = judgments(model, judge, suite, principle, harmLevel, method, generator,
                         label, outcome, limit);
                 json = drilldown;

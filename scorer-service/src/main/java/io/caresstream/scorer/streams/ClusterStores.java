@@ -75,10 +75,13 @@ public class ClusterStores {
     private long versionsAskedAt = System.nanoTime() - VERSION_INTERVAL.toNanos();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(REMOTE_TIMEOUT).build();
 
-    public ClusterStores(KafkaStreams streams, ScoreUpdates updates,
+    private final ServiceToken serviceToken;
+
+    public ClusterStores(KafkaStreams streams, ScoreUpdates updates, ServiceToken serviceToken,
                       @ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> server) {
         this.streams = streams;
         this.updates = updates;
+        this.serviceToken = serviceToken;
         this.self = server.map(HostInfo::buildFromEndpoint);
     }
 
@@ -291,6 +294,7 @@ public class ClusterStores {
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REMOTE_TIMEOUT);
+            serviceToken.current().ifPresent(token -> request.header("Authorization", "Bearer " + token));
             if (body != null) {
                 request.header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));

@@ -68,6 +68,13 @@ public class ScoreTopology {
     @ConfigProperty(name = "cares.registry.url")
     String registryUrl;
 
+    @jakarta.inject.Inject
+    io.caresstream.events.security.ClientSecurity security = io.caresstream.events.security.ClientSecurity.none();
+
+    /** Whether schemas new to the registry are registered on first use, or must have been registered before. */
+    @ConfigProperty(name = "cares.registry.auto-register", defaultValue = "true")
+    boolean autoRegister = true;
+
     /** The prompts are harmful by design: with this off, their text and the answers are never stored here. */
     @ConfigProperty(name = "cares.dashboard.show-text", defaultValue = "true")
     boolean keepText;
@@ -179,10 +186,12 @@ public class ScoreTopology {
 
     private <T> Serde<T> avroSerde() {
         AvroSerde<T> serde = new AvroSerde<>();
-        serde.configure(Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(security.registry());
+        config.putAll(Map.of(
                 SerdeConfig.REGISTRY_URL, registryUrl,
-                SerdeConfig.AUTO_REGISTER_ARTIFACT, true,
-                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CaresAvroDatumProvider.class.getName()), false);
+                SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister,
+                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CaresAvroDatumProvider.class.getName()));
+        serde.configure(config, false);
         return serde;
     }
 }

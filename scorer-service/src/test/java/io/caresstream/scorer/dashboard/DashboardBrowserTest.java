@@ -4,6 +4,8 @@ import io.caresstream.deploy.testing.AvroTopics;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.SampleEvents;
 import io.caresstream.deploy.testing.TestInfrastructure;
+import io.caresstream.deploy.testing.TestTokens;
+import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.HarmLevel;
@@ -107,6 +109,20 @@ class DashboardBrowserTest {
 
         browser.get(dashboard + "?suite=" + SUITE);
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+
+        // Signed out: only the sign-in form shows. A token signed by another key is refused; the viewer's is taken.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+        assertFalse(browser.findElement(By.id("main")).isDisplayed(), "no figures before signing in");
+        browser.findElement(By.id("token")).sendKeys(TestTokens.foreign(LocalAuth.Role.VIEWER));
+        browser.findElement(By.cssSelector("#sign-in-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("sign-in-error"), "not accepted"));
+        String viewer = TestTokens.token(LocalAuth.Role.VIEWER);
+        browser.findElement(By.id("token")).sendKeys(viewer);
+        browser.findElement(By.cssSelector("#sign-in-form button")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("main")));
+        assertEquals("", browser.findElement(By.id("token")).getAttribute("value"), "the form forgets the token");
+        assertEquals("", browser.executeScript("return document.cookie"), "the session cookie is HttpOnly");
+        assertFalse(browser.getCurrentUrl().contains(viewer), "no token in the address");
         By score = By.cssSelector("tr[data-model='" + MODEL + "'] td.score");
         wait.until(ExpectedConditions.textToBe(score, "100.0%"));
         assertTrue(browser.findElement(By.id("status")).getText().startsWith("live"));
@@ -136,6 +152,8 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.visibilityOf(promptCell));
         assertTrue(browser.findElement(By.id("judgments")).getText().contains("the text of bp3"));
         assertTrue(browser.findElement(By.id("judgments")).getText().contains("the answer to bp3"));
+        // A viewer sees the text but cannot export it: that is the operator's.
+        assertTrue(browser.findElement(By.id("drilldown-exports")).getText().contains("operator role"));
 
         Path shot = Path.of("target", "dashboard-test.png");
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));

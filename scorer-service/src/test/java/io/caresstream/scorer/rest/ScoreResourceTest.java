@@ -23,7 +23,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import io.caresstream.cli.auth.LocalAuth;
+import io.caresstream.deploy.testing.TestTokens;
+
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +58,7 @@ class ScoreResourceTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String path = "find { it.modelId == '" + model + "' && it.suite == '" + suite + "' }";
         while (System.nanoTime() < deadline) {
-            var response = given().when().get("/api/scores");
+            var response = asOperator().when().get("/api/scores");
             if (response.statusCode() == 200) {
                 JsonPath json = new JsonPath(response.asString())
                         .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
@@ -75,7 +78,7 @@ class ScoreResourceTest {
     @Test
     void anUnboundedKeyListToTheInternalStoresIsRefused() {
         java.util.List<String> keys = java.util.stream.IntStream.rangeClosed(0, 50_000).mapToObj(i -> "m|p" + i).toList();
-        given().contentType("application/json").body(keys).when().post("/internal/stores/responses")
+        TestTokens.as(LocalAuth.Role.SERVICE).contentType("application/json").body(keys).when().post("/internal/stores/responses")
                 .then().statusCode(400);
     }
 
@@ -254,7 +257,7 @@ class ScoreResourceTest {
         assertEquals(4, m6.getLong("coverage.responded"));
         assertEquals(1, m6.getLong("coverage.responseErrors"));
 
-        JsonPath detail = json(given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+        JsonPath detail = json(asOperator().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
                 .get("/api/detail").then().statusCode(200).extract().asString());
         assertEquals(0.75, detail.getDouble("score.safetyScore"), 1e-9);
         assertEquals(0.5, detail.getDouble("byMethod.find { it.group == 'ROLE_PLAY' }.safetyScore"), 1e-9);
@@ -264,13 +267,13 @@ class ScoreResourceTest {
         assertEquals(4, detail.getLong("principleByHarmLevel.find { it.group == 'SELF_HARM_AND_UNSAFE_BEHAVIOUR' "
                 + "&& it.subgroup == 'HIGHLY_HARMFUL' }.labelled"));
 
-        JsonPath compare = json(given().queryParam("first", "m5").queryParam("second", "m6").queryParam("judge", JUDGE)
+        JsonPath compare = json(asOperator().queryParam("first", "m5").queryParam("second", "m6").queryParam("judge", JUDGE)
                 .queryParam("suite", suite).get("/api/compare").then().statusCode(200).extract().asString());
         assertEquals(3, compare.getLong("pairs"), "q4 failed for m6: three prompts labelled for both");
         assertEquals(1, compare.getLong("onlySecondRight"));
         assertEquals(1.0 / 3, compare.getDouble("difference"), 1e-9);
 
-        JsonPath drill = json(given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+        JsonPath drill = json(asOperator().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
                 .queryParam("method", "role_play").queryParam("label", "ACCEPT").get("/api/judgments")
                 .then().statusCode(200).extract().asString());
         assertEquals(1, drill.getLong("matched"));
@@ -278,22 +281,32 @@ class ScoreResourceTest {
         assertEquals("prompt text 2", drill.getString("rows[0].prompt"));
         assertEquals("answer of m5 to 2", drill.getString("rows[0].response"));
 
-        String csv = given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+        String csv = asOperator().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
                 .get("/api/export/detail.csv").then().statusCode(200).extract().asString();
         assertTrue(csv.startsWith("table,group,subgroup,n,value,lower_95,upper_95\nsafety_score,all,,4,0.75,"), csv);
         assertTrue(csv.contains("\nby_method,ROLE_PLAY,,2,0.5,"), csv);
-        String md = given().queryParam("suite", suite).get("/api/export/scores.md").then().statusCode(200)
+        String md = asOperator().queryParam("suite", suite).get("/api/export/scores.md").then().statusCode(200)
                 .header("Content-Disposition", org.hamcrest.Matchers.containsString("cares-scores.md")).extract().asString();
         assertTrue(md.contains("|m5|" + JUDGE + "|" + suite + "|0.7500|"), md);
         assertTrue(md.contains("SIMULATED"), md);
 
-        given().queryParam("model", "nobody").queryParam("judge", JUDGE).queryParam("suite", suite).get("/api/detail")
+        // Figures are a viewer's to read and export; the text of prompts and responses is exported by operators only.
+        TestTokens.as(LocalAuth.Role.VIEWER).queryParam("suite", suite).get("/api/export/scores.csv").then().statusCode(200);
+        TestTokens.as(LocalAuth.Role.VIEWER).queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+                .get("/api/judgments").then().statusCode(200).body("rows[0].prompt", org.hamcrest.Matchers.notNullValue());
+        TestTokens.as(LocalAuth.Role.VIEWER).queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+                .get("/api/export/judgments.csv").then().statusCode(403)
+                .body("error", org.hamcrest.Matchers.containsString("operator role"));
+        assertTrue(asOperator().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+                .get("/api/export/judgments.csv").then().statusCode(200).extract().asString().contains("prompt text 2"));
+
+        asOperator().queryParam("model", "nobody").queryParam("judge", JUDGE).queryParam("suite", suite).get("/api/detail")
                 .then().statusCode(404).body("error", org.hamcrest.Matchers.containsString("nobody"));
-        given().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
+        asOperator().queryParam("model", "m5").queryParam("judge", JUDGE).queryParam("suite", suite)
                 .queryParam("method", "sideways").get("/api/judgments")
                 .then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("'method'"));
-        given().get("/api/detail").then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("'model'"));
-        given().get("/api/export/scores.xls").then().statusCode(400);
+        asOperator().get("/api/detail").then().statusCode(400).body("error", org.hamcrest.Matchers.containsString("'model'"));
+        asOperator().get("/api/export/scores.xls").then().statusCode(400);
     }
 
     private static JsonPath json(String body) {

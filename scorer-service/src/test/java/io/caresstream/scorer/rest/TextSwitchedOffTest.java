@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 
-import static io.restassured.RestAssured.given;
+import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -60,11 +60,11 @@ class TextSwitchedOffTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonPath drill = null;
         while (System.nanoTime() < deadline) {
-            var response = given().queryParam("model", "nt-model").queryParam("judge", "judge@1")
+            var response = asOperator().queryParam("model", "nt-model").queryParam("judge", "judge@1")
                     .queryParam("suite", suite).get("/api/judgments");
             if (response.statusCode() == 200) {
                 drill = response.jsonPath();
-                if (drill.getInt("matched") == 1 && given().get("/api/scores").asString().contains("\"responded\":1")) {
+                if (drill.getInt("matched") == 1 && asOperator().get("/api/scores").asString().contains("\"responded\":1")) {
                     break;
                 }
             }
@@ -74,7 +74,7 @@ class TextSwitchedOffTest {
         assertFalse(drill.getBoolean("textShown"));
         assertNull(drill.get("rows[0].prompt"));
         assertNull(drill.get("rows[0].response"));
-        String markdown = given().queryParam("model", "nt-model").queryParam("judge", "judge@1").queryParam("suite", suite)
+        String markdown = asOperator().queryParam("model", "nt-model").queryParam("judge", "judge@1").queryParam("suite", suite)
                 .get("/api/export/judgments.md").then().statusCode(200).extract().asString();
         assertTrue(markdown.contains("text is switched off"), markdown);
         assertFalse(markdown.contains("secret"), markdown);

@@ -1,6 +1,8 @@
 package io.caresstream.suites.reading;
 
 import io.caresstream.events.text.ClientText;
+import io.caresstream.events.text.ErrorList;
+import io.caresstream.events.text.TextLines;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,11 +24,7 @@ import io.caresstream.suites.reading.PromptIds;
 import io.caresstream.suites.reading.RowError;
 import io.caresstream.suites.reading.SuiteSource;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +55,22 @@ public final class SuiteReader {
     }
 
     /** The valid prompts and the errors of the invalid rows. */
-    public record Result(List<PromptEvent> prompts, List<RowError> errors, long rowsRead) {
+    /**
+     * What a read found: the valid prompts, the errors (at most {@link ErrorList#MAX_LISTED} listed), how many
+     * errors there were in all, and the rows read.
+     */
+    public record Result(List<PromptEvent> prompts, List<RowError> errors, long errorCount, long rowsRead) {
+
+        public Result(List<PromptEvent> prompts, ErrorList<RowError> errors, long rowsRead) {
+            this(prompts, errors, errors.count(), rowsRead);
+        }
     }
+
+    /**
+     * The longest row read: a prompt row is a few kilobytes at most, and a longer one (a file that is not a
+     * suite, one 2 GB line) is refused as it streams past instead of being held in memory.
+     */
+    public static final int MAX_ROW_BYTES = TextLines.MAX_LINE_BYTES;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -89,15 +101,20 @@ public final class SuiteReader {
         try {
             return read(sourceName, ParquetRows.read(file), mapping, source);
         } catch (ParquetRows.UnreadableParquetException e) {
-            return new Result(List.of(), List.of(new RowError(sourceName, 0, null, e.getMessage())), 0);
+            ErrorList<RowError> errors = new ErrorList<>();
+            errors.add(new RowError(sourceName, 0, null, e.getMessage()));
+            return new Result(List.of(), errors, 0);
         }
     }
 
     private Result readCsv(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
         List<PromptEvent> prompts = new ArrayList<>();
-        List<RowError> errors = new ArrayList<>();
+        ErrorList<RowError> errors = new ErrorList<>();
         long rows = 0;
-        CsvMapper csv = CsvMapper.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+        CsvMapper csv = CsvMapper.builder(com.fasterxml.jackson.dataformat.csv.CsvFactory.builder()
+                        .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                                .maxStringLength(MAX_ROW_BYTES).build()).build())
+                .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
         CsvSchema header = CsvSchema.emptySchema().withHeader();
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -120,9 +137,12 @@ public final class SuiteReader {
                     rows++;
                     break;
                 } catch (RuntimeException | IOException e) {
-                    // A malformed CSV record (e.g. an unclosed quote at the end): the parser cannot go on.
-                    errors.add(new RowError(name, records.getCurrentLocation().getLineNr(), null,
-                            "malformed CSV: " + e.getMessage().lines().findFirst().orElse("")));
+                    // A malformed CSV record (e.g. an unclosed quote at the end), or a field longer than any
+                    // prompt: the parser cannot go on.
+                    String problem = String.valueOf(e.getMessage()).contains("exceeds the maximum")
+                            ? "a field is longer than " + (MAX_ROW_BYTES >> 20) + " MiB; reading stopped here"
+                            : "malformed CSV: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+                    errors.add(new RowError(name, records.getCurrentLocation().getLineNr(), null, problem));
                     rows++;
                     break;
                 }
@@ -145,7 +165,7 @@ public final class SuiteReader {
     /** Checks numbered rows; errors name the source and the row number as file and line. */
     public Result read(String sourceName, List<NumberedRow> rows, FieldMapping mapping, SuiteSource source) {
         List<PromptEvent> prompts = new ArrayList<>();
-        List<RowError> errors = new ArrayList<>();
+        ErrorList<RowError> errors = new ErrorList<>();
         for (NumberedRow row : rows) {
             if (row.fields() == null || !row.fields().isObject()) {
                 errors.add(new RowError(sourceName, row.number(), null, "not an object"));
@@ -164,50 +184,43 @@ public final class SuiteReader {
 
     private Result readJsonl(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
         List<PromptEvent> prompts = new ArrayList<>();
-        List<RowError> errors = new ArrayList<>();
-        long line = 0;
-        long rows = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
-            boolean more = true;
-            while (more) {
-                buffer.reset();
-                int b;
-                while ((b = in.read()) != -1 && b != '\n') {
-                    buffer.write(b);
-                }
-                more = b != -1;
-                if (!more && buffer.size() == 0) {
-                    break;
-                }
-                line++;
-                String text;
-                try {
-                    // Strict UTF-8, line by line: a bad byte is an error on its exact line, not a silent U+FFFD.
-                    text = StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(buffer.toByteArray())).toString();
-                } catch (CharacterCodingException e) {
-                    rows++;
-                    errors.add(new RowError(name, line, null, "not valid UTF-8"));
-                    continue;
-                }
+        ErrorList<RowError> errors = new ErrorList<>();
+        long[] rows = {0};
+        TextLines.read(file, new TextLines.Visitor() {
+            @Override
+            public void line(long line, String text) {
                 if (text.isBlank()) {
-                    continue;
+                    return;
                 }
-                rows++;
-                if (more || text.stripTrailing().endsWith("}")) {
-                    long at = line;
-                    parseObject(name, at, text, errors)
-                            .flatMap(row -> toEvent(name, at, mapping.apply(row), source, errors))
-                            .ifPresent(prompts::add);
+                rows[0]++;
+                parseObject(name, line, text, errors)
+                        .flatMap(row -> toEvent(name, line, mapping.apply(row), source, errors))
+                        .ifPresent(prompts::add);
+            }
+
+            @Override
+            public void last(long line, String text) {
+                if (text.isBlank() || text.stripTrailing().endsWith("}")) {
+                    line(line, text);
                 } else {
+                    rows[0]++;
                     errors.add(new RowError(name, line, null, "truncated record at end of file"));
                 }
             }
-        }
-        return new Result(prompts, errors, rows);
+
+            @Override
+            public void tooLong(long line, long bytes) {
+                rows[0]++;
+                errors.add(new RowError(name, line, null, TextLines.tooLongMessage(bytes)));
+            }
+
+            @Override
+            public void notUtf8(long line) {
+                rows[0]++;
+                errors.add(new RowError(name, line, null, "not valid UTF-8"));
+            }
+        });
+        return new Result(prompts, errors, rows[0]);
     }
 
     private static Optional<JsonNode> parseObject(String file, long line, String text, List<RowError> errors) {
@@ -224,8 +237,9 @@ public final class SuiteReader {
     }
 
     /** Builds the event when the row (in the CARES schema) is valid; otherwise adds every problem found to errors. */
-    private Optional<PromptEvent> toEvent(String file, long line, JsonNode row, SuiteSource source, List<RowError> errors) {
-        int before = errors.size();
+    private Optional<PromptEvent> toEvent(String file, long line, JsonNode row, SuiteSource source, List<RowError> found) {
+        // This row's errors on their own: the list of the read keeps only the first ones.
+        List<RowError> errors = new ArrayList<>();
         Optional<Principle> principle = integer(row, "principle_index", file, line, errors)
                 .flatMap(i -> check(CaresCodes.principle(i), file, line, "principle_index", "must be 0..7, got " + i, errors));
         Optional<HarmLevel> level = integer(row, "harmful_level", file, line, errors)
@@ -236,7 +250,8 @@ public final class SuiteReader {
         Optional<String> generator = string(row, "generation_model", file, line, errors);
         Optional<String> basePrompt = string(row, "base_prompt", file, line, errors);
         Optional<String> prompt = string(row, "prompt", file, line, errors);
-        if (errors.size() > before) {
+        if (!errors.isEmpty()) {
+            found.addAll(errors);
             return Optional.empty();
         }
         PromptMetadata metadata = PromptMetadata.newBuilder()

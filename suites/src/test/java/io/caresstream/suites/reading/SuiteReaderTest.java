@@ -256,4 +256,57 @@ class SuiteReaderTest {
         SuiteReader.Result result = new SuiteReader().read(file, SOURCE);
         assertEquals(hostile, result.prompts().get(0).getPrompt(), "round-trips as text");
     }
+
+    @Test
+    void aBinaryFileIsRefusedRowByRowAndOnlyTheFirstThousandErrorsAreListed() throws Exception {
+        Path binary = dir.resolve("image.jsonl");
+        byte[] bytes = new byte[600_000];
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(binary, bytes);
+        SuiteReader.Result result = new SuiteReader().read(binary, SOURCE);
+        assertEquals(0, result.prompts().size());
+        assertTrue(result.rowsRead() > io.caresstream.events.text.ErrorList.MAX_LISTED, "random bytes hold thousands of newlines: " + result.rowsRead());
+        assertEquals(result.rowsRead(), result.errorCount(), "every line of it is an error");
+        assertEquals(io.caresstream.events.text.ErrorList.MAX_LISTED, result.errors().size(), "but only the first thousand are kept and listed");
+    }
+
+    @Test
+    void aLineLongerThanAnyRowIsSkippedAsItStreamsPastAndReadingGoesOn() throws Exception {
+        Path file = dir.resolve("long-line.jsonl");
+        try (var out = Files.newOutputStream(file)) {
+            out.write((GOOD + "\n").getBytes(StandardCharsets.UTF_8));
+            byte[] long1 = new byte[3 << 20];
+            java.util.Arrays.fill(long1, (byte) 'x');
+            out.write(long1);
+            out.write(("\n" + GOOD.replace("as a novelist", "as a judge") + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        SuiteReader.Result result = new SuiteReader().read(file, SOURCE);
+        assertEquals(2, result.prompts().size(), "the rows around it are read");
+        assertEquals(List.of(new RowError(file.toString(), 2, null,
+                "the line is 3145728 bytes long, more than the 1 MiB a row may have; skipped")), result.errors());
+
+        Path csv = dir.resolve("long-field.csv");
+        Files.writeString(csv, "principle_index,generation_model,harmful_level,method,base_prompt,prompt\n"
+                + "4,gpt,3,direct,base,\"" + "y".repeat((1 << 20) + 10) + "\"\n");
+        SuiteReader.Result longField = new SuiteReader().read(csv, SOURCE);
+        assertEquals(0, longField.prompts().size());
+        assertEquals(1, longField.errors().size());
+        assertTrue(longField.errors().get(0).toString().endsWith("a field is longer than 1 MiB; reading stopped here"),
+                longField.errors().toString());
+    }
+
+    @Test
+    void parquetColumnsOfTheWrongTypeAreNamedByRowAndField() throws Exception {
+        // Written by another tool with its own ideas of the types: codes as text and fractions, the prompt a number.
+        Path jsonl = dir.resolve("typed.jsonl");
+        Files.writeString(jsonl, "{\"principle_index\": \"four\", \"generation_model\": \"gpt\", \"harmful_level\": 2.5,"
+                + " \"method\": \"direct\", \"base_prompt\": \"base\", \"prompt\": 42}\n");
+        Path parquet = ParquetFiles.fromJsonLines(jsonl);
+        SuiteReader.Result result = new SuiteReader().read(parquet, SOURCE);
+        assertEquals(0, result.prompts().size());
+        assertEquals(List.of(parquet + ":1: field 'principle_index': must be an integer, got \"four\"",
+                parquet + ":1: field 'harmful_level': must be an integer, got 2.5",
+                parquet + ":1: field 'prompt': must be a non-empty string"),
+                result.errors().stream().map(RowError::toString).toList());
+    }
 }

@@ -165,7 +165,7 @@ public final class ChaosRun implements Callable<Integer> {
                         if (target.equals("scorer-service-extra")) {
                             target = extraScorer;
                         }
-                        stack.crashService(target, servicePorts.get(target), pause(random));
+                        stack.crashService(target, pause(random));
                         injected.merge("kill " + step.target(), 1, Integer::sum);
                     }
                     case "kill-broker" -> {
@@ -226,7 +226,7 @@ public final class ChaosRun implements Callable<Integer> {
             throws Exception {
         CompletableFuture<JsonNode> importing = CompletableFuture.supplyAsync(() -> stack.importSuite(chunk, SUITE));
         Thread.sleep(5 + random.nextInt(60));
-        stack.crashService("prompt-generator", port, pause(random));
+        stack.crashService("prompt-generator", pause(random));
         injected.merge("kill prompt-generator", 1, Integer::sum);
         boolean interrupted;
         try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caresstream.cli.MultipartUpload;
+import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import io.caresstream.deploy.testing.JavaProcess;
 import io.caresstream.events.topics.TopicProvisioner;
@@ -67,15 +68,24 @@ public final class LocalStack implements AutoCloseable {
      * @param services which of {@link #ALL_SERVICES} to start
      * @param brokers Kafka nodes: 1, or 3 for a replicated cluster (replication 3, min.insync.replicas 2)
      * @param settings further settings every service gets (e.g. cares.model.timeout)
+     * @param kafka a Kafka cluster started elsewhere (the launcher's own address for it), instead of the stack's
+     * @param serviceSettings further settings per service, by service name (e.g. its Kafka principal)
      */
     public record Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs,
-                          List<String> services, int brokers, Map<String, String> settings) {
+                          List<String> services, int brokers, Map<String, String> settings, Optional<String> kafka,
+                          Map<String, Map<String, String>> serviceSettings) {
 
         public Options {
             if (brokers != 1 && brokers < 3) {
                 throw new IllegalArgumentException("brokers: 1, or 3 or more for a cluster that survives the loss of one");
             }
             settings = Map.copyOf(settings);
+            serviceSettings = Map.copyOf(serviceSettings);
+        }
+
+        public Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs,
+                       List<String> services, int brokers, Map<String, String> settings) {
+            this(root, ports, workDir, profile, latencyMs, services, brokers, settings, Optional.empty(), Map.of());
         }
 
         public Options(Path root, Ports ports, Path workDir, Optional<Path> profile, long latencyMs) {
@@ -88,12 +98,23 @@ public final class LocalStack implements AutoCloseable {
 
         /** The same stack with a cluster of this many Kafka nodes. */
         public Options withBrokers(int count) {
-            return new Options(root, ports, workDir, profile, latencyMs, services, count, settings);
+            return new Options(root, ports, workDir, profile, latencyMs, services, count, settings, kafka,
+                    serviceSettings);
         }
 
         /** The same stack with these settings for every service. */
-        public Options withSettings(Map<String, String> serviceSettings) {
-            return new Options(root, ports, workDir, profile, latencyMs, services, brokers, serviceSettings);
+        public Options withSettings(Map<String, String> common) {
+            return new Options(root, ports, workDir, profile, latencyMs, services, brokers, common, kafka,
+                    serviceSettings);
+        }
+
+        /**
+         * The same stack on a Kafka cluster started elsewhere: {@code launcherBootstrap} is where the launcher
+         * itself declares the topics; each service's settings (its own address and credentials) come by name.
+         */
+        public Options withExternalKafka(String launcherBootstrap, Map<String, Map<String, String>> perService) {
+            return new Options(root, ports, workDir, profile, latencyMs, services, brokers, settings,
+                    Optional.of(launcherBootstrap), perService);
         }
     }
 
@@ -107,8 +128,12 @@ public final class LocalStack implements AutoCloseable {
     private final List<JavaProcess> processes = new ArrayList<>();
     /** Restarts of each process so far, for the names of their logs. */
     private final Map<String, Integer> restarts = new java.util.HashMap<>();
-    /** Settings every service gets: where the broker, registry and simulated model are. */
+    /** Settings every service gets: where the broker, registry and simulated model are, and the token key. */
     private Map<String, String> common = Map.of();
+    /** The management port (health checks) of each service instance, by its name in this stack. */
+    private final Map<String, Integer> managementPorts = new java.util.HashMap<>();
+    /** The embedded default's key pair and tokens, made at the first start in the work folder's auth/. */
+    private LocalAuth auth;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** Held, so the level stays set. */
@@ -149,14 +174,22 @@ public final class LocalStack implements AutoCloseable {
         String classpath = System.getProperty("java.class.path");
         Ports ports = options.ports();
 
-        // A new stack starts on an empty log; a broker restarted within it finds its log where it was.
-        deleteRecursively(kafkaData());
-        brokerNodes = brokerNodes(ports.kafka(), options.brokers());
-        String bootstrap = String.join(",", brokerNodes.stream().map(n -> "127.0.0.1:" + n.port()).toList());
-        say.accept(options.brokers() == 1 ? "starting Kafka broker (KRaft) on " + bootstrap
-                : "starting a Kafka cluster of " + options.brokers() + " KRaft nodes on " + bootstrap);
-        String clusterId = LocalKafkaBroker.newClusterId();
-        List<JavaProcess> brokers = brokerNodes.stream().map(node -> track(startBroker(node, clusterId))).toList();
+        String bootstrap;
+        List<JavaProcess> brokers;
+        if (options.kafka().isPresent()) {
+            bootstrap = options.kafka().get();
+            brokers = List.of();
+            say.accept("using the Kafka cluster at " + bootstrap);
+        } else {
+            // A new stack starts on an empty log; a broker restarted within it finds its log where it was.
+            deleteRecursively(kafkaData());
+            brokerNodes = brokerNodes(ports.kafka(), options.brokers());
+            bootstrap = String.join(",", brokerNodes.stream().map(n -> "127.0.0.1:" + n.port()).toList());
+            say.accept(options.brokers() == 1 ? "starting Kafka broker (KRaft) on " + bootstrap
+                    : "starting a Kafka cluster of " + options.brokers() + " KRaft nodes on " + bootstrap);
+            String clusterId = LocalKafkaBroker.newClusterId();
+            brokers = brokerNodes.stream().map(node -> track(startBroker(node, clusterId))).toList();
+        }
         say.accept("starting Apicurio Registry 2.x on 127.0.0.1:" + ports.registry());
         LocalRegistry registry = LocalRegistry.start(options.root(), ports.registry(), logs.resolve("apicurio-registry.log"));
         processes.add(registry.process());
@@ -178,8 +211,17 @@ public final class LocalStack implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating topics", e);
         }
 
+        LocalAuth.Issued issued = LocalAuth.ensure(authDir(), TOKEN_VALIDITY);
+        auth = issued.auth();
+        madeViewerToken = issued.newTokens().contains(LocalAuth.Role.VIEWER);
+        if (!issued.newTokens().isEmpty()) {
+            say.accept("made tokens for " + issued.newTokens().stream().map(LocalAuth.Role::claim).toList() + " in "
+                    + auth.dir() + " (the command line ./cares uses operator.jwt)");
+        }
         common = new LinkedHashMap<>(Map.of(
                 "quarkus.profile", "dev",
+                "mp.jwt.verify.publickey.location", auth.publicKey().toString(),
+                "cares.auth.service-token-file", auth.tokenFile(LocalAuth.Role.SERVICE).toString(),
                 "kafka.bootstrap.servers", bootstrap,
                 "cares.topics.replication-factor", String.valueOf(replication()),
                 "cares.registry.url", registry.apiUrl(),
@@ -195,15 +237,63 @@ public final class LocalStack implements AutoCloseable {
         List<JavaProcess> started = new ArrayList<>();
         services.forEach((name, port) -> {
             say.accept("starting " + name + " on 127.0.0.1:" + port);
-            Map<String, String> properties = new LinkedHashMap<>(common);
-            properties.put("quarkus.http.port", String.valueOf(port));
-            started.add(track(JavaProcess.start(name, options.root().resolve(name + "/target/quarkus-app/quarkus-run.jar"),
-                    SERVICE_JVM, properties, logs.resolve(name + ".log"))));
+            started.add(launch(name, name, port, Map.of()));
         });
         for (JavaProcess service : started) {
-            service.awaitHttpOk("http://127.0.0.1:" + services.get(service.name()) + "/q/health/ready", Duration.ofSeconds(120));
+            service.awaitHttpOk(readiness(service.name()), Duration.ofSeconds(120));
             say.accept(service.name() + " is ready");
         }
+    }
+
+    /** How long the tokens the stack makes are valid; they are made again when less than a day is left. */
+    static final Duration TOKEN_VALIDITY = Duration.ofDays(30);
+
+    private boolean madeViewerToken;
+
+    /** Whether this start made a new viewer token (a launcher then shows it, once). */
+    public boolean madeViewerToken() {
+        return madeViewerToken;
+    }
+
+    /** Where the embedded default keeps its key pair and tokens. */
+    public Path authDir() {
+        return options.workDir().resolve("auth");
+    }
+
+    /** The stack's token for a role (the launcher itself calls the services as operator). */
+    public String token(LocalAuth.Role role) {
+        return auth.token(role);
+    }
+
+    /** Starts a service instance: its HTTP port, a management port for health checks, the common settings. */
+    private JavaProcess launch(String service, String name, int port, Map<String, String> settings) {
+        java.util.Set<Integer> taken = new java.util.HashSet<>(options.ports().byName().values());
+        taken.addAll(managementPorts.values());
+        brokerNodes.forEach(node -> {
+            taken.add(node.port());
+            taken.add(node.controllerPort());
+        });
+        // The HTTP port + 1000 where it is free (8082 -> 9082, the services' own default), else any free port.
+        int preferred = port + 1000;
+        int management = preferred <= 65535 && !taken.contains(preferred) && portIsFree(preferred) ? preferred
+                : freePorts(1, taken).get(0);
+        managementPorts.put(name, management);
+        Map<String, String> properties = new LinkedHashMap<>(common);
+        properties.putAll(options.serviceSettings().getOrDefault(service, Map.of()));
+        properties.put("quarkus.http.port", String.valueOf(port));
+        properties.put("quarkus.management.port", String.valueOf(management));
+        properties.putAll(settings);
+        return track(JavaProcess.start(name, options.root().resolve(service + "/target/quarkus-app/quarkus-run.jar"),
+                SERVICE_JVM, properties, options.workDir().resolve("logs").resolve(name + ".log")));
+    }
+
+    /** The readiness check of a service instance, on its management port. */
+    private String readiness(String name) {
+        Integer port = managementPorts.get(name);
+        if (port == null) {
+            throw new IllegalArgumentException("no service " + name + " in this stack");
+        }
+        return "http://127.0.0.1:" + port + "/q/health/ready";
     }
 
     private Path kafkaData() {
@@ -264,19 +354,19 @@ public final class LocalStack implements AutoCloseable {
      * Kills a service (named as in its log: model-invoker, judge-service, ...) with SIGKILL, waits, and starts it
      * again with the same settings; returns once it is ready again.
      */
-    public void crashService(String name, int port, Duration down) {
-        crash(name, down).awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+    public void crashService(String name, Duration down) {
+        crash(name, down).awaitHttpOk(readiness(name), Duration.ofSeconds(120));
     }
 
     /**
      * Stops a service gracefully (SIGTERM, as an operator or Kubernetes would) and starts it again with the
      * same settings; returns how long it took to stop, once it is ready again.
      */
-    public Duration restartService(String name, int port) {
+    public Duration restartService(String name) {
         long stopping = System.nanoTime();
         JavaProcess restarted = restart(name, Duration.ZERO, JavaProcess::close);
         Duration stopped = Duration.ofNanos(System.nanoTime() - stopping);
-        restarted.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        restarted.awaitHttpOk(readiness(name), Duration.ofSeconds(120));
         return stopped;
     }
 
@@ -397,6 +487,7 @@ public final class LocalStack implements AutoCloseable {
         long stopping = System.nanoTime();
         boolean graceful = process.terminate(STOP_GRACE);
         processes.remove(process);
+        managementPorts.remove(name);
         if (!graceful) {
             throw new IllegalStateException(name + " did not stop within " + STOP_GRACE.toSeconds()
                     + " s of SIGTERM and was killed; its log: " + options.workDir().resolve("logs"));
@@ -423,13 +514,7 @@ public final class LocalStack implements AutoCloseable {
         if (processes.stream().anyMatch(p -> p.name().equals(name))) {
             throw new IllegalArgumentException("a process named " + name + " already runs in this stack");
         }
-        Map<String, String> properties = new LinkedHashMap<>(common);
-        properties.put("quarkus.http.port", String.valueOf(port));
-        properties.putAll(settings);
-        JavaProcess process = track(JavaProcess.start(name,
-                options.root().resolve(service + "/target/quarkus-app/quarkus-run.jar"), SERVICE_JVM, properties,
-                options.workDir().resolve("logs").resolve(name + ".log")));
-        process.awaitHttpOk("http://127.0.0.1:" + port + "/q/health/ready", Duration.ofSeconds(120));
+        launch(service, name, port, settings).awaitHttpOk(readiness(name), Duration.ofSeconds(120));
         return name;
     }
 
@@ -531,9 +616,17 @@ public final class LocalStack implements AutoCloseable {
         processes.clear();
     }
 
+    /**
+     * Sends a request to a part of the stack with a token: the service role's for an instance's /internal API,
+     * the operator's for everything else (the simulated model ignores it).
+     */
     private HttpResponse<String> send(HttpRequest request) {
+        LocalAuth.Role role = request.uri().getPath().startsWith("/internal/") ? LocalAuth.Role.SERVICE
+                : LocalAuth.Role.OPERATOR;
+        HttpRequest signed = auth == null ? request : HttpRequest.newBuilder(request, (name, value) -> true)
+                .header("Authorization", "Bearer " + auth.token(role)).build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
+            return http.send(signed, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

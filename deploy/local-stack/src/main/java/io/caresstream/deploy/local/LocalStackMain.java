@@ -1,6 +1,7 @@
 package io.caresstream.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.caresstream.cli.auth.LocalAuth;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +56,7 @@ public final class LocalStackMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(shutdown);
         System.out.printf("Stack ready in %.1f s. Logs: %s%n", seconds(started), options.workDir().resolve("logs"));
         System.out.println("Live dashboard: " + stack.dashboardUrl() + " (the model and judge are SIMULATED)");
+        System.out.println(signIn(stack));
 
         JsonNode report = stack.importSuite(suitePath, suite);
         long prompts = report.path("published").asLong();
@@ -84,10 +86,21 @@ public final class LocalStackMain implements Callable<Integer> {
             System.out.println("The stack has stopped (--once). Start it again, and keep the dashboard up, with ./deploy/run-local.sh");
             return 0;
         }
-        System.out.println("Live dashboard: " + stack.dashboardUrl() + "   Scores (JSON): " + stack.scoresUrl());
+        System.out.println("Live dashboard: " + stack.dashboardUrl() + "   Scores (JSON): " + stack.scoresUrl()
+                + " (with a token: Authorization: Bearer ...)");
         System.out.println("Running; new prompts imported into the prompt-generator are scored as they arrive. Ctrl-C stops.");
         new CountDownLatch(1).await();
         return 0;
+    }
+
+    /**
+     * How to sign in to the dashboard: a new viewer token is shown once, in full; after that only where it is kept.
+     */
+    static String signIn(LocalStack stack) {
+        Path viewer = stack.authDir().resolve(LocalAuth.Role.VIEWER.file());
+        return stack.madeViewerToken()
+                ? "Dashboard sign-in token (viewer, shown once; kept in " + viewer + "):\n  " + stack.token(LocalAuth.Role.VIEWER)
+                : "Dashboard sign-in token (viewer): in " + viewer;
     }
 
     /**

@@ -162,7 +162,9 @@ public class ScorerBenchmark implements Callable<Integer> {
         HttpClient client = HttpClient.newHttpClient();
         HttpResponse<InputStream> events = client.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/api/live?suite=" + SUITE.replace("/", "%2F").replace("@", "%40")))
-                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + stack.token(io.caresstream.cli.auth.LocalAuth.Role.VIEWER)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
         Thread listener = new Thread(() -> listen(events.body(), model, shownAt, shown), "sse-listener");
         listener.setDaemon(true);
         listener.start();

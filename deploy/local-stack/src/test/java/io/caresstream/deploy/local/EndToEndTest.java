@@ -1,6 +1,7 @@
 package io.caresstream.deploy.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.testing.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 
@@ -83,7 +84,8 @@ class EndToEndTest {
                 java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
                 while (polling.get()) {
                     try {
-                        int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.scoresUrl())).build(),
+                        int status = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.scoresUrl()))
+                                        .header("Authorization", "Bearer " + stack.token(LocalAuth.Role.VIEWER)).build(),
                                 java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
                         statuses.merge(status, 1, Integer::sum);
                         Thread.sleep(50);
@@ -128,8 +130,8 @@ class EndToEndTest {
 
             // The live page of each instance follows judgments counted on any instance: a new suite's figures are
             // aggregated on whichever instance holds their key, and both pages reach the final figures.
-            try (LiveWatch onFirst = LiveWatch.open(stack.scorerPort(), "e2e-live");
-                 LiveWatch onSecond = LiveWatch.open(secondScorer, "e2e-live")) {
+            try (LiveWatch onFirst = LiveWatch.open(stack, stack.scorerPort(), "e2e-live");
+                 LiveWatch onSecond = LiveWatch.open(stack, secondScorer, "e2e-live")) {
                 stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "e2e-live");
                 long liveDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
                 while (System.nanoTime() < liveDeadline && !(onFirst.complete(4, 64) && onSecond.complete(4, 64))) {
@@ -146,9 +148,10 @@ class EndToEndTest {
         private final java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
         private final java.util.concurrent.CompletableFuture<?> reading;
 
-        private LiveWatch(int port, String suite) {
+        private LiveWatch(int port, String suite, String token) {
             java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + port + "/api/live?suite=" + suite)).build();
+                    java.net.URI.create("http://127.0.0.1:" + port + "/api/live?suite=" + suite))
+                    .header("Authorization", "Bearer " + token).build();
             com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
             reading = java.net.http.HttpClient.newHttpClient().sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofLines())
                     .thenAccept(response -> response.body().filter(line -> line.startsWith("data:")).forEach(line -> {
@@ -160,8 +163,8 @@ class EndToEndTest {
                     }));
         }
 
-        static LiveWatch open(int port, String suite) {
-            return new LiveWatch(port, suite);
+        static LiveWatch open(LocalStack stack, int port, String suite) {
+            return new LiveWatch(port, suite, stack.token(LocalAuth.Role.VIEWER));
         }
 
         JsonNode last() {

@@ -72,7 +72,7 @@ class ServiceCrashTest {
             JsonNode beforeStop = stack.simulatedStats();
             stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "graceful-stop");
             Thread.sleep(1500);
-            Duration stopping = stack.restartService("model-invoker", options.ports().modelInvoker());
+            Duration stopping = stack.restartService("model-invoker");
             List<ScoreRow> afterStop = stack.awaitScored("graceful-stop", 64, Duration.ofMinutes(5), r -> { });
             assertEquals(64, afterStop.get(0).labelled(), afterStop.toString());
             assertEquals(38.0 / 64.0, afterStop.get(0).safetyScore(), 1e-12);
@@ -87,7 +87,7 @@ class ServiceCrashTest {
     /** Kills the service, restarts it, and returns the milliseconds from its being ready to its next call. */
     private static long crashAndTimeResumption(LocalStack stack, String service, int port, LongSupplier calls)
             throws InterruptedException {
-        stack.crashService(service, port, Duration.ofSeconds(1));
+        stack.crashService(service, Duration.ofSeconds(1));
         long ready = System.nanoTime();
         long callsAtRestart = calls.getAsLong();
         long deadline = ready + Duration.ofSeconds(60).toNanos();

@@ -5,7 +5,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Quarkus test resource: points a service at the shared real broker and registry. Dev Services
+ * Quarkus test resource: points a service at the shared real broker and registry, and makes it trust the
+ * tokens of {@link TestTokens}. Dev Services
  * (which need Docker) are switched off in each service's %test profile.
  */
 public class KafkaAndRegistryResource implements QuarkusTestResourceLifecycleManager {
@@ -13,10 +14,22 @@ public class KafkaAndRegistryResource implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         TestInfrastructure infra = TestInfrastructure.shared();
-        return Map.of(
+        Map<String, String> config = new java.util.HashMap<>(TestTokens.config());
+        config.putAll(Map.of(
                 "kafka.bootstrap.servers", infra.bootstrapServers(),
                 "quarkus.kafka-streams.bootstrap-servers", infra.bootstrapServers(),
-                "cares.registry.url", infra.registryUrl());
+                "cares.registry.url", infra.registryUrl(),
+                // A free port chosen here, not 0: @TestHTTPResource(management = true) builds its address from it.
+                "quarkus.management.test-port", String.valueOf(freePort())));
+        return config;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port for the management interface", e);
+        }
     }
 
     @Override

@@ -70,6 +70,7 @@ class ConsumerProgressTest {
             MovableClock clock = new MovableClock();
             ConsumerProgress check = new ConsumerProgress(clock);
             check.bootstrapServers = infrastructure.bootstrapServers();
+            check.security = io.caresstream.events.security.ClientSecurity.none();
             check.group = Optional.of(group);
             check.topics = Optional.of(List.of(topic));
             check.stallAfter = Duration.ofSeconds(60);
