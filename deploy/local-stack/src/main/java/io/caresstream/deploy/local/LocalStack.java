@@ -590,6 +590,20 @@ public final class LocalStack implements AutoCloseable {
         return rss;
     }
 
+    /** Peak resident memory of every process of the stack so far, in kB. */
+    public Map<String, Long> peakResidentKb() {
+        Map<String, Long> rss = new LinkedHashMap<>();
+        processes.forEach(p -> rss.put(p.name(), p.peakResidentKb()));
+        return rss;
+    }
+
+    /** CPU seconds used so far by every process of the stack. */
+    public Map<String, Double> cpuSeconds() {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        processes.forEach(p -> cpu.put(p.name(), p.cpuSeconds()));
+        return cpu;
+    }
+
     public Ports ports() {
         return options.ports();
     }

@@ -145,9 +145,18 @@ public final class JavaProcess implements AutoCloseable {
 
     /** Resident set size in kB, read from /proc (Linux), or -1. */
     public long residentKb() {
+        return status("VmRSS:");
+    }
+
+    /** The highest resident set size so far in kB (Linux), or -1. */
+    public long peakResidentKb() {
+        return status("VmHWM:");
+    }
+
+    private long status(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("\\D", ""));
                 }
             }
@@ -156,6 +165,21 @@ public final class JavaProcess implements AutoCloseable {
         }
         return -1;
     }
+
+    /** CPU time used so far (user and system), in seconds, read from /proc (Linux), or -1. */
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14, 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+    private static final long CLOCK_TICKS = 100;
 
     /** Stops the process at once with SIGKILL, as a crash would: no shutdown hook, nothing flushed. */
     public void kill() {

@@ -1,0 +1,435 @@
+package io.caresstream.deploy.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.caresstream.cli.auth.LocalAuth;
+import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.events.keys.EventKeys;
+import io.caresstream.events.topics.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The whole pipeline at the model endpoint's limit: a running stack (prompt-generator and scorer), fresh model(s)
+ * and a fresh judge plugged in against the simulated server, and a suite of project-made prompts imported; timed
+ * from the import command to the last figure. Reports the rate against the ideal, the time to the first call,
+ * judgment and figure, the delay from judgment to dashboard, and CPU and peak memory per process; exits 1 when a
+ * target is missed.
+ */
+@Command(name = "e2e-benchmark", mixinStandardHelpOptions = true,
+        description = "Measures the whole pipeline, import to figures, against the model endpoint's limit.")
+public final class E2eBenchmark implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String SUITE = "e2e-benchmark@v1";
+    /** Processes whose CPU is the simulated server's or the harness's, reported apart from the project's. */
+    private static final List<String> APART = List.of("simulated-model");
+
+    @Option(names = "--prompts", defaultValue = "10000", description = "Prompts in the suite (default: ${DEFAULT-VALUE}).")
+    int prompts;
+
+    @Option(names = "--latency-ms", defaultValue = "200", description = "Simulated endpoint latency (default: ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--model-concurrency", defaultValue = "32", description = "Calls in flight per model (default: ${DEFAULT-VALUE}).")
+    int modelConcurrency;
+
+    @Option(names = "--judge-concurrency", defaultValue = "32", description = "Calls in flight for the judge (default: ${DEFAULT-VALUE}).")
+    int judgeConcurrency;
+
+    @Option(names = "--models", defaultValue = "1", description = "Models evaluated at once (default: ${DEFAULT-VALUE}).")
+    int models;
+
+    @Option(names = "--target-ratio", defaultValue = "0.95", description = "Share of ideal with latency (default: ${DEFAULT-VALUE}).")
+    double targetRatio;
+
+    @Option(names = "--target-cpu-ms", defaultValue = "1.5",
+            description = "CPU per evaluation at 0 ms, the project's processes together (default: ${DEFAULT-VALUE}).")
+    double targetCpuMs;
+
+    @Option(names = "--target-rate", defaultValue = "1000",
+            description = "Evaluations per second at 0 ms (default: ${DEFAULT-VALUE}).")
+    double targetRate;
+
+    @Option(names = "--target-dashboard-p99-ms", defaultValue = "1000",
+            description = "Judgment to dashboard, p99 (default: ${DEFAULT-VALUE}).")
+    double targetDashboardP99Ms;
+
+    @Option(names = "--target-first-figure-s", defaultValue = "2",
+            description = "Import command to the first figure on /api/scores (default: ${DEFAULT-VALUE}).")
+    double targetFirstFigureS;
+
+    @Option(names = "--work-dir", description = "Logs, the generated suite and e2e-result.json (default: target/e2e-benchmark).")
+    Path workDir;
+
+    /** The figures of one run, as e2e-result.json holds them. */
+    public record Result(int prompts, int models, long latencyMs, int modelConcurrency, int judgeConcurrency,
+                         long evaluations, double seconds, double perSecond, double steadyPerSecond,
+                         double idealSeconds, double ratioToIdeal, double firstModelCallSeconds,
+                         double firstJudgmentSeconds, double firstFigureSeconds, double dashboardDelayP50Ms,
+                         double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
+                         double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb,
+                         Map<String, Boolean> targets, boolean met) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path dir = (workDir == null ? Path.of("target", "e2e-benchmark") : workDir).toAbsolutePath();
+        Path suite = Throughput.generatedSuite(dir, prompts);
+        Path profile = dir.resolve("profile.json");
+        Files.writeString(profile, JSON.writeValueAsString(Profile.defaults().withLatencyMs(latencyMs)));
+        LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(), dir, Optional.of(profile),
+                latencyMs, List.of("scorer-service", "prompt-generator"));
+        Result result;
+        try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
+            result = measure(stack);
+        }
+        print(result);
+        Files.writeString(dir.resolve("e2e-result.json"), JSON.writeValueAsString(result));
+        System.out.println("written: " + dir.resolve("e2e-result.json"));
+        return result.met() ? 0 : 1;
+    }
+
+    private Result measure(LocalStack stack) throws Exception {
+        String stamp = String.valueOf(System.currentTimeMillis());
+        String judge = "e2e-judge@" + stamp;
+        List<String> modelIds = new ArrayList<>();
+        for (int i = 1; i <= models; i++) {
+            String model = "e2e-model-" + i + "@" + stamp;
+            stack.addModel(model, LocalStack.Ports.free().modelInvoker(), Map.of(
+                    "smallrye.messaging.worker.model-calls.max-concurrency", String.valueOf(modelConcurrency),
+                    "cares.model.model-name", "simulated-model",
+                    "quarkus.log.category.\"io.caresstream\".level", "WARN"));
+            modelIds.add(model);
+        }
+        stack.addJudge(judge, LocalStack.Ports.free().judge(), Map.of(
+                "smallrye.messaging.worker.judge-calls.max-concurrency", String.valueOf(judgeConcurrency),
+                "quarkus.log.category.\"io.caresstream\".level", "WARN"));
+        System.out.printf("%d model(s) and a judge plugged in; importing %,d prompts%n", models, prompts);
+
+        long evaluations = (long) prompts * models;
+        Map<String, Double> cpuBefore = stack.cpuSeconds();
+        long callsBefore = stack.simulatedStats().path("requests").asLong();
+        JudgmentTimes judged = JudgmentTimes.follow(stack.bootstrapServers(), EventKeys.judgePrefix(judge), evaluations);
+        Dashboard dashboard = Dashboard.watch(stack.scorerPort(), stack.token(LocalAuth.Role.VIEWER), judge, evaluations);
+
+        long start = System.nanoTime();
+        java.util.concurrent.CompletableFuture<JsonNode> importer =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), SUITE));
+        long firstCall = 0;
+        long firstFigure = 0;
+        long twentyPercent = 0;
+        long end;
+        long deadline = start + Duration.ofMinutes(30).toNanos();
+        while (true) {
+            long now = System.nanoTime();
+            if (firstCall == 0 && stack.simulatedStats().path("requests").asLong() > callsBefore) {
+                firstCall = now;
+            }
+            long counted = counted(stack, judge);
+            if (firstFigure == 0 && counted > 0) {
+                firstFigure = now;
+            }
+            if (twentyPercent == 0 && counted >= evaluations / 5) {
+                twentyPercent = now;
+            }
+            if (counted >= evaluations) {
+                end = now;
+                break;
+            }
+            if (importer.isCompletedExceptionally()) {
+                importer.join(); // throws the import's failure
+            }
+            if (now > deadline) {
+                throw new IllegalStateException("not all " + evaluations + " evaluations counted within 30 minutes: "
+                        + counted);
+            }
+            Thread.sleep(20);
+        }
+        importer.join();
+        Map<String, Double> cpuAfter = stack.cpuSeconds();
+        dashboard.awaitCount(evaluations, Duration.ofSeconds(30));
+        dashboard.close();
+        judged.close();
+
+        double seconds = (end - start) / 1e9;
+        double ideal = latencyMs == 0 ? Double.NaN : (prompts * latencyMs / 1000.0) / modelConcurrency + latencyMs / 1000.0;
+        long[] delays = delays(judged.times(), dashboard.shownAt());
+        Map<String, Double> cpuPer1000 = new LinkedHashMap<>();
+        double projectCpu = 0;
+        for (var entry : cpuAfter.entrySet()) {
+            double used = entry.getValue() - cpuBefore.getOrDefault(entry.getKey(), 0.0);
+            cpuPer1000.put(entry.getKey(), round(used * 1000 / evaluations));
+            if (APART.stream().noneMatch(entry.getKey()::startsWith)) {
+                projectCpu += used;
+            }
+        }
+        Map<String, Long> peak = new LinkedHashMap<>();
+        stack.peakResidentKb().forEach((name, kb) -> peak.put(name, kb / 1024));
+
+        double perSecond = evaluations / seconds;
+        double steady = evaluations * 0.8 / ((end - twentyPercent) / 1e9);
+        double ratio = latencyMs == 0 ? Double.NaN : ideal / seconds;
+        double cpuMsPerEvaluation = projectCpu * 1000 / evaluations;
+        double p50 = percentile(delays, 0.50);
+        double p99 = percentile(delays, 0.99);
+        double firstFigureSeconds = (firstFigure - start) / 1e9;
+        Map<String, Boolean> targets = new LinkedHashMap<>();
+        if (latencyMs > 0) {
+            targets.put(String.format(Locale.ROOT, "at least %.0f%% of ideal", targetRatio * 100), ratio >= targetRatio);
+        } else {
+            targets.put(String.format(Locale.ROOT, "at most %.1f ms CPU per evaluation", targetCpuMs), cpuMsPerEvaluation <= targetCpuMs);
+            targets.put(String.format(Locale.ROOT, "at least %,.0f evaluations/s", targetRate), perSecond >= targetRate);
+        }
+        targets.put(String.format(Locale.ROOT, "judgment to dashboard p99 under %.0f ms", targetDashboardP99Ms), p99 < targetDashboardP99Ms);
+        targets.put(String.format(Locale.ROOT, "first figure within %.0f s", targetFirstFigureS), firstFigureSeconds <= targetFirstFigureS);
+        boolean met = targets.values().stream().allMatch(Boolean::booleanValue);
+        return new Result(prompts, models, latencyMs, modelConcurrency, judgeConcurrency, evaluations, round(seconds),
+                round(perSecond), round(steady), round(ideal), round(ratio), round((firstCall - start) / 1e9),
+                round(judged.first() == 0 ? Double.NaN : judged.firstSecondsAfter(start)),
+                round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
+                targets, met);
+    }
+
+    /** Where the benchmark's suite file is (the same generated file each run). */
+    private Path stackSuite() {
+        Path dir = (workDir == null ? Path.of("target", "e2e-benchmark") : workDir).toAbsolutePath();
+        return dir.resolve("generated-" + prompts + ".jsonl");
+    }
+
+    /** Judgments the scorer counts for the judge, all models together. */
+    private static long counted(LocalStack stack, String judge) {
+        long n = 0;
+        for (ScoreRow row : stack.scores()) {
+            if (row.judgeId().equals(judge) && row.suite().equals(SUITE)) {
+                n += row.judged();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The delay of each judgment to the dashboard: the k-th judgment (by the time the judge wrote it) is shown
+     * once the dashboard counts k of them.
+     */
+    static long[] delays(long[] judgedAtMs, long[] shownAtMs) {
+        long[] sorted = judgedAtMs.clone();
+        Arrays.sort(sorted);
+        int n = Math.min(sorted.length, shownAtMs.length);
+        long[] delays = new long[n];
+        for (int k = 0; k < n; k++) {
+            delays[k] = Math.max(0, shownAtMs[k] - sorted[k]);
+        }
+        return delays;
+    }
+
+    static double percentile(long[] values, double p) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static double round(double value) {
+        return Double.isNaN(value) ? value : Math.round(value * 1000) / 1000.0;
+    }
+
+    private static void print(Result r) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%,d prompts x %d model(s), %d ms latency, model concurrency %d, judge concurrency %d%n",
+                r.prompts(), r.models(), r.latencyMs(), r.modelConcurrency(), r.judgeConcurrency());
+        System.out.printf(Locale.ROOT, "%-44s %14s%n", "figure", "measured");
+        row("evaluations", String.format(Locale.ROOT, "%,d", r.evaluations()));
+        row("import command to last figure", String.format(Locale.ROOT, "%.2f s", r.seconds()));
+        row("evaluations per second (whole run)", String.format(Locale.ROOT, "%,.1f", r.perSecond()));
+        row("evaluations per second (after the first 20%)", String.format(Locale.ROOT, "%,.1f", r.steadyPerSecond()));
+        if (r.latencyMs() > 0) {
+            row("ideal (N x latency / concurrency + latency)", String.format(Locale.ROOT, "%.2f s", r.idealSeconds()));
+            row("ratio to ideal", String.format(Locale.ROOT, "%.3f", r.ratioToIdeal()));
+        }
+        row("import command to first model call", String.format(Locale.ROOT, "%.2f s", r.firstModelCallSeconds()));
+        row("import command to first judgment", String.format(Locale.ROOT, "%.2f s", r.firstJudgmentSeconds()));
+        row("import command to first figure", String.format(Locale.ROOT, "%.2f s", r.firstFigureSeconds()));
+        row("judgment to dashboard, p50", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP50Ms()));
+        row("judgment to dashboard, p99", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP99Ms()));
+        row("CPU per evaluation, project processes", String.format(Locale.ROOT, "%.3f ms", r.projectCpuMsPerEvaluation()));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-44s %18s %12s%n", "process", "CPU s / 1,000 eval", "peak RSS MB");
+        r.cpuSecondsPer1000().forEach((name, cpu) -> System.out.printf(Locale.ROOT, "%-44s %18.3f %12d%n", name, cpu,
+                r.peakResidentMb().getOrDefault(name, -1L)));
+        System.out.println();
+        r.targets().forEach((target, met) -> System.out.printf("target: %-44s %s%n", target, met ? "met" : "NOT met"));
+    }
+
+    private static void row(String figure, String value) {
+        System.out.printf(Locale.ROOT, "%-44s %14s%n", figure, value);
+    }
+
+    /** When the judge wrote each judgment (the records' timestamps), read as they arrive. */
+    static final class JudgmentTimes implements AutoCloseable {
+        private final ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread reader;
+
+        private JudgmentTimes(String bootstrap, String keyPrefix, long expected) {
+            reader = new Thread(() -> read(bootstrap, keyPrefix, expected), "e2e-judgments");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static JudgmentTimes follow(String bootstrap, String keyPrefix, long expected) {
+            return new JudgmentTimes(bootstrap, keyPrefix, expected);
+        }
+
+        private void read(String bootstrap, String keyPrefix, long expected) {
+            Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> partitions = consumer.partitionsFor(Topics.JUDGMENTS).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                while (running.get() && times.size() < expected) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        if (record.key() != null && record.key().startsWith(keyPrefix)) {
+                            times.add(record.timestamp());
+                        }
+                    }
+                }
+            }
+        }
+
+        long[] times() {
+            return times.stream().mapToLong(Long::longValue).toArray();
+        }
+
+        long first() {
+            return times.stream().mapToLong(Long::longValue).min().orElse(0);
+        }
+
+        /** Seconds from the given System.nanoTime() to the first judgment (wall clock of both sides). */
+        double firstSecondsAfter(long startNanos) {
+            long startMs = System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000;
+            return (first() - startMs) / 1000.0;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            reader.join(5000);
+        }
+    }
+
+    /** The dashboard's live stream: when it first counted each judgment of the judge (wall clock, ms). */
+    static final class Dashboard implements AutoCloseable {
+        private final long[] shownAt;
+        private int shown;
+        private final java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> stream;
+
+        private Dashboard(int port, String token, String judge, long expected) {
+            shownAt = new long[(int) expected];
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/live?suite="
+                            + URLEncoder.encode(SUITE, StandardCharsets.UTF_8)))
+                    .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).build();
+            stream = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+            stream.thenAccept(response -> listen(response.body(), judge));
+        }
+
+        static Dashboard watch(int port, String token, String judge, long expected) {
+            return new Dashboard(port, token, judge, expected);
+        }
+
+        private void listen(InputStream body, String judge) {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (!line.startsWith("data:")) {
+                        continue;
+                    }
+                    long now = System.currentTimeMillis();
+                    long counted = 0;
+                    for (JsonNode row : JSON.readTree(line.substring(5)).path("scores")) {
+                        if (row.path("judgeId").asText().equals(judge)) {
+                            JsonNode coverage = row.path("coverage");
+                            counted += coverage.path("judged").asLong();
+                        }
+                    }
+                    synchronized (this) {
+                        for (long i = shown; i < Math.min(counted, shownAt.length); i++) {
+                            shownAt[(int) i] = now;
+                        }
+                        shown = (int) Math.max(shown, Math.min(counted, shownAt.length));
+                        notifyAll();
+                    }
+                }
+            } catch (Exception e) {
+                // the stream is closed at the end of the run
+            }
+        }
+
+        synchronized void awaitCount(long count, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (shown < count && System.nanoTime() < deadline) {
+                wait(200);
+            }
+        }
+
+        synchronized long[] shownAt() {
+            return Arrays.copyOf(shownAt, shown);
+        }
+
+        @Override
+        public void close() {
+            stream.thenAccept(response -> {
+                try {
+                    response.body().close();
+                } catch (java.io.IOException e) {
+                    // closing
+                }
+            });
+            stream.cancel(true);
+        }
+    }
+
+    public static void main(String[] args) {
+        LocalStack.quietKafkaClients();
+        System.exit(new CommandLine(new E2eBenchmark()).execute(args));
+    }
+}
