@@ -3,6 +3,7 @@ package io.caresstream.providers;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -47,9 +48,23 @@ public final class ChatClients {
         Optional<String> key = spec.apiKey().resolve(environment);
         // Local servers need no key, but the SDKs insist on one.
         String apiKey = key.orElse("no-key");
-        ProviderHttpClient.Builder http = new ProviderHttpClient.Builder();
+        return new LangChain4jChatClient(spec, model(spec, apiKey, new ProviderHttpClient.Builder()), key.orElse(null));
+    }
+
+    /**
+     * One call through the same client, SDK and mapping, answered in the provider's format without the network
+     * or a key: run at start, it moves the loading and compiling of that path off the first real prompt, which
+     * a service plugged in while others keep the cores busy otherwise pays for in seconds.
+     */
+    public static Completion rehearse(ChatModelSpec spec) {
+        ChatClient client = new LangChain4jChatClient(spec, model(spec, "rehearsal",
+                new RehearsalHttpClient.Builder(spec.provider())), null);
+        return client.complete(Optional.of("rehearsal"), "rehearsal");
+    }
+
+    private static ChatModel model(ChatModelSpec spec, String apiKey, HttpClientBuilder http) {
         // Retries are ours (Retry-After, jitter, a true attempt count), so the SDKs make one call each.
-        ChatModel model = switch (spec.provider().toLowerCase(Locale.ROOT)) {
+        return switch (spec.provider().toLowerCase(Locale.ROOT)) {
             case "openai" -> OpenAiChatModel.builder().httpClientBuilder(http).baseUrl(spec.baseUrl()).apiKey(apiKey)
                     .modelName(spec.modelName()).temperature(spec.temperature()).maxTokens(spec.maxTokens())
                     .timeout(spec.timeout()).maxRetries(0).build();
@@ -63,7 +78,6 @@ public final class ChatClients {
                     + "' is not supported; supported: " + String.join(", ", PROVIDERS)
                     + " (openai covers any OpenAI-compatible endpoint)");
         };
-        return new LangChain4jChatClient(spec, model, key.orElse(null));
     }
 
     private static final class LangChain4jChatClient implements ChatClient {

@@ -41,7 +41,7 @@ final class ProviderHttpClient implements HttpClient {
     }
 
     /** Builds the client with LangChain4j's timeouts. */
-    static final class Builder implements HttpClientBuilder {
+    static class Builder implements HttpClientBuilder {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
 

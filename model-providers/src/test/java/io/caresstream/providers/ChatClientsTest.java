@@ -23,6 +23,18 @@ class ChatClientsTest {
                 Duration.ofSeconds(5), 0, key, false);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"openai", "anthropic", "gemini"})
+    void aRehearsalRunsTheProvidersMappingWithoutTheNetwork(String provider) {
+        // Nothing listens on port 1: a rehearsal that reached for the network would fail.
+        ChatModelSpec spec = new ChatModelSpec("sim@1", provider, "http://127.0.0.1:1/v1", "simulated-model", 0.0, 64,
+                Optional.empty(), Duration.ofSeconds(5), 0, ApiKeySource.NONE, false);
+        Completion completion = ChatClients.rehearse(spec);
+        assertEquals("rehearsal", completion.text());
+        assertEquals(1, completion.inputTokens());
+        assertEquals(1, completion.outputTokens());
+    }
+
     @Test
     void callsAnOpenAiCompatibleServerAndRecognisesTheSimulation() {
         Profile refuseAll = new Profile(List.of(), null, null, 0, null, null);

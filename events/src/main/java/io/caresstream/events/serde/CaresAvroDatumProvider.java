@@ -7,19 +7,33 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Reads our events as their generated classes, looked up through the class loader that holds these
  * contracts. Avro's shared SpecificData resolves classes through whichever loader it met first, which
  * inside a Quarkus test (several loaders on one JVM) is the wrong one. Configure it with
  * {@code apicurio.registry.avro-datum-provider=io.caresstream.events.serde.CaresAvroDatumProvider}.
+ * <p>
+ * Apicurio asks for a reader on every record; resolving the writer's schema against ours is far dearer than
+ * reading, so one reader per writer schema is kept (readers hold no state between reads, as Confluent's
+ * deserializer also relies on).
  */
 public class CaresAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
 
     private static final SpecificData CONTRACTS = new SpecificData(CaresAvroDatumProvider.class.getClassLoader());
 
+    /** By writer schema (by value: the registry's cache may parse a version again, never a new version twice). */
+    private final Map<Schema, DatumReader<T>> readers = new ConcurrentHashMap<>();
+
     @Override
-    @SuppressWarnings("unchecked")
     public DatumReader<T> createDatumReader(Schema writerSchema) {
+        return readers.computeIfAbsent(writerSchema, this::newReader);
+    }
+
+    @SuppressWarnings("unchecked")
+    private DatumReader<T> newReader(Schema writerSchema) {
         Class<?> type = CONTRACTS.getClass(writerSchema);
         if (type == null || type == Object.class) {
             return new GenericDatumReader<>(writerSchema);

@@ -10,7 +10,9 @@ import io.caresstream.providers.ChatClient;
 import io.caresstream.providers.ChatClients;
 import io.caresstream.providers.Completion;
 import io.caresstream.providers.ProviderException;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -63,6 +65,21 @@ public class Judge {
             }
             default -> throw new IllegalArgumentException("cares.judge.kind must be llm or heuristic, got '"
                     + settings.kind() + "'");
+        }
+    }
+
+    /**
+     * One call rehearsed at start, answered without the network (ChatClients.rehearse): the first prompt then
+     * meets the provider's request and response mapping loaded and compiled, not seconds of it on a busy machine.
+     */
+    void rehearse(@Observes StartupEvent start) {
+        if (client == null) {
+            return;
+        }
+        try {
+            ChatClients.rehearse(client.spec());
+        } catch (RuntimeException e) {
+            LOG.warnf("judge %s: the rehearsal call failed (%s); the first calls may be slower", judgeId, e.getMessage());
         }
     }
 

@@ -14,7 +14,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -68,6 +70,18 @@ public class Responder {
                 settings.tokensPerMinute().map(String::valueOf).orElse("no limit"), price.inputPerMillion(),
                 price.outputPerMillion());
         LOG.infof("model %s is %s", settings.id(), guard.describe());
+    }
+
+    /**
+     * One call rehearsed at start, answered without the network (ChatClients.rehearse): the first prompt then
+     * meets the provider's request and response mapping loaded and compiled, not seconds of it on a busy machine.
+     */
+    void rehearse(@Observes StartupEvent start) {
+        try {
+            ChatClients.rehearse(client.spec());
+        } catch (RuntimeException e) {
+            LOG.warnf("model %s: the rehearsal call failed (%s); the first calls may be slower", modelId(), e.getMessage());
+        }
     }
 
     public String modelId() {

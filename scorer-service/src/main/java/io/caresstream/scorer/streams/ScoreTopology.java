@@ -13,6 +13,7 @@ import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ScoreEvent;
 import io.caresstream.events.serde.CaresAvroDatumProvider;
+import io.caresstream.events.serde.SchemaInstanceResolver;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
@@ -190,7 +191,8 @@ public class ScoreTopology {
         config.putAll(Map.of(
                 SerdeConfig.REGISTRY_URL, registryUrl,
                 SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister,
-                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CaresAvroDatumProvider.class.getName()));
+                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CaresAvroDatumProvider.class.getName(),
+                SerdeConfig.SCHEMA_RESOLVER, SchemaInstanceResolver.class.getName()));
         serde.configure(config, false);
         return serde;
     }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,14 +91,22 @@ public final class E2eBenchmark implements Callable<Integer> {
             description = "Import command to the first figure on /api/scores (default: ${DEFAULT-VALUE}).")
     double targetFirstFigureS;
 
+    @Option(names = "--profile", description = "Record each service with JFR and write a CPU flame graph of each "
+            + "(profiles/<service>.html in the work directory).")
+    boolean recordProfiles;
+
+    @Option(names = "--project-root", description = "The repository, where the built services are (default: the current directory).")
+    Path projectRoot;
+
     @Option(names = "--work-dir", description = "Logs, the generated suite and e2e-result.json (default: target/e2e-benchmark).")
     Path workDir;
 
     /** The figures of one run, as e2e-result.json holds them. */
     public record Result(int prompts, int models, long latencyMs, int modelConcurrency, int judgeConcurrency,
                          long evaluations, double seconds, double perSecond, double steadyPerSecond,
-                         double idealSeconds, double ratioToIdeal, double firstModelCallSeconds,
-                         double firstJudgmentSeconds, double firstFigureSeconds, double dashboardDelayP50Ms,
+                         double idealSeconds, double ratioToIdeal, double firstPromptSeconds,
+                         double firstModelCallSeconds,
+                         double firstResponseSeconds, double firstJudgmentSeconds, double firstFigureSeconds, double dashboardDelayP50Ms,
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
                          double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb,
                          Map<String, Boolean> targets, boolean met) {
@@ -105,18 +114,27 @@ public final class E2eBenchmark implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = Path.of("").toAbsolutePath();
+        Path root = (projectRoot == null ? Path.of("") : projectRoot).toAbsolutePath();
         Path dir = (workDir == null ? Path.of("target", "e2e-benchmark") : workDir).toAbsolutePath();
         Path suite = Throughput.generatedSuite(dir, prompts);
         Path profile = dir.resolve("profile.json");
         Files.writeString(profile, JSON.writeValueAsString(Profile.defaults().withLatencyMs(latencyMs)));
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(), dir, Optional.of(profile),
                 latencyMs, List.of("scorer-service", "prompt-generator"));
+        Path profiles = dir.resolve("profiles");
+        if (recordProfiles) {
+            Files.createDirectories(profiles);
+            System.setProperty("cares.jvm-options-append",
+                    "-XX:StartFlightRecording=settings=profile,filename=" + profiles.resolve("{name}.jfr"));
+        }
         Result result;
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
             result = measure(stack);
         }
         print(result);
+        if (recordProfiles) {
+            flameGraphs(profiles);
+        }
         Files.writeString(dir.resolve("e2e-result.json"), JSON.writeValueAsString(result));
         System.out.println("written: " + dir.resolve("e2e-result.json"));
         return result.met() ? 0 : 1;
@@ -142,7 +160,11 @@ public final class E2eBenchmark implements Callable<Integer> {
         long evaluations = (long) prompts * models;
         Map<String, Double> cpuBefore = stack.cpuSeconds();
         long callsBefore = stack.simulatedStats().path("requests").asLong();
-        JudgmentTimes judged = JudgmentTimes.follow(stack.bootstrapServers(), EventKeys.judgePrefix(judge), evaluations);
+        RecordTimes judged = RecordTimes.follow(stack.bootstrapServers(), Topics.JUDGMENTS, EventKeys.judgePrefix(judge), evaluations);
+        // Only the first prompt and response matter; their readers stop there and spare the machine.
+        RecordTimes published = RecordTimes.follow(stack.bootstrapServers(), Topics.PROMPTS, "", 1);
+        RecordTimes answered = RecordTimes.follow(stack.bootstrapServers(), Topics.RESPONSES,
+                EventKeys.responsePrefix(modelIds.get(0)), 1);
         Dashboard dashboard = Dashboard.watch(stack.scorerPort(), stack.token(LocalAuth.Role.VIEWER), judge, evaluations);
 
         long start = System.nanoTime();
@@ -176,13 +198,15 @@ public final class E2eBenchmark implements Callable<Integer> {
                 throw new IllegalStateException("not all " + evaluations + " evaluations counted within 30 minutes: "
                         + counted);
             }
-            Thread.sleep(20);
+            Thread.sleep(50);
         }
         importer.join();
         Map<String, Double> cpuAfter = stack.cpuSeconds();
         dashboard.awaitCount(evaluations, Duration.ofSeconds(30));
         dashboard.close();
         judged.close();
+        answered.close();
+        published.close();
 
         double seconds = (end - start) / 1e9;
         double ideal = latencyMs == 0 ? Double.NaN : (prompts * latencyMs / 1000.0) / modelConcurrency + latencyMs / 1000.0;
@@ -217,10 +241,30 @@ public final class E2eBenchmark implements Callable<Integer> {
         targets.put(String.format(Locale.ROOT, "first figure within %.0f s", targetFirstFigureS), firstFigureSeconds <= targetFirstFigureS);
         boolean met = targets.values().stream().allMatch(Boolean::booleanValue);
         return new Result(prompts, models, latencyMs, modelConcurrency, judgeConcurrency, evaluations, round(seconds),
-                round(perSecond), round(steady), round(ideal), round(ratio), round((firstCall - start) / 1e9),
+                round(perSecond), round(steady), round(ideal), round(ratio), round(published.first() == 0 ? Double.NaN : published.firstSecondsAfter(start)),
+                round((firstCall - start) / 1e9),
+                round(answered.first() == 0 ? Double.NaN : answered.firstSecondsAfter(start)),
                 round(judged.first() == 0 ? Double.NaN : judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
                 targets, met);
+    }
+
+    /** Frames of a thread that waits rather than runs. */
+    private static final String WAITING = ".*(EPoll\\.wait|epollWait|Unsafe\\.park|Object\\.wait|Thread\\.sleep|accept0|poll0).*";
+
+    /** A CPU flame graph (HTML, async-profiler's converter) beside each service's JFR recording. */
+    private static void flameGraphs(Path profiles) throws java.io.IOException {
+        try (var recordings = Files.list(profiles)) {
+            for (Path jfr : recordings.filter(p -> p.toString().endsWith(".jfr")).sorted().toList()) {
+                String name = jfr.getFileName().toString().replaceFirst("\\.jfr$", "");
+                Path html = profiles.resolve(name + ".html");
+                // JFR also samples threads waiting in native code (a poll, a park): left out, what remains is CPU.
+                one.convert.Main.convert(jfr.toString(), html.toString(), new one.convert.Arguments(
+                        "--output", "html", "--simple", "--minwidth", "0.2", "--exclude", WAITING,
+                        "--title", name + ": where the CPU goes (JFR samples, waiting threads left out)"));
+                System.out.println("flame graph: " + html);
+            }
+        }
     }
 
     /** Where the benchmark's suite file is (the same generated file each run). */
@@ -255,13 +299,13 @@ public final class E2eBenchmark implements Callable<Integer> {
         return delays;
     }
 
+    /** The nearest-rank percentile (p in 0..1): a delay some judgment really had. */
     static double percentile(long[] values, double p) {
         if (values.length == 0) {
             return Double.NaN;
         }
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+        return new Percentile().withEstimationType(Percentile.EstimationType.R_1)
+                .evaluate(Arrays.stream(values).asDoubleStream().toArray(), p * 100);
     }
 
     private static double round(double value) {
@@ -281,7 +325,9 @@ public final class E2eBenchmark implements Callable<Integer> {
             row("ideal (N x latency / concurrency + latency)", String.format(Locale.ROOT, "%.2f s", r.idealSeconds()));
             row("ratio to ideal", String.format(Locale.ROOT, "%.3f", r.ratioToIdeal()));
         }
+        row("import command to first prompt published", String.format(Locale.ROOT, "%.2f s", r.firstPromptSeconds()));
         row("import command to first model call", String.format(Locale.ROOT, "%.2f s", r.firstModelCallSeconds()));
+        row("import command to first response", String.format(Locale.ROOT, "%.2f s", r.firstResponseSeconds()));
         row("import command to first judgment", String.format(Locale.ROOT, "%.2f s", r.firstJudgmentSeconds()));
         row("import command to first figure", String.format(Locale.ROOT, "%.2f s", r.firstFigureSeconds()));
         row("judgment to dashboard, p50", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP50Ms()));
@@ -299,33 +345,41 @@ public final class E2eBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-44s %14s%n", figure, value);
     }
 
-    /** When the judge wrote each judgment (the records' timestamps), read as they arrive. */
-    static final class JudgmentTimes implements AutoCloseable {
+    /** When each record of a topic under a key prefix was written (the records' timestamps), read as they arrive. */
+    static final class RecordTimes implements AutoCloseable {
         private final ConcurrentLinkedQueue<Long> times = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final Thread reader;
+        private final java.util.concurrent.CountDownLatch positioned = new java.util.concurrent.CountDownLatch(1);
 
-        private JudgmentTimes(String bootstrap, String keyPrefix, long expected) {
-            reader = new Thread(() -> read(bootstrap, keyPrefix, expected), "e2e-judgments");
+        private RecordTimes(String bootstrap, String topic, String keyPrefix, long expected) {
+            reader = new Thread(() -> read(bootstrap, topic, keyPrefix, expected), "e2e-" + topic);
             reader.setDaemon(true);
             reader.start();
         }
 
-        static JudgmentTimes follow(String bootstrap, String keyPrefix, long expected) {
-            return new JudgmentTimes(bootstrap, keyPrefix, expected);
+        /** Follows the topic from its current end; returns once the reader holds that position. */
+        static RecordTimes follow(String bootstrap, String topic, String keyPrefix, long expected)
+                throws InterruptedException {
+            RecordTimes times = new RecordTimes(bootstrap, topic, keyPrefix, expected);
+            if (!times.positioned.await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("could not follow " + topic + " within 30 s");
+            }
+            return times;
         }
 
-        private void read(String bootstrap, String keyPrefix, long expected) {
+        private void read(String bootstrap, String topic, String keyPrefix, long expected) {
             Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                     ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                     new ByteArrayDeserializer())) {
-                List<TopicPartition> partitions = consumer.partitionsFor(Topics.JUDGMENTS).stream()
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 consumer.assign(partitions);
                 consumer.seekToEnd(partitions);
                 partitions.forEach(consumer::position);
+                positioned.countDown();
                 while (running.get() && times.size() < expected) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                         if (record.key() != null && record.key().startsWith(keyPrefix)) {

@@ -1,0 +1,56 @@
+package io.caresstream.deploy.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caresstream.deploy.testing.TestInfrastructure;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The short end-to-end benchmark: 600 prompts through a fresh model and judge at 0 ms, every figure measured
+ * and written. Its targets here are loose (the machine also runs the rest of the build); the full run and its
+ * real targets are deploy/benchmarks/e2e-benchmark.sh.
+ */
+class E2eBenchmarkTest {
+
+    @Test
+    void measuresTheWholePipelineAndWritesItsFigures() throws Exception {
+        Path workDir = Path.of("target", "e2e-short").toAbsolutePath();
+        int exit = new CommandLine(new E2eBenchmark()).execute("--prompts", "600", "--latency-ms", "0",
+                "--target-cpu-ms", "1000", "--target-rate", "1", "--target-dashboard-p99-ms", "120000",
+                "--target-first-figure-s", "120", "--work-dir", workDir.toString(),
+                "--project-root", TestInfrastructure.projectRoot().toString());
+        JsonNode result = new ObjectMapper().readTree(workDir.resolve("e2e-result.json").toFile());
+        assertEquals(0, exit, result.toString());
+        assertEquals(600, result.path("evaluations").asLong());
+        for (String figure : new String[]{"seconds", "perSecond", "firstPromptSeconds", "firstModelCallSeconds",
+                "firstResponseSeconds", "firstJudgmentSeconds", "firstFigureSeconds", "dashboardDelayP99Ms",
+                "projectCpuMsPerEvaluation"}) {
+            assertTrue(result.path(figure).isNumber() && result.path(figure).asDouble() >= 0, figure + ": " + result);
+        }
+        // The pipeline's order: published, called, answered, judged, shown.
+        assertTrue(result.path("firstPromptSeconds").asDouble() <= result.path("firstResponseSeconds").asDouble()
+                && result.path("firstResponseSeconds").asDouble() <= result.path("firstJudgmentSeconds").asDouble()
+                && result.path("firstJudgmentSeconds").asDouble() <= result.path("firstFigureSeconds").asDouble(),
+                result.toString());
+        for (String process : new String[]{"kafka", "scorer-service", "prompt-generator"}) {
+            assertTrue(result.path("cpuSecondsPer1000").has(process), result.toString());
+            assertTrue(result.path("peakResidentMb").path(process).asLong() > 0, result.toString());
+        }
+    }
+
+    @Test
+    void theKthJudgmentIsShownWhenTheDashboardCountsK() {
+        long[] judgedAt = {1_000, 1_300, 1_100};
+        long[] shownAt = {1_200, 1_200, 1_500};
+        assertArrayEquals(new long[]{200, 100, 200}, E2eBenchmark.delays(judgedAt, shownAt));
+        assertEquals(200, E2eBenchmark.percentile(new long[]{200, 100, 200}, 0.99));
+        assertEquals(100, E2eBenchmark.percentile(new long[]{200, 100, 200}, 0.10));
+    }
+}

@@ -1,0 +1,99 @@
+package io.caresstream.events.serde;
+
+import io.apicurio.registry.resolver.DefaultSchemaResolver;
+import io.apicurio.registry.resolver.SchemaLookupResult;
+import io.apicurio.registry.resolver.SchemaResolverConfig;
+import io.apicurio.registry.rest.client.RegistryClient;
+import io.apicurio.registry.rest.v2.beans.ArtifactMetaData;
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroSchemaParser;
+import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
+import io.apicurio.registry.serde.data.KafkaSerdeRecord;
+import io.apicurio.registry.serde.strategy.TopicIdStrategy;
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.Label;
+import io.caresstream.events.LabelCount;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SchemaInstanceResolverTest {
+
+    /** Registrations the resolver asked the registry for; each answers with the next global id. */
+    private final AtomicInteger registrations = new AtomicInteger();
+
+    @Test
+    void resolvesASchemaOnceWithinThePeriod() {
+        SchemaInstanceResolver<Schema, Object> resolver = configured(new SchemaInstanceResolver<>(), 60_000);
+        for (int i = 0; i < 100; i++) {
+            assertEquals(1, resolver.resolveSchema(record("cares.scores", false, i)).getGlobalId());
+        }
+        assertEquals(1, registrations.get(), "one registration for 100 records of one schema on one topic");
+    }
+
+    @Test
+    void answersAsApicuriosOwnResolverDoes() {
+        SchemaInstanceResolver<Schema, Object> cached = configured(new SchemaInstanceResolver<>(), 60_000);
+        DefaultSchemaResolver<Schema, Object> plain = configured(new DefaultSchemaResolver<>(), 60_000);
+        for (var record : java.util.List.of(record("cares.scores", false, 1), record("cares.other", false, 2),
+                record("cares.scores", true, 3), record("cares.scores", false, 4))) {
+            SchemaLookupResult<Schema> expected = plain.resolveSchema(record);
+            SchemaLookupResult<Schema> actual = cached.resolveSchema(record);
+            assertEquals(expected.getArtifactId(), actual.getArtifactId(), "artifact of " + record.metadata().getTopic());
+            assertEquals(expected.getParsedSchema().getParsedSchema(), actual.getParsedSchema().getParsedSchema());
+        }
+    }
+
+    @Test
+    void resolvesAgainOnceTheCheckPeriodIsOver() throws InterruptedException {
+        SchemaInstanceResolver<Schema, Object> resolver = configured(new SchemaInstanceResolver<>(), 50);
+        resolver.resolveSchema(record("cares.scores", false, 1));
+        Thread.sleep(120);
+        SchemaLookupResult<Schema> again = resolver.resolveSchema(record("cares.scores", false, 2));
+        assertEquals(2, registrations.get(), "after the period the registry is asked again, as Apicurio's own cache does");
+        assertEquals(2, again.getGlobalId());
+    }
+
+    private <R extends DefaultSchemaResolver<Schema, Object>> R configured(R resolver, long periodMs) {
+        resolver.configure(Map.of(SerdeConfig.REGISTRY_URL, "http://127.0.0.1:1/apis/registry/v2",
+                        SerdeConfig.AUTO_REGISTER_ARTIFACT, true, SchemaResolverConfig.CHECK_PERIOD_MS, periodMs),
+                new AvroSchemaParser<>(new CaresAvroDatumProvider<>()));
+        resolver.setClient(registry());
+        // As the Kafka serializer sets it: the artifact is named after the topic (and key or value).
+        resolver.setArtifactResolverStrategy(new TopicIdStrategy<>());
+        return resolver;
+    }
+
+    private static KafkaSerdeRecord<Object> record(String topic, boolean isKey, long count) {
+        return new KafkaSerdeRecord<>(new KafkaSerdeMetadata(topic, isKey, new RecordHeaders()),
+                new LabelCount(HarmLevel.HARMLESS, Label.ACCEPT, count));
+    }
+
+    /** A registry that registers whatever it is sent; every other call is a failure of the test. */
+    private RegistryClient registry() {
+        InvocationHandler handler = (proxy, method, args) -> {
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            if (method.getName().equals("createArtifact")) {
+                ArtifactMetaData created = new ArtifactMetaData();
+                created.setGlobalId((long) registrations.incrementAndGet());
+                created.setGroupId((String) args[0]);
+                created.setId((String) args[1]);
+                created.setVersion("1");
+                created.setContentId(created.getGlobalId());
+                return created;
+            }
+            throw new AssertionError("unexpected registry call: " + method.getName());
+        };
+        return (RegistryClient) Proxy.newProxyInstance(RegistryClient.class.getClassLoader(),
+                new Class<?>[]{RegistryClient.class}, handler);
+    }
+}
