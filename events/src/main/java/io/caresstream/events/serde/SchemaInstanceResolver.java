@@ -3,7 +3,6 @@ package io.caresstream.events.serde;
 import io.apicurio.registry.resolver.DefaultSchemaResolver;
 import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.resolver.SchemaParser;
-import io.apicurio.registry.resolver.SchemaResolverConfig;
 import io.apicurio.registry.resolver.data.Record;
 import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
 import org.apache.avro.generic.GenericContainer;
@@ -38,15 +37,13 @@ public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
     }
 
     private final Map<Key, Resolved<S>> resolved = new ConcurrentHashMap<>();
-    private long periodMs = SchemaResolverConfig.CHECK_PERIOD_MS_DEFAULT;
+    private long periodMs;
 
     @Override
     public void configure(Map<String, ?> configs, SchemaParser<S, T> schemaParser) {
         super.configure(configs, schemaParser);
-        Object period = configs.get(SchemaResolverConfig.CHECK_PERIOD_MS);
-        if (period != null) {
-            periodMs = period instanceof Number number ? number.longValue() : Long.parseLong(period.toString().trim());
-        }
+        // Apicurio's own reading of apicurio.registry.check-period-ms: the same period, the same errors.
+        periodMs = config.getCheckPeriod().toMillis();
     }
 
     @Override
