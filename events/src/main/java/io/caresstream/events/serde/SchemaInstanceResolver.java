@@ -53,14 +53,45 @@ public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
             return super.resolveSchema(data);
         }
         Key key = new Key(metadata.getTopic(), metadata.isKey(), container.getSchema());
-        long now = System.currentTimeMillis();
         Resolved<S> known = resolved.get(key);
-        if (known != null && now < known.until()) {
+        if (known != null && System.currentTimeMillis() < known.until()) {
             return known.result();
         }
-        SchemaLookupResult<S> result = super.resolveSchema(data);
-        resolved.put(key, new Resolved<>(result, now + periodMs));
-        return result;
+        // One resolution at a time in this process: two threads registering the same new schema at once make
+        // the registry refuse one of them (a duplicate content row), which would fail that send for good.
+        synchronized (this) {
+            known = resolved.get(key);
+            if (known != null && System.currentTimeMillis() < known.until()) {
+                return known.result();
+            }
+            SchemaLookupResult<S> result = resolveRetrying(data);
+            resolved.put(key, new Resolved<>(result, System.currentTimeMillis() + periodMs));
+            return result;
+        }
+    }
+
+    /**
+     * Another process registering the same schema at the same moment gets the same refusal, which Apicurio does
+     * not retry: tried again with its own retry settings (apicurio.registry.retry-count, -backoff-ms), by which
+     * time the schema is there and the registry returns it.
+     */
+    private SchemaLookupResult<S> resolveRetrying(Record<T> data) {
+        long attempts = Math.max(1, config.getRetryCount());
+        for (long attempt = 1; ; attempt++) {
+            try {
+                return super.resolveSchema(data);
+            } catch (RuntimeException e) {
+                if (attempt >= attempts) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(config.getRetryBackoff().toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override

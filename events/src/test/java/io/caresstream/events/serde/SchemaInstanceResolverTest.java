@@ -28,6 +28,9 @@ class SchemaInstanceResolverTest {
 
     /** Registrations the resolver asked the registry for; each answers with the next global id. */
     private final AtomicInteger registrations = new AtomicInteger();
+    /** Registrations still to refuse, as the registry refuses a duplicate insert of the same content. */
+    private final AtomicInteger refusals = new AtomicInteger();
+    private volatile long registrationDelayMs;
 
     @Test
     void resolvesASchemaOnceWithinThePeriod() {
@@ -61,9 +64,35 @@ class SchemaInstanceResolverTest {
         assertEquals(2, again.getGlobalId());
     }
 
+    @Test
+    void aRegistrationRefusedForAMomentIsTriedAgain() {
+        refusals.set(2); // as when another process registered the same schema a moment before
+        SchemaInstanceResolver<Schema, Object> resolver = configured(new SchemaInstanceResolver<>(), 60_000);
+        assertEquals(1, resolver.resolveSchema(record("cares.scores", false, 1)).getGlobalId());
+        assertEquals(0, refusals.get(), "both refusals were met, then the registration went through");
+    }
+
+    @Test
+    void threadsMeetingANewSchemaTogetherRegisterItOnce() throws Exception {
+        SchemaInstanceResolver<Schema, Object> resolver = configured(new SchemaInstanceResolver<>(), 60_000);
+        registrationDelayMs = 100; // long enough for every thread to arrive while the first registers
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var results = threads.invokeAll(java.util.Collections.nCopies(8,
+                    () -> resolver.resolveSchema(record("cares.scores", false, 1)).getGlobalId()));
+            for (var result : results) {
+                assertEquals(1L, result.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(1, registrations.get());
+    }
+
     private <R extends DefaultSchemaResolver<Schema, Object>> R configured(R resolver, long periodMs) {
         resolver.configure(Map.of(SerdeConfig.REGISTRY_URL, "http://127.0.0.1:1/apis/registry/v2",
-                        SerdeConfig.AUTO_REGISTER_ARTIFACT, true, SchemaResolverConfig.CHECK_PERIOD_MS, periodMs),
+                        SerdeConfig.AUTO_REGISTER_ARTIFACT, true, SchemaResolverConfig.CHECK_PERIOD_MS, periodMs,
+                        SerdeConfig.RETRY_COUNT, 5, SerdeConfig.RETRY_BACKOFF_MS, 10),
                 new AvroSchemaParser<>(new CaresAvroDatumProvider<>()));
         resolver.setClient(registry());
         // As the Kafka serializer sets it: the artifact is named after the topic (and key or value).
@@ -83,6 +112,10 @@ class SchemaInstanceResolverTest {
                 return InvocationHandler.invokeDefault(proxy, method, args);
             }
             if (method.getName().equals("createArtifact")) {
+                Thread.sleep(registrationDelayMs);
+                if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    throw new IllegalStateException("duplicate content (simulated registry refusal)");
+                }
                 ArtifactMetaData created = new ArtifactMetaData();
                 created.setGlobalId((long) registrations.incrementAndGet());
                 created.setGroupId((String) args[0]);

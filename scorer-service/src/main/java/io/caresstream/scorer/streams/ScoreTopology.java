@@ -192,7 +192,9 @@ public class ScoreTopology {
                 SerdeConfig.REGISTRY_URL, registryUrl,
                 SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister,
                 AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CaresAvroDatumProvider.class.getName(),
-                SerdeConfig.SCHEMA_RESOLVER, SchemaInstanceResolver.class.getName()));
+                SerdeConfig.SCHEMA_RESOLVER, SchemaInstanceResolver.class.getName(),
+                // As the services' channels: a registry busy for a moment is retried for about 5 s.
+                SerdeConfig.RETRY_COUNT, 10, SerdeConfig.RETRY_BACKOFF_MS, 500));
         serde.configure(config, false);
         return serde;
     }

@@ -105,8 +105,8 @@ public final class E2eBenchmark implements Callable<Integer> {
     public record Result(int prompts, int models, long latencyMs, int modelConcurrency, int judgeConcurrency,
                          long evaluations, double seconds, double perSecond, double steadyPerSecond,
                          double idealSeconds, double ratioToIdeal, double firstPromptSeconds,
-                         double firstModelCallSeconds,
-                         double firstResponseSeconds, double firstJudgmentSeconds, double firstFigureSeconds, double dashboardDelayP50Ms,
+                         double firstModelCallSeconds, double firstResponseSeconds, double firstJudgmentSeconds,
+                         double firstFigureSeconds, double dashboardDelayP50Ms,
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
                          double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb,
                          Map<String, Boolean> targets, boolean met) {
@@ -241,10 +241,9 @@ public final class E2eBenchmark implements Callable<Integer> {
         targets.put(String.format(Locale.ROOT, "first figure within %.0f s", targetFirstFigureS), firstFigureSeconds <= targetFirstFigureS);
         boolean met = targets.values().stream().allMatch(Boolean::booleanValue);
         return new Result(prompts, models, latencyMs, modelConcurrency, judgeConcurrency, evaluations, round(seconds),
-                round(perSecond), round(steady), round(ideal), round(ratio), round(published.first() == 0 ? Double.NaN : published.firstSecondsAfter(start)),
-                round((firstCall - start) / 1e9),
-                round(answered.first() == 0 ? Double.NaN : answered.firstSecondsAfter(start)),
-                round(judged.first() == 0 ? Double.NaN : judged.firstSecondsAfter(start)),
+                round(perSecond), round(steady), round(ideal), round(ratio),
+                round(published.firstSecondsAfter(start)), round((firstCall - start) / 1e9),
+                round(answered.firstSecondsAfter(start)), round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
                 targets, met);
     }
@@ -398,8 +397,11 @@ public final class E2eBenchmark implements Callable<Integer> {
             return times.stream().mapToLong(Long::longValue).min().orElse(0);
         }
 
-        /** Seconds from the given System.nanoTime() to the first judgment (wall clock of both sides). */
+        /** Seconds from the given System.nanoTime() to the first record (wall clock of both sides); NaN if none. */
         double firstSecondsAfter(long startNanos) {
+            if (first() == 0) {
+                return Double.NaN;
+            }
             long startMs = System.currentTimeMillis() - (System.nanoTime() - startNanos) / 1_000_000;
             return (first() - startMs) / 1000.0;
         }
