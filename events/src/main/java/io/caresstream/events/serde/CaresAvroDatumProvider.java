@@ -27,9 +27,21 @@ public class CaresAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
     /** By writer schema (by value: the registry's cache may parse a version again, never a new version twice). */
     private final Map<Schema, DatumReader<T>> readers = new ConcurrentHashMap<>();
 
+    /** The last schema asked for and its reader: a topic's records nearly all share one schema instance. */
+    private volatile Last<T> last;
+
+    private record Last<T>(Schema schema, DatumReader<T> reader) {
+    }
+
     @Override
     public DatumReader<T> createDatumReader(Schema writerSchema) {
-        return readers.computeIfAbsent(writerSchema, this::newReader);
+        Last<T> known = last;
+        if (known != null && known.schema() == writerSchema) {
+            return known.reader(); // comparing schemas by value costs more than this whole lookup
+        }
+        DatumReader<T> reader = readers.computeIfAbsent(writerSchema, this::newReader);
+        last = new Last<>(writerSchema, reader);
+        return reader;
     }
 
     @SuppressWarnings("unchecked")

@@ -18,6 +18,17 @@ public class ResponseTally {
         return apply(response, -1);
     }
 
+    /** Adds another tally (which may be negative: a delta) to this one. */
+    public ResponseTally plus(ResponseTally other) {
+        responded += other.responded;
+        errors += other.errors;
+        inputTokens += other.inputTokens;
+        outputTokens += other.outputTokens;
+        latencyMs += other.latencyMs;
+        costUsd += other.costUsd;
+        return this;
+    }
+
     private ResponseTally apply(ResponseRow response, int sign) {
         responded += sign;
         errors += response.ok() ? 0 : sign;

@@ -72,6 +72,21 @@ public class Tally {
         return this;
     }
 
+    /** Adds another tally's counts (which may be negative: a delta) to this one. */
+    public Tally plus(Tally other) {
+        for (int g = 0; g < other.generators.size(); g++) {
+            int mine = generator(other.generators.get(g)) * CELLS_PER_GENERATOR;
+            int theirs = g * CELLS_PER_GENERATOR;
+            for (int cell = 0; cell < CELLS_PER_GENERATOR; cell++) {
+                counts[mine + cell] += other.counts[theirs + cell];
+            }
+        }
+        unjudgeable += other.unjudgeable;
+        responseErrors += other.responseErrors;
+        simulated |= other.simulated;
+        return this;
+    }
+
     private int generator(String name) {
         int g = generators.indexOf(name);
         if (g < 0) {

@@ -6,37 +6,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tally as bytes: a version, the generator names, the outcome counts, then the dense counts copied as
- * one block. The store reads and writes a tally on every judgment, so this must cost microseconds
- * (JSON took most of the scorer's time).
+ * A tally as bytes: a version, the generator names, the outcome counts, then the counts that are not zero,
+ * each as its cell's index and its count. The stores read and write a tally on every judgment, so this must
+ * cost microseconds (JSON took most of the scorer's time); a partition's delta of a fraction of a second has
+ * only a few cells set, so writing only those spares allocating and copying the whole block. Version 1 (the
+ * whole block) is still read, from stores written before.
  */
 public final class TallyCodec {
 
-    private static final byte VERSION = 1;
+    private static final byte DENSE = 1;
+    private static final byte SPARSE = 2;
 
     private TallyCodec() {
     }
 
     public static byte[] encode(Tally tally) {
         List<byte[]> names = new ArrayList<>();
-        int size = 1 + 4 + 8 + 8 + 1 + 8 * tally.counts.length;
+        int set = 0;
+        for (long count : tally.counts) {
+            if (count != 0) {
+                set++;
+            }
+        }
+        int size = 1 + 4 + 8 + 8 + 1 + 4 + 12 * set;
         for (String generator : tally.generators) {
             byte[] name = generator.getBytes(StandardCharsets.UTF_8);
             names.add(name);
             size += 4 + name.length;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
-        buffer.put(VERSION).putInt(names.size());
+        buffer.put(SPARSE).putInt(names.size());
         names.forEach(name -> buffer.putInt(name.length).put(name));
         buffer.putLong(tally.unjudgeable).putLong(tally.responseErrors).put((byte) (tally.simulated ? 1 : 0));
-        buffer.asLongBuffer().put(tally.counts);
+        buffer.putInt(set);
+        long[] counts = tally.counts;
+        for (int cell = 0; cell < counts.length; cell++) {
+            if (counts[cell] != 0) {
+                buffer.putInt(cell).putLong(counts[cell]);
+            }
+        }
         return buffer.array();
     }
 
     public static Tally decode(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte version = buffer.get();
-        if (version != VERSION) {
+        if (version != DENSE && version != SPARSE) {
             throw new IllegalArgumentException("unknown scoreboard encoding version " + version);
         }
         int generatorCount = buffer.getInt();
@@ -50,7 +65,14 @@ public final class TallyCodec {
         long responseErrors = buffer.getLong();
         boolean simulated = buffer.get() == 1;
         long[] counts = new long[generatorCount * Tally.CELLS_PER_GENERATOR];
-        buffer.asLongBuffer().get(counts);
+        if (version == DENSE) {
+            buffer.asLongBuffer().get(counts);
+        } else {
+            for (int set = buffer.getInt(); set > 0; set--) {
+                int cell = buffer.getInt();
+                counts[cell] = buffer.getLong();
+            }
+        }
         return new Tally(generators, counts, unjudgeable, responseErrors, simulated);
     }
 }

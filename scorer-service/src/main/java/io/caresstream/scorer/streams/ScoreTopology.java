@@ -37,6 +37,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,14 +54,19 @@ import java.util.Map;
  *   <li>prompts, counted per suite and set against the size the prompt-generator announced for it: the
  *   larger is the suite's size in {@value #SUITE_SIZES}, the denominator of coverage.</li>
  * </ul>
+ * Judgments and responses are aggregated in two steps ({@link PartitionTallies}): each partition tallies its
+ * own rows, and only the tallies' changes, a few per emit interval, are repartitioned to the totals. The work
+ * per event so spreads over the partitions (threads, instances) even when one model receives all of it.
  */
 @ApplicationScoped
 public class ScoreTopology {
 
     public static final String JUDGMENTS = "judgments";
-    public static final String SCOREBOARD = "scoreboard";
+    public static final String SCORE_DELTAS = "score-deltas";
+    public static final String SCOREBOARD = "score-totals";
     public static final String RESPONSES = "responses";
-    public static final String RESPONSE_TALLIES = "response-tallies";
+    public static final String RESPONSE_DELTAS = "response-deltas";
+    public static final String RESPONSE_TALLIES = "response-totals";
     public static final String PROMPT_SUITES = "prompt-suites";
     public static final String SUITE_COUNTS = "suite-counts";
     public static final String SUITE_ANNOUNCED = "suite-announced";
@@ -83,6 +89,13 @@ public class ScoreTopology {
     @Inject
     ScoreUpdates updates;
 
+    /**
+     * How often each partition's tallies move on to the totals. With exactly-once they become visible at the
+     * next commit, so about the commit interval: shorter only adds records.
+     */
+    @ConfigProperty(name = "cares.scorer.emit-interval", defaultValue = "200ms")
+    Duration emitInterval = Duration.ofMillis(200);
+
     @Produces
     public Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();
@@ -93,19 +106,16 @@ public class ScoreTopology {
     }
 
     private void scoreJudgments(StreamsBuilder builder) {
-        Serde<JudgmentRow> rows = new ObjectMapperSerde<>(JudgmentRow.class);
         builder.stream(Topics.JUDGMENTS, Consumed.with(Serdes.String(), this.<JudgmentEvent>avroSerde()))
                 .mapValues(judgment -> judgment == null ? null : JudgmentRow.of(judgment))
-                // Not cached: every judgment key is new during a replay, so caching them would only evict
-                // the scoreboard's few, hot rows from the shared cache and write those out again and again.
-                .toTable(Materialized.<String, JudgmentRow, KeyValueStore<Bytes, byte[]>>as(JUDGMENTS)
-                        .withKeySerde(Serdes.String()).withValueSerde(rows).withCachingDisabled())
-                .groupBy((key, judgment) -> KeyValue.pair(scoreKey(judgment), judgment),
-                        Grouped.with("by-score", Serdes.String(), rows))
-                // The version moves as each judgment is added, not at the cache flush: the dashboard reads
-                // the store (cache included), so it can show a judgment one commit sooner.
-                .aggregate(Tally::new, (key, judgment, tally) -> updates.changed(tally.add(judgment)),
-                        (key, judgment, tally) -> updates.changed(tally.remove(judgment)),
+                .process(new PartitionTallies<>(JUDGMENTS, new ObjectMapperSerde<>(JudgmentRow.class),
+                        SCORE_DELTAS, new TallySerde(),
+                        new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove),
+                        emitInterval))
+                .groupByKey(Grouped.with("deltas-by-score", Serdes.String(), new TallySerde()))
+                // The version moves as each delta is added, not at the cache flush: the dashboard reads
+                // the store (cache included), so it can show a change one commit sooner.
+                .aggregate(Tally::new, (key, delta, total) -> updates.changed(total.plus(delta)),
                         Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(SCOREBOARD)
                                 .withKeySerde(Serdes.String()).withValueSerde(new TallySerde()))
                 .toStream()
@@ -114,18 +124,18 @@ public class ScoreTopology {
     }
 
     private void tallyResponses(StreamsBuilder builder) {
-        Serde<ResponseRow> rows = new ObjectMapperSerde<>(ResponseRow.class);
+        Serde<ResponseTally> tallies = new ObjectMapperSerde<>(ResponseTally.class);
         builder.stream(Topics.RESPONSES, Consumed.with(Serdes.String(), this.<ResponseEvent>avroSerde()))
                 .mapValues(response -> response == null ? null : ResponseRow.of(response, keepText))
-                .toTable(Materialized.<String, ResponseRow, KeyValueStore<Bytes, byte[]>>as(RESPONSES)
-                        .withKeySerde(Serdes.String()).withValueSerde(rows))
-                .groupBy((key, response) -> KeyValue.pair(EventKeys.modelSuite(response.modelId(), response.suite()),
-                        response), Grouped.with("by-model-suite", Serdes.String(), rows))
-                .aggregate(ResponseTally::new, (key, response, tally) -> updates.changed(tally.add(response)),
-                        (key, response, tally) -> updates.changed(tally.remove(response)),
+                .process(new PartitionTallies<>(RESPONSES, new ObjectMapperSerde<>(ResponseRow.class),
+                        RESPONSE_DELTAS, tallies,
+                        new PartitionTallies.Tallying<>(response -> EventKeys.modelSuite(response.modelId(), response.suite()),
+                                ResponseTally::new, ResponseTally::add, ResponseTally::remove),
+                        emitInterval))
+                .groupByKey(Grouped.with("deltas-by-model-suite", Serdes.String(), tallies))
+                .aggregate(ResponseTally::new, (key, delta, total) -> updates.changed(total.plus(delta)),
                         Materialized.<String, ResponseTally, KeyValueStore<Bytes, byte[]>>as(RESPONSE_TALLIES)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(new ObjectMapperSerde<>(ResponseTally.class)));
+                                .withKeySerde(Serdes.String()).withValueSerde(tallies));
     }
 
     private void countPrompts(StreamsBuilder builder) {
@@ -185,7 +195,7 @@ public class ScoreTopology {
                 .build();
     }
 
-    private <T> Serde<T> avroSerde() {
+    <T> Serde<T> avroSerde() {
         AvroSerde<T> serde = new AvroSerde<>();
         Map<String, Object> config = new java.util.HashMap<>(security.registry());
         config.putAll(Map.of(

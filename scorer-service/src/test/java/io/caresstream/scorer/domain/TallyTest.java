@@ -62,6 +62,21 @@ class TallyTest {
     }
 
     @Test
+    void theWholeBlockEncodingOfEarlierStoresIsStillRead() {
+        Tally tally = new Tally()
+                .add(row("p1", "b1", Principle.PATIENT_PRIVACY_AND_CONSENT, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "gpt", Label.REFUSE))
+                .add(row("p2", "b2", Principle.PATIENT_PRIVACY_AND_CONSENT, HarmLevel.HARMLESS, Method.INDIRECT, "gpt", null));
+        byte[] name = "gpt".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer dense = java.nio.ByteBuffer.allocate(1 + 4 + 4 + name.length + 8 + 8 + 1 + 8 * tally.counts.length);
+        dense.put((byte) 1).putInt(1).putInt(name.length).put(name).putLong(1).putLong(0).put((byte) 0);
+        dense.asLongBuffer().put(tally.counts);
+        Tally read = TallyCodec.decode(dense.array());
+        assertArrayEquals(tally.counts, read.counts);
+        assertEquals(1, read.unjudgeable);
+        assertTrue(TallyCodec.encode(tally).length < dense.array().length / 10, "only the cells set are written");
+    }
+
+    @Test
     void aJudgmentRowIsStoredAsACompactArrayAndReadBack() throws Exception {
         var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
         JudgmentRow original = row("p1", "b1", Principle.AI_TECHNOLOGY_AND_CLINICAL_SAFETY_BOUNDARIES,

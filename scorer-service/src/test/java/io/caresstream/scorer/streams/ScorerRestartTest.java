@@ -13,12 +13,20 @@ import io.caresstream.events.Label;
 import io.caresstream.events.Method;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.Tally;
+import io.quarkus.kafka.client.serialization.ObjectMapperSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +51,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ScorerRestartTest {
 
-    private static final String SUITE = "restart-suite";
+    /** Each test's own: the tests share the judgments topic. */
+    private final String suite = "restart-suite-" + System.nanoTime();
     private final TestInfrastructure infrastructure = TestInfrastructure.shared();
     private final AvroTopics topics = AvroTopics.of(infrastructure);
     private final String applicationId = "scorer-restart-test-" + System.nanoTime();
@@ -52,22 +61,31 @@ class ScorerRestartTest {
     Path state;
 
     private KafkaStreams start(String instance) {
+        KafkaStreams streams = new KafkaStreams(topology().topology(), properties(instance));
+        streams.start();
+        return streams;
+    }
+
+    private ScoreTopology topology() {
         ScoreTopology topology = new ScoreTopology();
         topology.registryUrl = infrastructure.registryUrl();
         topology.keepText = false;
         topology.updates = new ScoreUpdates();
+        return topology;
+    }
+
+    private Properties properties(String instance) {
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers());
         properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        properties.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 6000); // the broker's minimum
         properties.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
         properties.put(StreamsConfig.STATE_DIR_CONFIG, state.resolve(instance).toString());
         properties.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DeadLetterDeserializationHandler.class);
-        KafkaStreams streams = new KafkaStreams(topology.topology(), properties);
-        streams.start();
-        return streams;
+        return properties;
     }
 
     private void produce(Map<String, JudgmentEvent> batch, Map<String, JudgmentEvent> latest) {
@@ -75,15 +93,15 @@ class ScorerRestartTest {
         latest.putAll(batch);
     }
 
-    private static Map<String, JudgmentEvent> judgments(int from, int to, Random random) {
+    private Map<String, JudgmentEvent> judgments(int from, int to, Random random) {
         Map<String, JudgmentEvent> batch = new LinkedHashMap<>();
         for (String model : List.of("r1@1", "r2@1", "r3@1")) {
             for (int i = from; i < to; i++) {
                 HarmLevel level = HarmLevel.values()[random.nextInt(4)];
                 int pick = random.nextInt(10);
                 JudgmentEvent judgment = pick == 0
-                        ? SampleEvents.judgment("judge@1", model, "p" + i, SUITE, level, JudgmentOutcome.UNJUDGEABLE, null)
-                        : SampleEvents.judgment("judge@1", model, "p" + i, SUITE, level, JudgmentOutcome.LABELLED,
+                        ? SampleEvents.judgment("judge@1", model, "p" + i, suite, level, JudgmentOutcome.UNJUDGEABLE, null)
+                        : SampleEvents.judgment("judge@1", model, "p" + i, suite, level, JudgmentOutcome.LABELLED,
                         Label.values()[pick % 3]);
                 judgment.getMetadata().setMethod(Method.values()[i % 4]);
                 judgment.getMetadata().setGenerator(i % 2 == 0 ? "gpt" : "claude");
@@ -93,10 +111,14 @@ class ScorerRestartTest {
         return batch;
     }
 
-    @Test
-    void aRestartMidStreamAndTwoNewInstancesGiveTheSameFinalFigures() throws Exception {
+    @BeforeEach
+    void ensureTopics() throws InterruptedException {
         TopicProvisioner.ensure(infrastructure.bootstrapServers(),
                 List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES), 4, (short) 1);
+    }
+
+    @Test
+    void aRestartMidStreamAndTwoNewInstancesGiveTheSameFinalFigures() throws Exception {
         Random random = new Random(42);
         Map<String, JudgmentEvent> latest = new HashMap<>();
         produce(judgments(0, 150, random), latest);
@@ -132,6 +154,54 @@ class ScorerRestartTest {
         }
     }
 
+    @Test
+    void aScorerUpgradedFromTheOneStepTopologyTalliesTheJudgmentsItAlreadyHeld() throws Exception {
+        Random random = new Random(5);
+        Map<String, JudgmentEvent> latest = new HashMap<>();
+        produce(judgments(0, 100, random), latest);
+
+        // The earlier release kept the same judgments table (name, key, format) and aggregated it by groupBy.
+        StreamsBuilder earlier = new StreamsBuilder();
+        ScoreTopology serdes = topology();
+        earlier.stream(Topics.JUDGMENTS, Consumed.with(Serdes.String(), serdes.<JudgmentEvent>avroSerde()))
+                .mapValues(judgment -> judgment == null ? null : JudgmentRow.of(judgment))
+                .toTable(Materialized.<String, JudgmentRow, KeyValueStore<Bytes, byte[]>>as(ScoreTopology.JUDGMENTS)
+                        .withKeySerde(Serdes.String()).withValueSerde(new ObjectMapperSerde<>(JudgmentRow.class))
+                        .withCachingDisabled());
+        KafkaStreams old = new KafkaStreams(earlier.build(), properties("upgraded"));
+        old.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (held(old, latest.keySet()) < latest.size() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(latest.size(), held(old, latest.keySet()), "the earlier topology holds every judgment");
+        // Leaving the group at once spares the new instance a session timeout's wait.
+        old.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+
+        KafkaStreams upgraded = start("upgraded"); // same application id and local state
+        try {
+            produce(judgments(100, 120, random), latest);
+            Map<String, Tally> expected = expected(latest);
+            Map<String, Tally> actual = awaitEqual(List.of(upgraded), expected, Duration.ofSeconds(60));
+            assertEquals(expected.keySet(), actual.keySet());
+            assertEquals(360, actual.values().stream().mapToLong(Tally::judged).sum(),
+                    "3 models x 120 prompts, the 300 held before the upgrade included");
+        } finally {
+            upgraded.close(Duration.ofSeconds(30));
+        }
+    }
+
+    /** How many of the keys the instance's judgments table holds. */
+    private static long held(KafkaStreams streams, java.util.Set<String> keys) {
+        try {
+            var store = streams.store(StoreQueryParameters.fromNameAndType(ScoreTopology.JUDGMENTS,
+                    QueryableStoreTypes.<String, JudgmentRow>keyValueStore()));
+            return keys.stream().filter(key -> store.get(key) != null).count();
+        } catch (InvalidStateStoreException e) {
+            return 0;
+        }
+    }
+
     private static long activeTasks(KafkaStreams streams) {
         return streams.metadataForLocalThreads().stream().mapToLong(t -> t.activeTasks().size()).sum();
     }
@@ -146,13 +216,17 @@ class ScorerRestartTest {
     }
 
     /** The scoreboard across the instances: each score key is held by the instance that owns its partition. */
-    private static Map<String, Tally> scoreboard(List<KafkaStreams> instances) {
+    private Map<String, Tally> scoreboard(List<KafkaStreams> instances) {
         Map<String, Tally> all = new HashMap<>();
         for (KafkaStreams streams : instances) {
             try (KeyValueIterator<String, Tally> entries = streams.<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, Tally>>store(
                     StoreQueryParameters.fromNameAndType(ScoreTopology.SCOREBOARD, QueryableStoreTypes.<String, Tally>keyValueStore()))
                     .all()) {
-                entries.forEachRemaining(e -> all.put(e.key, e.value));
+                entries.forEachRemaining(e -> {
+                    if (e.key.endsWith("|" + suite)) {
+                        all.put(e.key, e.value);
+                    }
+                });
             } catch (InvalidStateStoreException | IllegalStateException e) {
                 return Map.of(); // rebalancing
             }
@@ -160,7 +234,7 @@ class ScorerRestartTest {
         return all;
     }
 
-    private static void awaitLabelled(List<KafkaStreams> instances, long atLeast, Duration timeout) throws InterruptedException {
+    private void awaitLabelled(List<KafkaStreams> instances, long atLeast, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (scoreboard(instances).values().stream().mapToLong(Tally::labelled).sum() >= atLeast) {
@@ -171,7 +245,7 @@ class ScorerRestartTest {
         throw new AssertionError("the first scorer scored nothing in " + timeout);
     }
 
-    private static Map<String, Tally> awaitEqual(List<KafkaStreams> instances, Map<String, Tally> expected,
+    private Map<String, Tally> awaitEqual(List<KafkaStreams> instances, Map<String, Tally> expected,
                                                  Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Tally> actual = Map.of();

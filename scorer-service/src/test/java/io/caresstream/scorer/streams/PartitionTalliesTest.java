@@ -1,0 +1,169 @@
+package io.caresstream.scorer.streams;
+
+import io.caresstream.events.HarmLevel;
+import io.caresstream.events.JudgmentOutcome;
+import io.caresstream.events.Label;
+import io.caresstream.events.Method;
+import io.caresstream.events.Principle;
+import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.Tally;
+import io.quarkus.kafka.client.serialization.ObjectMapperSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The two-step aggregation's logic without a broker: rows tallied where they arrive, deltas emitted once per
+ * interval, totals equal to the tally of the last row of every key. The restart and several-instance cases
+ * run on a real broker in {@link ScorerRestartTest}.
+ */
+class PartitionTalliesTest {
+
+    private static final Duration EMIT = Duration.ofMillis(200);
+
+    @TempDir
+    Path state;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, JudgmentRow> judgments;
+    private TestOutputTopic<String, Tally> totals;
+
+    @BeforeEach
+    void start() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream("judgments", Consumed.with(Serdes.String(), new ObjectMapperSerde<>(JudgmentRow.class)))
+                .process(new PartitionTallies<>("rows", new ObjectMapperSerde<>(JudgmentRow.class), "deltas",
+                        new TallySerde(),
+                        new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove),
+                        EMIT))
+                .groupByKey(Grouped.with("deltas-by-score", Serdes.String(), new TallySerde()))
+                .aggregate(Tally::new, (key, delta, total) -> total.plus(delta),
+                        Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as("totals")
+                                .withKeySerde(Serdes.String()).withValueSerde(new TallySerde()).withCachingDisabled())
+                .toStream()
+                .to("totals", Produced.with(Serdes.String(), new TallySerde()));
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "partition-tallies-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        driver = new TopologyTestDriver(builder.build(), config);
+        judgments = driver.createInputTopic("judgments", Serdes.String().serializer(),
+                new ObjectMapperSerde<>(JudgmentRow.class).serializer());
+        totals = driver.createOutputTopic("totals", Serdes.String().deserializer(), new TallySerde().deserializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private static JudgmentRow judgment(String model, int prompt, Label label) {
+        return new JudgmentRow("judge@1", model, "p" + prompt, "suite", Principle.values()[prompt % 8],
+                HarmLevel.values()[prompt % 4], Method.values()[(prompt / 4) % 4], prompt % 3 == 0 ? "gpt" : "claude",
+                "b" + prompt, label == null ? JudgmentOutcome.UNJUDGEABLE : JudgmentOutcome.LABELLED, label, false,
+                null, 0);
+    }
+
+    private static String key(JudgmentRow row) {
+        return row.judgeId() + "|" + row.modelId() + "|" + row.promptId();
+    }
+
+    private Map<String, Tally> store() {
+        Map<String, Tally> all = new HashMap<>();
+        KeyValueStore<String, Tally> store = driver.getKeyValueStore("totals");
+        store.all().forEachRemaining(entry -> all.put(entry.key, entry.value));
+        return all;
+    }
+
+    private static void assertSameCounts(Tally expected, Tally actual) {
+        assertTrue(Arrays.deepEquals(expected.counts(), actual.counts()), "counts by harm level and label");
+        assertEquals(expected.generators().size(), actual.generators().size());
+        assertEquals(expected.unjudgeable, actual.unjudgeable);
+        assertEquals(expected.labelled(), actual.labelled());
+    }
+
+    @Test
+    void aModelsJudgmentsMoveOnAsOneDeltaPerInterval() {
+        for (int p = 0; p < 500; p++) {
+            judgments.pipeInput(key(judgment("hot@1", p, Label.REFUSE)), judgment("hot@1", p, Label.REFUSE));
+        }
+        assertTrue(store().isEmpty(), "nothing reaches the totals before the emit interval");
+        driver.advanceWallClockTime(EMIT);
+        assertEquals(1, totals.readRecordsToList().size(), "500 judgments, one delta");
+        assertEquals(500, store().get("hot@1|judge@1|suite").labelled());
+
+        driver.advanceWallClockTime(EMIT);
+        assertTrue(totals.isEmpty(), "no change, no delta");
+    }
+
+    @Test
+    void theTotalsEqualTheLastJudgmentOfEveryKey() {
+        Random random = new Random(3);
+        Map<String, JudgmentRow> latest = new LinkedHashMap<>();
+        for (int round = 0; round < 4; round++) {
+            for (int i = 0; i < 200; i++) {
+                String model = "m" + random.nextInt(3) + "@1";
+                int prompt = random.nextInt(120);
+                int pick = random.nextInt(8);
+                JudgmentRow row = judgment(model, prompt, pick == 0 ? null : Label.values()[pick % 3]);
+                if (pick == 7 && latest.containsKey(key(row))) {
+                    judgments.pipeInput(key(row), null); // deleted
+                    latest.remove(key(row));
+                } else {
+                    judgments.pipeInput(key(row), row);
+                    latest.put(key(row), row);
+                }
+                if (pick == 1) {
+                    judgments.pipeInput(key(row), row); // redelivered as it is
+                }
+            }
+            driver.advanceWallClockTime(EMIT);
+        }
+        Map<String, Tally> expected = new HashMap<>();
+        latest.values().forEach(row -> expected.computeIfAbsent(ScoreTopology.scoreKey(row), k -> new Tally()).add(row));
+        Map<String, Tally> actual = store();
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((group, tally) -> assertSameCounts(tally, actual.get(group)));
+    }
+
+    @Test
+    void aJudgmentMovedToAnotherGroupLeavesItsFirst() {
+        JudgmentRow first = judgment("a@1", 1, Label.ACCEPT);
+        judgments.pipeInput(key(first), first);
+        driver.advanceWallClockTime(EMIT);
+        JudgmentRow moved = new JudgmentRow(first.judgeId(), first.modelId(), first.promptId(), "other-suite",
+                first.principle(), first.harmLevel(), first.method(), first.generator(), first.basePromptId(),
+                first.outcome(), Label.REFUSE, false, null, 0);
+        judgments.pipeInput(key(moved), moved);
+        driver.advanceWallClockTime(EMIT);
+        assertEquals(0, store().get("a@1|judge@1|suite").labelled());
+        assertEquals(1, store().get("a@1|judge@1|other-suite").labelled());
+        assertNull(store().get("a@1|judge@1|third"));
+    }
+}
