@@ -61,21 +61,22 @@ public class InternalStoresResource {
         return Map.of("active", active, "standby", standby);
     }
 
+    // Each store at its own name: ClusterStores asks the other instances for /internal/stores/{store name}.
     @GET
-    @Path("/scoreboard")
+    @Path("/" + ScoreTopology.SCOREBOARD)
     public List<ClusterStores.Entry<byte[]>> stores() {
         return stores.<Tally>localAll(ScoreTopology.SCOREBOARD).entrySet().stream()
                 .map(e -> new ClusterStores.Entry<>(e.getKey(), TallyCodec.encode(e.getValue()))).toList();
     }
 
     @GET
-    @Path("/response-tallies")
+    @Path("/" + ScoreTopology.RESPONSE_TALLIES)
     public List<ClusterStores.Entry<ResponseTally>> responseTallies() {
         return entries(stores.localAll(ScoreTopology.RESPONSE_TALLIES));
     }
 
     @GET
-    @Path("/suite-sizes")
+    @Path("/" + ScoreTopology.SUITE_SIZES)
     public List<ClusterStores.Entry<Long>> suiteSizes() {
         return entries(stores.localAll(ScoreTopology.SUITE_SIZES));
     }
