@@ -101,16 +101,22 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
                 this.deltas = context.getStateStore(deltasStore);
                 // Deltas restored from before a restart, or rows an earlier topology left: emit without
                 // waiting for the next record.
-                try (KeyValueIterator<String, A> all = deltas.all()) {
-                    if (deltas.get(STARTED) == null || (all.hasNext() && !onlyMarker(all))) {
-                        emitSoon();
-                    }
+                if (deltas.get(STARTED) == null || !pendingDeltas().isEmpty()) {
+                    emitSoon();
                 }
             }
 
-            private static boolean onlyMarker(KeyValueIterator<String, ?> all) {
-                boolean marker = all.next().key.equals(STARTED);
-                return marker && !all.hasNext();
+            /** The deltas not emitted yet (the marker is not one). */
+            private List<KeyValue<String, A>> pendingDeltas() {
+                List<KeyValue<String, A>> pending = new ArrayList<>();
+                try (KeyValueIterator<String, A> all = deltas.all()) {
+                    all.forEachRemaining(entry -> {
+                        if (!entry.key.equals(STARTED)) {
+                            pending.add(entry);
+                        }
+                    });
+                }
+                return pending;
             }
 
             private void emitSoon() {
@@ -165,15 +171,7 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
 
             private void emit(long now) {
                 tallyEveryRowOnce();
-                List<KeyValue<String, A>> pending = new ArrayList<>();
-                try (KeyValueIterator<String, A> all = deltas.all()) {
-                    all.forEachRemaining(entry -> {
-                        if (!entry.key.equals(STARTED)) {
-                            pending.add(entry);
-                        }
-                    });
-                }
-                for (KeyValue<String, A> delta : pending) {
+                for (KeyValue<String, A> delta : pendingDeltas()) {
                     context.forward(new Record<>(delta.key, delta.value, now));
                     deltas.delete(delta.key);
                 }
