@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -39,7 +40,7 @@ public final class TopicSnapshot {
         this(bootstrapServers, registryUrl, security, Map.of());
     }
 
-    /** With further consumer settings (a client id, fetch sizes). */
+    /** With further consumer settings (a client id, fetch sizes); no registry for a reader of raw values only. */
     public TopicSnapshot(String bootstrapServers, String registryUrl, ClientSecurity security,
                          Map<String, Object> consumerSettings) {
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -48,7 +49,9 @@ public final class TopicSnapshot {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        config.put("apicurio.registry.url", registryUrl);
+        if (registryUrl != null) {
+            config.put("apicurio.registry.url", registryUrl);
+        }
         config.putAll(security.registry());
         config.put("apicurio.registry.avro-datum-provider", CaresAvroDatumProvider.class.getName());
         config.putAll(consumerSettings);
@@ -68,6 +71,11 @@ public final class TopicSnapshot {
         scan(topic, keys, sink, true, caughtUp);
     }
 
+    /** Like {@link #follow}, for a topic whose values are not events: they are passed on as they are. */
+    public void followRaw(String topic, BiConsumer<String, byte[]> sink, Runnable caughtUp) {
+        scan(topic, key -> true, sink, true, caughtUp, ConsumerRecord::value);
+    }
+
     /** Ends a {@link #follow} running in another thread. */
     public void stop() {
         running = false;
@@ -79,9 +87,16 @@ public final class TopicSnapshot {
 
     private <T> void scan(String topic, Predicate<String> keys, BiConsumer<String, T> sink, boolean follow,
                           Runnable caughtUp) {
-        try (AvroKafkaDeserializer<T> values = new AvroKafkaDeserializer<>();
-             KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(config)) {
+        try (AvroKafkaDeserializer<T> values = new AvroKafkaDeserializer<>()) {
             values.configure(config, false);
+            scan(topic, keys, sink, follow, caughtUp,
+                    record -> values.deserialize(record.topic(), record.headers(), record.value()));
+        }
+    }
+
+    private <T> void scan(String topic, Predicate<String> keys, BiConsumer<String, T> sink, boolean follow,
+                          Runnable caughtUp, Function<ConsumerRecord<String, byte[]>, T> decoder) {
+        try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(config)) {
             following = follow ? kafka : null;
             List<TopicPartition> partitions = partitionsOf(kafka, topic);
             if (follow && partitions.isEmpty()) {
@@ -104,7 +119,7 @@ public final class TopicSnapshot {
                     }
                     T event;
                     try {
-                        event = values.deserialize(record.topic(), record.headers(), record.value());
+                        event = decoder.apply(record);
                     } catch (RuntimeException e) {
                         LOG.warn("unreadable event at {}-{}@{} skipped: {}", record.topic(), record.partition(),
                                 record.offset(), e.getMessage());

@@ -4,7 +4,7 @@ import io.caresstream.events.security.ClientSecurity;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.keys.EventKeys;
-import io.caresstream.events.serde.CompletedWork;
+import io.caresstream.events.work.CompletedWork;
 import io.caresstream.events.serde.TopicSnapshot;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.judge.domain.JudgeSettings;
@@ -16,12 +16,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
- * The responses this judge has already judged, read from the judgments topic: a response redelivered after
- * a crash, a rebalance or a broker restart is not judged (and its judge call not paid for) again. A
- * RESPONSE_ERROR judgment costs no call and does not count: the model may answer that prompt later.
+ * The responses this judge has already judged, from the judge's own judged topic ({@link Topics#judged}): a
+ * response redelivered after a crash, a rebalance or a broker restart is not judged (and its judge call not paid
+ * for) again. A RESPONSE_ERROR judgment costs no call and does not count: the model may answer that prompt later.
+ * What is read at start grows with this judge's own judgments, not with every judge's.
  */
 @ApplicationScoped
 public class JudgedResponses {
@@ -29,25 +33,35 @@ public class JudgedResponses {
     private static final Logger LOG = Logger.getLogger(JudgedResponses.class);
 
     private final String judgeId;
-    private final CompletedWork<JudgmentEvent> judgments;
+    private final CompletedWork judgments;
 
     public JudgedResponses(JudgeSettings settings,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                           @ConfigProperty(name = "cares.registry.url") String registry, ClientSecurity security) {
+                           @ConfigProperty(name = "cares.registry.url") String registry,
+                           @ConfigProperty(name = "cares.health.consumer-group") String group,
+                           @ConfigProperty(name = "cares.topics.replication-factor", defaultValue = "1") short replication,
+                           @ConfigProperty(name = "cares.work.state-dir") Path stateDir, ClientSecurity security) {
         this.judgeId = settings.id();
+        // Read once, on the first start after an upgrade: what this judge judged before its judged topic existed.
         TopicSnapshot reader = new TopicSnapshot(bootstrap, registry, security, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "judge-service.judged." + settings.id(),
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500"));
-        this.judgments = new CompletedWork<>(reader, Topics.JUDGMENTS, EventKeys.judgePrefix(settings.id()),
-                judgment -> judgment.getOutcome() != JudgmentOutcome.RESPONSE_ERROR, judgment -> { });
+        CompletedWork.Earlier<JudgmentEvent> earlier = new CompletedWork.Earlier<>(reader, Topics.JUDGMENTS,
+                EventKeys.judgePrefix(settings.id()), JudgedResponses::counts, judgment -> CompletedWork.Usage.NONE);
+        this.judgments = new CompletedWork(new CompletedWork.Settings(bootstrap, security, Topics.judged(settings.id()),
+                group, replication, stateDir), earlier, usage -> { });
+    }
+
+    private static boolean counts(JudgmentEvent judgment) {
+        return judgment.getOutcome() != JudgmentOutcome.RESPONSE_ERROR;
     }
 
     void start(@Observes StartupEvent start) {
         long started = System.nanoTime();
         judgments.start("judged-responses", () -> LOG.infof("judge %s: %d responses already judged (read in %.1f s)",
                 judgeId, judgments.count(), (System.nanoTime() - started) / 1e9),
-                e -> LOG.errorf(e, "judge %s: cannot read the judgments topic; redelivered responses may be judged again",
+                e -> LOG.errorf(e, "judge %s: cannot read its judged responses; redelivered responses may be judged again",
                         judgeId));
     }
 
@@ -65,9 +79,17 @@ public class JudgedResponses {
         return judgments.claim(EventKeys.response(modelId, promptId));
     }
 
-    /** A judgment this instance has just published (the broker acknowledged it). */
-    public void published(JudgmentEvent judgment) {
-        judgments.published(EventKeys.response(judgment.getModelId(), judgment.getPromptId()), judgment);
+    /**
+     * A judgment this instance has just published (the broker acknowledged it). It completes when the judge's
+     * judged topic has it too; acknowledge the response then.
+     */
+    public CompletionStage<Void> published(JudgmentEvent judgment) {
+        String id = EventKeys.response(judgment.getModelId(), judgment.getPromptId());
+        if (!counts(judgment)) {
+            judgments.abandoned(id);
+            return CompletableFuture.completedFuture(null);
+        }
+        return judgments.published(id, CompletedWork.Usage.NONE);
     }
 
     /** The claim ended without a published judgment. */

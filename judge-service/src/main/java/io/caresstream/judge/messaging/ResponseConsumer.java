@@ -70,10 +70,7 @@ public class ResponseConsumer {
         // Known as judged once the broker has it (the sink acknowledges this message), not before: a judgment
         // that never reached the log must be made again.
         return response.withPayload(judgment).addMetadata(key)
-                .withAck(() -> {
-                    alreadyJudged.published(judgment);
-                    return response.ack();
-                })
+                .withAck(() -> alreadyJudged.published(judgment).thenCompose(written -> response.ack()))
                 .withNack(failure -> {
                     alreadyJudged.abandoned(judgment.getModelId(), judgment.getPromptId());
                     return response.nack(failure);

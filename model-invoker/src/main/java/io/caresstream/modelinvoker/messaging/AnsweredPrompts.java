@@ -5,7 +5,7 @@ import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
-import io.caresstream.events.serde.CompletedWork;
+import io.caresstream.events.work.CompletedWork;
 import io.caresstream.events.serde.TopicSnapshot;
 import io.caresstream.modelinvoker.domain.ModelControl;
 import io.caresstream.modelinvoker.domain.ModelSettings;
@@ -17,15 +17,20 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The prompts this model has already answered, read from the responses topic: from the beginning at
- * start (the prompt channel waits until this has caught up) and then as responses arrive. A prompt
- * redelivered after a crash or a rebalance is answered from here instead of calling (and paying for)
- * the model again. Only answers count: a prompt whose earlier call ended in an error is tried again.
+ * The prompts this model has already answered, from the model's own answered topic ({@link Topics#answered}):
+ * read at start (the prompt channel waits until this has caught up), then followed, so this model's instances
+ * see each other's answers. A prompt redelivered after a crash or a rebalance, or published again by a
+ * re-import, is answered from here instead of calling (and paying for) the model again. Only answers count: a
+ * prompt whose earlier call ended in an error is tried again. What is read at start grows with this model's own
+ * answers, whatever the number of models; the ids are kept on disk, not on the heap.
  */
 @ApplicationScoped
 public class AnsweredPrompts {
@@ -33,24 +38,38 @@ public class AnsweredPrompts {
     private static final Logger LOG = Logger.getLogger(AnsweredPrompts.class);
 
     private final String modelId;
-    private final CompletedWork<ResponseEvent> answers;
+    private final CompletedWork answers;
     private final AtomicLong outputTokens = new AtomicLong();
     private final AtomicLong inputTokens = new AtomicLong();
     private final ModelControl control;
 
     public AnsweredPrompts(ModelSettings settings, ModelControl control,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-                           @ConfigProperty(name = "cares.registry.url") String registry, ClientSecurity security) {
+                           @ConfigProperty(name = "cares.registry.url") String registry,
+                           @ConfigProperty(name = "cares.health.consumer-group") String group,
+                           @ConfigProperty(name = "cares.topics.replication-factor", defaultValue = "1") short replication,
+                           @ConfigProperty(name = "cares.work.state-dir") Path stateDir, ClientSecurity security) {
         this.modelId = settings.id();
         this.control = control;
-        // Following the topic needs no haste: fewer, larger fetches spare the broker.
+        // Read once, on the first start after an upgrade: the answers this model published before its answered topic.
         TopicSnapshot responses = new TopicSnapshot(bootstrap, registry, security, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "model-invoker.answered." + settings.id(),
                 ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536",
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500"));
-        // Only answers count: a prompt whose earlier call ended in an error is tried again.
-        this.answers = new CompletedWork<>(responses, Topics.RESPONSES, EventKeys.responsePrefix(settings.id()),
-                response -> response.getStatus() == ResponseStatus.OK, this::countTokens);
+        CompletedWork.Earlier<ResponseEvent> earlier = new CompletedWork.Earlier<>(responses, Topics.RESPONSES,
+                EventKeys.responsePrefix(settings.id()), AnsweredPrompts::isAnswer, AnsweredPrompts::usage);
+        this.answers = new CompletedWork(new CompletedWork.Settings(bootstrap, security, Topics.answered(settings.id()),
+                group, replication, stateDir), earlier, this::countTokens);
+    }
+
+    /** Only answers count: a prompt whose earlier call ended in an error is tried again. */
+    private static boolean isAnswer(ResponseEvent response) {
+        return response.getStatus() == ResponseStatus.OK;
+    }
+
+    private static CompletedWork.Usage usage(ResponseEvent response) {
+        return response.getUsage() == null ? CompletedWork.Usage.NONE
+                : new CompletedWork.Usage(response.getUsage().getInputTokens(), response.getUsage().getOutputTokens());
     }
 
     void start(@Observes StartupEvent start) {
@@ -60,8 +79,8 @@ public class AnsweredPrompts {
                     answers.count(), (System.nanoTime() - started) / 1e9);
             control.started();
         }, e -> {
-            LOG.errorf(e, "model %s: cannot read the responses topic", modelId);
-            control.stop("cannot read the responses already published: " + e.getMessage());
+            LOG.errorf(e, "model %s: cannot read its answered prompts", modelId);
+            control.stop("cannot read the prompts already answered: " + e.getMessage());
         });
     }
 
@@ -82,9 +101,18 @@ public class AnsweredPrompts {
         return answers.claim(promptId);
     }
 
-    /** A response this instance has just published (the broker acknowledged it). */
-    public void published(ResponseEvent response) {
-        answers.published(response.getPromptId(), response);
+    /**
+     * A response this instance has just published (the broker acknowledged it). An answer completes when the
+     * model's answered topic has it too; acknowledge the prompt then.
+     */
+    public CompletionStage<Void> published(ResponseEvent response) {
+        return isAnswer(response) ? answers.published(response.getPromptId(), usage(response))
+                : releaseUnanswered(response.getPromptId());
+    }
+
+    private CompletionStage<Void> releaseUnanswered(String promptId) {
+        answers.abandoned(promptId);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The prompt's claim ended without a published response. */
@@ -92,20 +120,18 @@ public class AnsweredPrompts {
         answers.abandoned(promptId);
     }
 
-    private void countTokens(ResponseEvent response) {
-        if (response.getUsage() != null) {
-            inputTokens.addAndGet(response.getUsage().getInputTokens());
-            outputTokens.addAndGet(response.getUsage().getOutputTokens());
-        }
+    private void countTokens(CompletedWork.Usage usage) {
+        inputTokens.addAndGet(usage.inputTokens());
+        outputTokens.addAndGet(usage.outputTokens());
     }
 
-    public int count() {
+    public long count() {
         return answers.count();
     }
 
     /** Mean output tokens of this model's answers so far, if any. */
     public OptionalDouble meanOutputTokens() {
-        int n = answers.count();
+        long n = answers.count();
         return n == 0 ? OptionalDouble.empty() : OptionalDouble.of(outputTokens.get() / (double) n);
     }
 }

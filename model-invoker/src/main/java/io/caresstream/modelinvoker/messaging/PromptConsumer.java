@@ -78,12 +78,9 @@ public class PromptConsumer {
                 .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
                 .build();
         // The call's slot is free for the next prompt at once; the prompt is acknowledged (and its offset
-        // becomes committable) only once the broker has acknowledged its response.
+        // becomes committable) only once the broker has acknowledged its response, and the answered topic has it.
         responses.sendMessage(Message.of(response).addMetadata(key)).subscribe().with(
-                sent -> {
-                    answered.published(response);
-                    message.ack();
-                },
+                sent -> answered.published(response).thenRun(message::ack),
                 failure -> {
                     answered.abandoned(prompt.getPromptId());
                     message.nack(failure);

@@ -24,7 +24,7 @@ public class ModelResource {
     public record ModelView(String id, String provider, String modelName, String baseUrl, double temperature,
                             int maxTokens, Integer requestsPerMinute, Integer tokensPerMinute,
                             double inputPricePerMillion, double outputPricePerMillion, String apiKey,
-                            ModelControl.Status status, int answered) {
+                            ModelControl.Status status, long answered) {
     }
 
     private final Responder responder;

@@ -14,8 +14,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Before the invoker starts, the responses topic already holds this model's answer to one prompt, as
- * after a crash between publishing a response and committing the prompt's offset.
+ * Before the invoker starts, this model has already answered one prompt: its response is on the responses topic
+ * and the prompt id on the model's answered topic, as after a crash between publishing the answer and committing
+ * the prompt's offset.
  */
 public class PreAnsweredResource implements QuarkusTestResourceLifecycleManager {
 
@@ -33,6 +34,8 @@ public class PreAnsweredResource implements QuarkusTestResourceLifecycleManager 
         AvroTopics.of(TestInfrastructure.shared()).produce(Topics.RESPONSES, Map.of(
                 EventKeys.response(MODEL, PROMPT.getPromptId()),
                 SampleEvents.response(MODEL, PROMPT, ResponseStatus.OK, "an earlier answer")));
+        TestInfrastructure.shared().ensureTopics(java.util.List.of(Topics.answered(MODEL)));
+        AvroTopics.of(TestInfrastructure.shared()).produceRaw(Topics.answered(MODEL), PROMPT.getPromptId(), new byte[0]);
         return Map.of();
     }
 

@@ -300,6 +300,8 @@ public final class LocalStack implements AutoCloseable {
         properties.putAll(options.serviceSettings().getOrDefault(service, Map.of()));
         properties.put("quarkus.http.port", String.valueOf(port));
         properties.put("quarkus.management.port", String.valueOf(management));
+        // The ids of done work (model-invoker, judge-service) beside the stack's other files, not in /tmp.
+        properties.put("cares.work.state-dir", options.workDir().resolve("state").toString());
         properties.putAll(settings);
         return track(JavaProcess.start(name, options.root().resolve(service + "/target/quarkus-app/quarkus-run.jar"),
                 serviceJvm(service, name), properties, options.workDir().resolve("logs").resolve(name + ".log")));

@@ -64,12 +64,15 @@ class SecureKafkaTest {
                 grants.add(grant(service, TOPIC, "cares.prompts", LITERAL, READ));
                 grants.add(grant(service, TOPIC, "cares.responses", LITERAL, ALL));
                 grants.add(grant(service, TOPIC, "cares.prompts.dlq.model-invoker", LITERAL, ALL));
+                // Each model's own answered topic, which its invokers create and read.
+                grants.add(grant(service, TOPIC, "cares.answered.", PREFIXED, ALL));
                 grants.add(grant(service, GROUP, "model-invoker.", PREFIXED, READ));
             }
             case "judge-service" -> {
                 grants.add(grant(service, TOPIC, "cares.responses", LITERAL, READ));
                 grants.add(grant(service, TOPIC, "cares.judgments", LITERAL, ALL));
                 grants.add(grant(service, TOPIC, "cares.responses.dlq.judge-service", LITERAL, ALL));
+                grants.add(grant(service, TOPIC, "cares.judged.", PREFIXED, ALL));
                 grants.add(grant(service, GROUP, "judge-service.", PREFIXED, READ));
             }
             case "scorer-service" -> {
