@@ -1,7 +1,5 @@
 package io.caresstream.scorer.streams;
 
-import io.apicurio.registry.serde.SerdeConfig;
-import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroSerde;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
@@ -12,8 +10,7 @@ import io.caresstream.events.LabelCount;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ScoreEvent;
-import io.caresstream.events.serde.CaresAvroDatumProvider;
-import io.caresstream.events.serde.SchemaInstanceResolver;
+import io.caresstream.events.serde.EventSerdes;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
@@ -41,7 +38,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Three tables, each keyed like its topic, so a redelivered or replaced event updates its row and every
@@ -197,15 +193,7 @@ public class ScoreTopology {
 
     <T> Serde<T> avroSerde() {
         AvroSerde<T> serde = new AvroSerde<>();
-        Map<String, Object> config = new java.util.HashMap<>(security.registry());
-        config.putAll(Map.of(
-                SerdeConfig.REGISTRY_URL, registryUrl,
-                SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister,
-                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CaresAvroDatumProvider.class.getName(),
-                SerdeConfig.SCHEMA_RESOLVER, SchemaInstanceResolver.class.getName(),
-                // As the services' channels: a registry busy for a moment is retried for about 5 s.
-                SerdeConfig.RETRY_COUNT, 10, SerdeConfig.RETRY_BACKOFF_MS, 500));
-        serde.configure(config, false);
+        serde.configure(EventSerdes.config(registryUrl, autoRegister, security), false);
         return serde;
     }
 }

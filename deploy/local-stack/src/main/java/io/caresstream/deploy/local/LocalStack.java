@@ -216,8 +216,11 @@ public final class LocalStack implements AutoCloseable {
                 "--catalog", options.root().resolve("deploy/sample-suite/cares-sample.jsonl").toString(),
                 "--latency-ms", String.valueOf(options.latencyMs())));
         options.profile().ifPresent(p -> modelArgs.addAll(List.of("--profile", p.toString())));
+        // The stand-in for a remote endpoint: on C1 alone it leaves the cores to the stack (with C2 it spent 6 CPU
+        // seconds compiling in a 10,000-prompt run).
         JavaProcess model = track(JavaProcess.startMain("simulated-model", classpath,
-                "io.caresstream.deploy.simulated.SimulatedModelMain", List.of("-Xmx128m"), modelArgs,
+                "io.caresstream.deploy.simulated.SimulatedModelMain",
+                List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), modelArgs,
                 logs.resolve("simulated-model.log")));
         brokers.forEach(broker -> broker.awaitLogLine(BROKER_READY, Duration.ofSeconds(60)));
         model.awaitLogLine("SIMULATED model server", Duration.ofSeconds(30));
@@ -337,6 +340,13 @@ public final class LocalStack implements AutoCloseable {
         return (short) Math.min(3, options.brokers());
     }
 
+    /**
+     * A local broker lives for one run, and its C2 compiler spent as much CPU as its request handlers in a
+     * 10,000-prompt run (20 and 20 s): on C1 alone it used 2.6 instead of 3.8-4.1 ms of CPU per evaluation
+     * (docs/performance.md). A broker that runs for weeks is another matter: production brokers keep their defaults.
+     */
+    private static final List<String> BROKER_JVM = List.of("-Xmx512m", "-XX:TieredStopAtLevel=1");
+
     private JavaProcess startBroker(LocalKafkaBroker.Node node, String clusterId) {
         // Every port is chosen here, the controller's too, so none can meet a port given to a service not yet started.
         Path data = options.brokers() == 1 ? kafkaData() : kafkaData().resolve("node-" + node.id());
@@ -344,7 +354,7 @@ public final class LocalStack implements AutoCloseable {
                 String.join(",", brokerNodes.stream().map(LocalKafkaBroker.Node::toString).toList()),
                 "--data", data.toString());
         return JavaProcess.startMain(brokerName(node.id()), System.getProperty("java.class.path"),
-                "io.caresstream.deploy.kafka.LocalKafkaBroker", List.of("-Xmx512m"), args,
+                "io.caresstream.deploy.kafka.LocalKafkaBroker", BROKER_JVM, args,
                 options.workDir().resolve("logs").resolve(brokerName(node.id()) + ".log"));
     }
 

@@ -25,6 +25,14 @@ class EndToEndTest {
                 + stats.path("answer.refuse").asLong();
     }
 
+    /** The registry's answer (200: found) for the value schema of a topic, under Apicurio's topic strategy. */
+    private static int registered(LocalStack stack, String topic) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                stack.registryUrl() + "/groups/default/artifacts/" + topic + "-value/meta")).GET().build();
+        return java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     @Test
     void theSampleSuiteScoresExactlyWhatTheSimulatedLabelsImply() throws Exception {
         Path root = TestInfrastructure.projectRoot();
@@ -32,6 +40,10 @@ class EndToEndTest {
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(),
                 Path.of("target", "e2e").toAbsolutePath(), Optional.of(profile), 0);
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("[e2e] " + line))) {
+            // Each service registered the schema of what it writes when it started, before any event.
+            for (String topic : List.of("cares.prompts", "cares.responses", "cares.judgments", "cares.scores")) {
+                assertEquals(200, registered(stack, topic), "schema of " + topic + " registered at start");
+            }
             JsonNode report = stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "e2e-sample");
             assertEquals(64, report.path("published").asInt());
 

@@ -1,0 +1,101 @@
+package io.caresstream.events.serde;
+
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.events.ScoreEvent;
+import io.caresstream.events.security.ClientSecurity;
+import io.caresstream.events.topics.Topics;
+import org.apache.avro.Conversion;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Apicurio serde settings of every CARES event, and the registration of a service's output schemas when it
+ * starts, so that the first event of a plugged-in service does not wait for the registry (the first registration
+ * of a schema cost 1–3 s on the critical path of an import: docs/performance.md).
+ */
+public final class EventSerdes {
+
+    private EventSerdes() {
+    }
+
+    /** The settings of an Avro serializer or deserializer of CARES events, as the services' channels have them. */
+    public static Map<String, Object> config(String registryUrl, boolean autoRegister, ClientSecurity security) {
+        Map<String, Object> config = new HashMap<>(security.registry());
+        config.putAll(Map.of(
+                SerdeConfig.REGISTRY_URL, registryUrl,
+                SerdeConfig.AUTO_REGISTER_ARTIFACT, autoRegister,
+                AvroKafkaSerdeConfig.AVRO_DATUM_PROVIDER, CaresAvroDatumProvider.class.getName(),
+                SerdeConfig.SCHEMA_RESOLVER, SchemaInstanceResolver.class.getName(),
+                // A registry busy for a moment is retried for about 5 s.
+                SerdeConfig.RETRY_COUNT, 10, SerdeConfig.RETRY_BACKOFF_MS, 500));
+        return config;
+    }
+
+    /** The schema of the events on one of the event topics. */
+    public static Schema valueSchema(String topic) {
+        return switch (topic) {
+            case Topics.PROMPTS -> PromptEvent.getClassSchema();
+            case Topics.RESPONSES -> ResponseEvent.getClassSchema();
+            case Topics.JUDGMENTS -> JudgmentEvent.getClassSchema();
+            case Topics.SCORES -> ScoreEvent.getClassSchema();
+            default -> throw new IllegalArgumentException("no event schema is written to topic " + topic
+                    + " (one of " + List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES) + ")");
+        };
+    }
+
+    /**
+     * Serializes a placeholder event for the topic, as a send would, and throws it away: the schema is registered
+     * (or, without auto-registration, found) and the serializer's code is loaded. Throws what the send would.
+     */
+    public static void register(Map<String, Object> config, String topic) {
+        try (AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>()) {
+            serializer.configure(config, false);
+            serializer.serialize(topic, new RecordHeaders(), placeholder(valueSchema(topic)));
+        }
+    }
+
+    /** An instance of the schema's generated class with every field at its default or its type's zero value. */
+    static Object placeholder(Schema schema) {
+        SpecificData model = SpecificData.getForSchema(schema);
+        if (schema.getLogicalType() != null) {
+            Conversion<?> conversion = model.getConversionFor(schema.getLogicalType());
+            if (conversion != null && schema.getType() == Schema.Type.LONG) {
+                return conversion.fromLong(0L, schema, schema.getLogicalType());
+            }
+        }
+        return switch (schema.getType()) {
+            case RECORD -> {
+                IndexedRecord record = (IndexedRecord) model.newRecord(null, schema);
+                for (Schema.Field field : schema.getFields()) {
+                    record.put(field.pos(), field.hasDefaultValue() ? model.getDefaultValue(field) : placeholder(field.schema()));
+                }
+                yield record;
+            }
+            case UNION -> placeholder(schema.getTypes().get(0));
+            case ENUM -> model.createEnum(schema.getEnumSymbols().get(0), schema);
+            case ARRAY -> List.of();
+            case MAP -> Map.of();
+            case STRING -> "";
+            case BYTES -> ByteBuffer.allocate(0);
+            case FIXED -> model.createFixed(null, new byte[schema.getFixedSize()], schema);
+            case INT -> 0;
+            case LONG -> 0L;
+            case FLOAT -> 0f;
+            case DOUBLE -> 0d;
+            case BOOLEAN -> false;
+            case NULL -> null;
+        };
+    }
+}

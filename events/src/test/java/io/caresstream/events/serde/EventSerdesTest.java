@@ -1,0 +1,51 @@
+package io.caresstream.events.serde;
+
+import io.caresstream.events.JudgmentEvent;
+import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ResponseEvent;
+import io.caresstream.events.ScoreEvent;
+import io.caresstream.events.topics.Topics;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EventSerdesTest {
+
+    @Test
+    void thePlaceholderOfEveryEventTopicIsAnEventThatWritesAndReadsBack() throws IOException {
+        Map<String, Class<?>> events = Map.of(Topics.PROMPTS, PromptEvent.class, Topics.RESPONSES, ResponseEvent.class,
+                Topics.JUDGMENTS, JudgmentEvent.class, Topics.SCORES, ScoreEvent.class);
+        for (var topic : events.entrySet()) {
+            Schema schema = EventSerdes.valueSchema(topic.getKey());
+            Object placeholder = EventSerdes.placeholder(schema);
+            assertInstanceOf(topic.getValue(), placeholder, topic.getKey());
+
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+            new SpecificDatumWriter<>(schema).write(placeholder, encoder);
+            encoder.flush();
+            Object read = new SpecificDatumReader<>(schema).read(null,
+                    DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+            assertEquals(placeholder, read, topic.getKey());
+        }
+    }
+
+    @Test
+    void aTopicWithoutEventsIsRefusedByName() {
+        var refused = assertThrows(IllegalArgumentException.class, () -> EventSerdes.valueSchema("cares.prompts.dlq.model-invoker"));
+        assertTrue(refused.getMessage().contains("cares.prompts.dlq.model-invoker"), refused.getMessage());
+    }
+}
