@@ -91,6 +91,15 @@ public final class E2eBenchmark implements Callable<Integer> {
             description = "Import command to the first figure on the live dashboard (default: ${DEFAULT-VALUE}).")
     double targetFirstFigureS;
 
+    @Option(names = "--runs", defaultValue = "1", description = "Suites imported one after the other into the same "
+            + "stack, model(s) and judge (each a new suite of the same size): the first run plugs them in cold, the "
+            + "later ones find them warm; the stack's resident memory is reported after each (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--target-stack-mb", defaultValue = "2048",
+            description = "The whole stack's resident memory after the last of several runs (default: ${DEFAULT-VALUE}).")
+    long targetStackMb;
+
     @Option(names = "--profile", description = "Record each service with JFR and write a CPU flame graph of each "
             + "(profiles/<service>.html in the work directory).")
     boolean recordProfiles;
@@ -108,7 +117,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                          double firstModelCallSeconds, double firstResponseSeconds, double firstJudgmentSeconds,
                          double firstFigureSeconds, double dashboardDelayP50Ms,
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
-                         double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb,
+                         double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb, long stackResidentMb,
                          Map<String, Boolean> targets, boolean met) {
     }
 
@@ -127,20 +136,36 @@ public final class E2eBenchmark implements Callable<Integer> {
             System.setProperty("cares.jvm-options-append",
                     "-XX:StartFlightRecording=settings=profile,filename=" + profiles.resolve("{name}.jfr"));
         }
-        Result result;
+        List<Result> results = new ArrayList<>();
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
-            result = measure(stack);
+            Plugged plugged = plugIn(stack);
+            for (int run = 1; run <= runs; run++) {
+                String suiteName = run == 1 ? SUITE : "e2e-benchmark-run-" + run + "@v1";
+                System.out.printf("run %d of %d: importing %,d prompts as %s%n", run, runs, prompts, suiteName);
+                results.add(measure(stack, plugged, suiteName));
+            }
         }
-        print(result);
+        Result first = results.get(0);
+        print(first);
+        boolean met = first.met();
+        if (runs > 1) {
+            met &= printRuns(results);
+            Files.writeString(dir.resolve("e2e-runs.json"), JSON.writeValueAsString(results));
+            System.out.println("written: " + dir.resolve("e2e-runs.json"));
+        }
         if (recordProfiles) {
             flameGraphs(profiles);
         }
-        Files.writeString(dir.resolve("e2e-result.json"), JSON.writeValueAsString(result));
+        Files.writeString(dir.resolve("e2e-result.json"), JSON.writeValueAsString(first));
         System.out.println("written: " + dir.resolve("e2e-result.json"));
-        return result.met() ? 0 : 1;
+        return met ? 0 : 1;
     }
 
-    private Result measure(LocalStack stack) throws Exception {
+    /** The model(s) and the judge measured, plugged in cold just before the first import. */
+    private record Plugged(List<String> modelIds, String judge) {
+    }
+
+    private Plugged plugIn(LocalStack stack) {
         String stamp = String.valueOf(System.currentTimeMillis());
         String judge = "e2e-judge@" + stamp;
         List<String> modelIds = new ArrayList<>();
@@ -150,8 +175,34 @@ public final class E2eBenchmark implements Callable<Integer> {
             modelIds.add(model);
         }
         stack.addJudge(judge, LocalStack.Ports.free().judge(), judgeSettings());
-        System.out.printf("%d model(s) and a judge plugged in; importing %,d prompts%n", models, prompts);
+        System.out.printf("%d model(s) and a judge plugged in%n", models);
+        return new Plugged(List.copyOf(modelIds), judge);
+    }
 
+    /** One line per run, and the stack's memory after the last against its target; whether that is met. */
+    private boolean printRuns(List<Result> results) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-5s %10s %10s %12s %14s %14s %12s %16s%n", "run", "seconds", "eval/s",
+                "CPU ms/eval", "1st judgment s", "1st figure s", "p99 ms", "stack resident MB");
+        for (int i = 0; i < results.size(); i++) {
+            Result r = results.get(i);
+            System.out.printf(Locale.ROOT, "%-5d %10.2f %10.1f %12.3f %14.2f %14.2f %12.0f %16d%n", i + 1, r.seconds(),
+                    r.perSecond(), r.projectCpuMsPerEvaluation(), r.firstJudgmentSeconds(), r.firstFigureSeconds(),
+                    r.dashboardDelayP99Ms(), r.stackResidentMb());
+        }
+        long last = results.get(results.size() - 1).stackResidentMb();
+        long firstMb = results.get(0).stackResidentMb();
+        boolean met = last <= targetStackMb;
+        System.out.printf(Locale.ROOT, "stack resident after %d runs: %,d MB (after the first: %,d MB; %+,d MB per later run)"
+                        + "; target %,d MB, ratio %.2f: %s%n", results.size(), last, firstMb,
+                (last - firstMb) / Math.max(1, results.size() - 1), targetStackMb, (double) targetStackMb / last,
+                met ? "met" : "NOT met");
+        return met;
+    }
+
+    private Result measure(LocalStack stack, Plugged plugged, String suiteName) throws Exception {
+        String judge = plugged.judge();
+        List<String> modelIds = plugged.modelIds();
         long evaluations = (long) prompts * models;
         Map<String, Double> cpuBefore = stack.cpuSeconds();
         long callsBefore = stack.simulatedStats().path("requests").asLong();
@@ -160,12 +211,13 @@ public final class E2eBenchmark implements Callable<Integer> {
         RecordTimes published = RecordTimes.follow(stack.bootstrapServers(), Topics.PROMPTS, "", 1);
         RecordTimes answered = RecordTimes.follow(stack.bootstrapServers(), Topics.RESPONSES,
                 EventKeys.responsePrefix(modelIds.get(0)), 1);
-        Dashboard dashboard = Dashboard.watch(stack.scorerPort(), stack.token(LocalAuth.Role.VIEWER), judge, evaluations);
+        Dashboard dashboard = Dashboard.watch(stack.scorerPort(), stack.token(LocalAuth.Role.VIEWER), judge, suiteName,
+                evaluations);
 
         long start = System.nanoTime();
         long startMs = System.currentTimeMillis();
         java.util.concurrent.CompletableFuture<JsonNode> importer =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), SUITE));
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), suiteName));
         long deadline = start + Duration.ofMinutes(30).toNanos();
         // The first model call: the simulated server's counter, asked until it moves (a few seconds at most).
         long firstCallMs = 0;
@@ -188,7 +240,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         importer.join();
         Map<String, Double> cpuAfter = stack.cpuSeconds();
         dashboard.close();
-        awaitScores(stack, judge, evaluations);
+        awaitScores(stack, judge, suiteName, evaluations);
         judged.close();
         answered.close();
         published.close();
@@ -207,6 +259,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         }
         Map<String, Long> peak = new LinkedHashMap<>();
         stack.peakResidentKb().forEach((name, kb) -> peak.put(name, kb / 1024));
+        long stackResidentMb = stack.residentKb().values().stream().mapToLong(Long::longValue).sum() / 1024;
 
         double perSecond = evaluations / seconds;
         double steady = evaluations * 0.8 / ((endMs - twentyPercentMs) / 1e3);
@@ -230,7 +283,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(published.firstSecondsAfter(start)), round((firstCallMs - startMs) / 1e3),
                 round(answered.firstSecondsAfter(start)), round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
-                targets, met);
+                stackResidentMb, targets, met);
     }
 
     /** Frames of a thread that waits rather than runs. */
@@ -278,22 +331,23 @@ public final class E2eBenchmark implements Callable<Integer> {
     }
 
     /** What the dashboard showed, /api/scores must serve too. */
-    private static void awaitScores(LocalStack stack, String judge, long evaluations) throws InterruptedException {
+    private static void awaitScores(LocalStack stack, String judge, String suite, long evaluations)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (counted(stack, judge) < evaluations) {
+        while (counted(stack, judge, suite) < evaluations) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the dashboard counted " + evaluations
-                        + " judgments, /api/scores only " + counted(stack, judge));
+                        + " judgments, /api/scores only " + counted(stack, judge, suite));
             }
             Thread.sleep(100);
         }
     }
 
     /** Judgments the scorer counts for the judge, all models together. */
-    private static long counted(LocalStack stack, String judge) {
+    private static long counted(LocalStack stack, String judge, String suite) {
         long n = 0;
         for (ScoreRow row : stack.scores()) {
-            if (row.judgeId().equals(judge) && row.suite().equals(SUITE)) {
+            if (row.judgeId().equals(judge) && row.suite().equals(suite)) {
                 n += row.judged();
             }
         }
@@ -349,6 +403,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("judgment to dashboard, p50", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP50Ms()));
         row("judgment to dashboard, p99", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP99Ms()));
         row("CPU per evaluation, project processes", String.format(Locale.ROOT, "%.3f ms", r.projectCpuMsPerEvaluation()));
+        row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
         System.out.println();
         System.out.printf(Locale.ROOT, "%-44s %18s %12s%n", "process", "CPU s / 1,000 eval", "peak RSS MB");
         r.cpuSecondsPer1000().forEach((name, cpu) -> System.out.printf(Locale.ROOT, "%-44s %18.3f %12d%n", name, cpu,
@@ -436,17 +491,17 @@ public final class E2eBenchmark implements Callable<Integer> {
         private int shown;
         private final java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> stream;
 
-        private Dashboard(int port, String token, String judge, long expected) {
+        private Dashboard(int port, String token, String judge, String suite, long expected) {
             shownAt = new long[(int) expected];
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/live?suite="
-                            + URLEncoder.encode(SUITE, StandardCharsets.UTF_8)))
+                            + URLEncoder.encode(suite, StandardCharsets.UTF_8)))
                     .header("Accept", "text/event-stream").header("Authorization", "Bearer " + token).build();
             stream = HttpClient.newHttpClient().sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
             stream.thenAccept(response -> listen(response.body(), judge));
         }
 
-        static Dashboard watch(int port, String token, String judge, long expected) {
-            return new Dashboard(port, token, judge, expected);
+        static Dashboard watch(int port, String token, String judge, String suite, long expected) {
+            return new Dashboard(port, token, judge, suite, expected);
         }
 
         private void listen(InputStream body, String judge) {
