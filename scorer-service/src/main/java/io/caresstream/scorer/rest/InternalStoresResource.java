@@ -5,6 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
+import io.caresstream.scorer.domain.SuiteCount;
 import io.caresstream.scorer.domain.Tally;
 import io.caresstream.scorer.domain.TallyCodec;
 import io.caresstream.scorer.streams.ScoreTopology;
@@ -76,9 +77,9 @@ public class InternalStoresResource {
     }
 
     @GET
-    @Path("/" + ScoreTopology.SUITE_SIZES)
-    public List<ClusterStores.Entry<Long>> suiteSizes() {
-        return entries(stores.localAll(ScoreTopology.SUITE_SIZES));
+    @Path("/" + ScoreTopology.SUITE_TOTALS)
+    public List<ClusterStores.Entry<SuiteCount>> suiteTotals() {
+        return entries(stores.localAll(ScoreTopology.SUITE_TOTALS));
     }
 
     @GET

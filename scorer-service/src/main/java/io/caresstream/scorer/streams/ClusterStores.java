@@ -6,6 +6,7 @@ import io.caresstream.events.keys.EventKeys;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
+import io.caresstream.scorer.domain.SuiteCount;
 import io.caresstream.scorer.domain.Tally;
 import io.caresstream.scorer.domain.TallyCodec;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -109,10 +110,12 @@ public class ClusterStores {
 
     /** Prompts published to each suite so far. */
     public Map<String, Long> suiteSizes() {
-        Map<String, Long> all = new LinkedHashMap<>(localAll(ScoreTopology.SUITE_SIZES));
-        all.putAll(remoteEntries(ScoreTopology.SUITE_SIZES, new TypeReference<>() {
+        Map<String, SuiteCount> all = new LinkedHashMap<>(localAll(ScoreTopology.SUITE_TOTALS));
+        all.putAll(remoteEntries(ScoreTopology.SUITE_TOTALS, new TypeReference<>() {
         }));
-        return all;
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        all.forEach((suite, count) -> sizes.put(suite, count.size()));
+        return sizes;
     }
 
     /** The judgments of one model under one judge on one suite that pass the filter, in key order per instance. */

@@ -60,6 +60,7 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
     private final Serde<A> tallySerde;
     private final Tallying<R, A> tallying;
     private final Duration emitInterval;
+    private boolean cacheRows;
 
     PartitionTallies(String rowsStore, Serde<R> rowSerde, String deltasStore, Serde<A> tallySerde,
                      Tallying<R, A> tallying, Duration emitInterval) {
@@ -71,11 +72,22 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
         this.emitInterval = emitInterval;
     }
 
+    /**
+     * Rows written through the record cache, to RocksDB and the changelog at each commit: for small rows that
+     * arrive in bursts (an import's prompts), so the burst costs the stream thread a map insert per row.
+     */
+    PartitionTallies<R, A> withRowsCached() {
+        cacheRows = true;
+        return this;
+    }
+
     @Override
     public Set<StoreBuilder<?>> stores() {
-        // Rows: every key is new during a replay, so a cache would only evict the deltas' few, hot entries.
+        // Rows: by default uncached, since every key is new during a replay, so a cache would only evict the
+        // deltas' few, hot entries.
         StoreBuilder<TimestampedKeyValueStore<String, R>> rows = Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(rowsStore), Serdes.String(), rowSerde).withCachingDisabled();
+                Stores.persistentTimestampedKeyValueStore(rowsStore), Serdes.String(), rowSerde);
+        rows = cacheRows ? rows.withCachingEnabled() : rows.withCachingDisabled();
         // Deltas: changed on every row but written to the changelog once per commit, thanks to the cache; a
         // few entries, emptied at every emission, so in memory (restored from the changelog) rather than in
         // RocksDB, which would write a file at every commit.

@@ -12,8 +12,10 @@ import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ScoreEvent;
 import io.caresstream.events.serde.EventSerdes;
 import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.PromptRow;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
+import io.caresstream.scorer.domain.SuiteCount;
 import io.caresstream.scorer.domain.Tally;
 import io.quarkus.kafka.client.serialization.ObjectMapperSerde;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,13 +24,11 @@ import jakarta.inject.Inject;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -47,12 +47,13 @@ import java.util.List;
  *   {@value #SCOREBOARD} store (by principle, harm level, method, generator and label) and published
  *   to the scores topic;</li>
  *   <li>responses (model, prompt), aggregated per model and suite into {@value #RESPONSE_TALLIES};</li>
- *   <li>prompts, counted per suite and set against the size the prompt-generator announced for it: the
- *   larger is the suite's size in {@value #SUITE_SIZES}, the denominator of coverage.</li>
+ *   <li>prompts, counted per suite beside the size the prompt-generator announced for it, into
+ *   {@value #SUITE_TOTALS} (the denominator of coverage).</li>
  * </ul>
- * Judgments and responses are aggregated in two steps ({@link PartitionTallies}): each partition tallies its
- * own rows, and only the tallies' changes, a few per emit interval, are repartitioned to the totals. The work
- * per event so spreads over the partitions (threads, instances) even when one model receives all of it.
+ * All three are aggregated in two steps ({@link PartitionTallies}): each partition tallies its own rows, and
+ * only the tallies' changes, a few per emit interval, are repartitioned to the totals. The work per event so
+ * spreads over the partitions (threads, instances) even when one model receives all of it, and the 10,000
+ * prompts of an import cost one changelog record each rather than a regrouping, a count and a join.
  */
 @ApplicationScoped
 public class ScoreTopology {
@@ -64,9 +65,8 @@ public class ScoreTopology {
     public static final String RESPONSE_DELTAS = "response-deltas";
     public static final String RESPONSE_TALLIES = "response-totals";
     public static final String PROMPT_SUITES = "prompt-suites";
-    public static final String SUITE_COUNTS = "suite-counts";
-    public static final String SUITE_ANNOUNCED = "suite-announced";
-    public static final String SUITE_SIZES = "suite-sizes";
+    public static final String SUITE_DELTAS = "suite-deltas";
+    public static final String SUITE_TOTALS = "suite-totals";
 
     @ConfigProperty(name = "cares.registry.url")
     String registryUrl;
@@ -135,30 +135,44 @@ public class ScoreTopology {
     }
 
     private void countPrompts(StreamsBuilder builder) {
-        KStream<String, PromptEvent> prompts = builder.stream(Topics.PROMPTS,
-                Consumed.with(Serdes.String(), this.<PromptEvent>avroSerde()));
-        KTable<String, Long> counted = prompts
-                .mapValues(prompt -> prompt == null ? null : prompt.getMetadata().getSuite())
-                .toTable(Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(PROMPT_SUITES)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()))
-                .groupBy((promptId, suite) -> KeyValue.pair(suite, suite),
-                        Grouped.with("by-suite", Serdes.String(), Serdes.String()))
-                .count(Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_COUNTS)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
-        // What the prompt-generator announced: the suite's size once a publication is complete. Until the
-        // prompts counted reach it, coverage stays partial however fast the judgments catch up.
-        KTable<String, Long> announced = prompts
-                .filter((promptId, prompt) -> prompt != null && prompt.getSuiteSize() != null)
-                .map((promptId, prompt) -> KeyValue.pair(prompt.getMetadata().getSuite(), prompt.getSuiteSize()))
-                .groupByKey(Grouped.with("announced-by-suite", Serdes.String(), Serdes.Long()))
-                .reduce(Math::max, Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_ANNOUNCED)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
-        counted.outerJoin(announced, (count, size) -> Math.max(count == null ? 0 : count, size == null ? 0 : size),
-                        Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as(SUITE_SIZES)
-                                .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
-                .toStream()
-                .foreach((suite, size) -> updates.changed(size));
+        countPrompts(builder.stream(Topics.PROMPTS, Consumed.with(Serdes.String(), this.<PromptEvent>avroSerde()))
+                .mapValues(prompt -> prompt == null ? null : PromptRow.of(prompt)));
     }
+
+    /** The prompts of each suite, keyed by prompt id, into {@value #SUITE_TOTALS}. */
+    void countPrompts(KStream<String, PromptRow> prompts) {
+        Serde<SuiteCount> counts = SUITE_COUNT;
+        prompts.process(new PartitionTallies<>(PROMPT_SUITES, STORED_PROMPT, SUITE_DELTAS, counts,
+                        new PartitionTallies.Tallying<>(PromptRow::suite, () -> SuiteCount.NONE,
+                                SuiteCount::add, SuiteCount::remove),
+                        emitInterval).withRowsCached())
+                .groupByKey(Grouped.with("prompt-deltas-by-suite", Serdes.String(), counts))
+                .aggregate(() -> SuiteCount.NONE, (suite, delta, total) -> updates.changed(total.plus(delta)),
+                        Materialized.<String, SuiteCount, KeyValueStore<Bytes, byte[]>>as(SUITE_TOTALS)
+                                .withKeySerde(Serdes.String()).withValueSerde(counts));
+    }
+
+    /**
+     * A stored prompt is its suite alone, the format of the prompts table of earlier releases: the announced
+     * size need not be kept to take a prompt out again. A prompt read back so differs from its redelivery,
+     * which then counts out and in again (no change) and announces its size once more (a maximum, no change).
+     */
+    static final Serde<PromptRow> STORED_PROMPT = Serdes.serdeFrom(
+            (topic, row) -> row == null ? null : Serdes.String().serializer().serialize(topic, row.suite()),
+            (topic, bytes) -> bytes == null ? null
+                    : new PromptRow(Serdes.String().deserializer().deserialize(topic, bytes), null));
+
+    /** A suite's count as two longs: it is read and written for every prompt of an import. */
+    static final Serde<SuiteCount> SUITE_COUNT = Serdes.serdeFrom(
+            (topic, count) -> count == null ? null
+                    : java.nio.ByteBuffer.allocate(16).putLong(count.prompts()).putLong(count.announced()).array(),
+            (topic, bytes) -> {
+                if (bytes == null) {
+                    return null;
+                }
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+                return new SuiteCount(buffer.getLong(), buffer.getLong());
+            });
 
     static String scoreKey(JudgmentRow judgment) {
         return EventKeys.score(judgment.modelId(), judgment.judgeId(), judgment.suite());

@@ -11,7 +11,9 @@ import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
 import io.caresstream.events.Method;
+import io.caresstream.events.PromptEvent;
 import io.caresstream.scorer.domain.JudgmentRow;
+import io.caresstream.scorer.domain.SuiteCount;
 import io.caresstream.scorer.domain.Tally;
 import io.quarkus.kafka.client.serialization.ObjectMapperSerde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -168,15 +170,7 @@ class ScorerRestartTest {
                 .toTable(Materialized.<String, JudgmentRow, KeyValueStore<Bytes, byte[]>>as(ScoreTopology.JUDGMENTS)
                         .withKeySerde(Serdes.String()).withValueSerde(new ObjectMapperSerde<>(JudgmentRow.class))
                         .withCachingDisabled());
-        KafkaStreams old = new KafkaStreams(earlier.build(), properties("upgraded"));
-        old.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (held(old, latest.keySet()) < latest.size() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertEquals(latest.size(), held(old, latest.keySet()), "the earlier topology holds every judgment");
-        // Leaving the group at once spares the new instance a session timeout's wait.
-        old.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+        runUntilHeld(earlier, ScoreTopology.JUDGMENTS, latest.keySet());
 
         KafkaStreams upgraded = start("upgraded"); // same application id and local state
         try {
@@ -191,11 +185,75 @@ class ScorerRestartTest {
         }
     }
 
-    /** How many of the keys the instance's judgments table holds. */
-    private static long held(KafkaStreams streams, java.util.Set<String> keys) {
+    @Test
+    void aScorerUpgradedFromTheJoinedPromptCountsCountsThePromptsItAlreadyHeld() throws Exception {
+        Map<String, PromptEvent> prompts = new LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) {
+            PromptEvent prompt = SampleEvents.prompt(suite + "-p" + i, suite, HarmLevel.values()[i % 4],
+                    Method.values()[i % 4], "prompt " + i);
+            prompt.setSuiteSize(130L);
+            prompts.put(prompt.getPromptId(), prompt);
+        }
+        topics.produce(Topics.PROMPTS, prompts);
+
+        // The earlier release kept the same prompts table (name, key, the suite as a string) and counted it by
+        // a groupBy, a count and a join with the announced sizes.
+        StreamsBuilder earlier = new StreamsBuilder();
+        earlier.stream(Topics.PROMPTS, Consumed.with(Serdes.String(), topology().<PromptEvent>avroSerde()))
+                .mapValues(prompt -> prompt == null ? null : prompt.getMetadata().getSuite())
+                .toTable(Materialized.<String, String, KeyValueStore<Bytes, byte[]>>as(ScoreTopology.PROMPT_SUITES)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
+        runUntilHeld(earlier, ScoreTopology.PROMPT_SUITES, prompts.keySet());
+
+        KafkaStreams upgraded = start("upgraded");
         try {
-            var store = streams.store(StoreQueryParameters.fromNameAndType(ScoreTopology.JUDGMENTS,
-                    QueryableStoreTypes.<String, JudgmentRow>keyValueStore()));
+            Map<String, PromptEvent> more = new LinkedHashMap<>();
+            for (int i = 100; i < 120; i++) {
+                PromptEvent prompt = SampleEvents.prompt(suite + "-p" + i, suite, HarmLevel.HARMLESS, Method.DIRECT, "p");
+                prompt.setSuiteSize(130L);
+                more.put(prompt.getPromptId(), prompt);
+            }
+            topics.produce(Topics.PROMPTS, more);
+            SuiteCount expected = new SuiteCount(120, 130);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            SuiteCount total = null;
+            while (!expected.equals(total) && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                total = suiteTotal(upgraded);
+            }
+            assertEquals(expected, total, "the 100 prompts held before the upgrade counted once, with the 20 after");
+        } finally {
+            upgraded.close(Duration.ofSeconds(30));
+        }
+    }
+
+    private SuiteCount suiteTotal(KafkaStreams streams) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(ScoreTopology.SUITE_TOTALS,
+                    QueryableStoreTypes.<String, SuiteCount>keyValueStore())).get(suite);
+        } catch (InvalidStateStoreException e) {
+            return null;
+        }
+    }
+
+    /** Runs an earlier release's topology, as instance "upgraded", until its table holds every key. */
+    private void runUntilHeld(StreamsBuilder earlier, String table, java.util.Set<String> keys) throws InterruptedException {
+        KafkaStreams old = new KafkaStreams(earlier.build(), properties("upgraded"));
+        old.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (held(old, table, keys) < keys.size() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals(keys.size(), held(old, table, keys), "the earlier topology holds every row of " + table);
+        // Leaving the group at once spares the new instance a session timeout's wait.
+        old.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
+    }
+
+    /** How many of the keys the instance's table (judgments, prompts) holds. */
+    private static long held(KafkaStreams streams, String table, java.util.Set<String> keys) {
+        try {
+            var store = streams.store(StoreQueryParameters.fromNameAndType(table,
+                    QueryableStoreTypes.<String, Object>keyValueStore()));
             return keys.stream().filter(key -> store.get(key) != null).count();
         } catch (InvalidStateStoreException e) {
             return 0;

@@ -107,7 +107,7 @@ public final class E2eBenchmark implements Callable<Integer> {
     @Option(names = "--project-root", description = "The repository, where the built services are (default: the current directory).")
     Path projectRoot;
 
-    @Option(names = "--work-dir", description = "Logs, the generated suite and e2e-result.json (default: target/e2e-benchmark).")
+    @Option(names = "--work-dir", description = "Logs, the generated suite, e2e-result.json and the scorer's lag per run (scorer-lag-<suite>.tsv) (default: target/e2e-benchmark).")
     Path workDir;
 
     /** The figures of one run, as e2e-result.json holds them. */
@@ -118,13 +118,14 @@ public final class E2eBenchmark implements Callable<Integer> {
                          double firstFigureSeconds, double dashboardDelayP50Ms,
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
                          double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb, long stackResidentMb,
+                         Map<String, Long> scorerPeakLag,
                          Map<String, Boolean> targets, boolean met) {
     }
 
     @Override
     public Integer call() throws Exception {
         Path root = (projectRoot == null ? Path.of("") : projectRoot).toAbsolutePath();
-        Path dir = (workDir == null ? Path.of("target", "e2e-benchmark") : workDir).toAbsolutePath();
+        Path dir = workDirectory();
         Path suite = Throughput.generatedSuite(dir, prompts);
         Path profile = dir.resolve("profile.json");
         Files.writeString(profile, JSON.writeValueAsString(Profile.defaults().withLatencyMs(latencyMs)));
@@ -216,6 +217,9 @@ public final class E2eBenchmark implements Callable<Integer> {
 
         long start = System.nanoTime();
         long startMs = System.currentTimeMillis();
+        // Which input the scorer is behind on during the run: a figure waits for its stream thread.
+        ConsumerLag scorerLag = ConsumerLag.watch(stack.bootstrapServers(), SCORER_GROUP,
+                List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS), startMs);
         java.util.concurrent.CompletableFuture<JsonNode> importer =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), suiteName));
         long deadline = start + Duration.ofMinutes(30).toNanos();
@@ -240,6 +244,9 @@ public final class E2eBenchmark implements Callable<Integer> {
         importer.join();
         Map<String, Double> cpuAfter = stack.cpuSeconds();
         dashboard.close();
+        scorerLag.close();
+        Path lagFile = workDirectory().resolve("scorer-lag-" + suiteName.replaceAll("[^A-Za-z0-9.-]", "_") + ".tsv");
+        scorerLag.write(lagFile);
         awaitScores(stack, judge, suiteName, evaluations);
         judged.close();
         answered.close();
@@ -283,8 +290,11 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(published.firstSecondsAfter(start)), round((firstCallMs - startMs) / 1e3),
                 round(answered.firstSecondsAfter(start)), round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
-                stackResidentMb, targets, met);
+                stackResidentMb, scorerLag.peaks(), targets, met);
     }
+
+    /** The scorer's consumer group: the stack's scorer keeps the default application id. */
+    private static final String SCORER_GROUP = "scorer-service";
 
     /** Frames of a thread that waits rather than runs. */
     private static final String WAITING = ".*(EPoll\\.wait|epollWait|Unsafe\\.park|Object\\.wait|Thread\\.sleep|accept0|poll0).*";
@@ -306,8 +316,11 @@ public final class E2eBenchmark implements Callable<Integer> {
 
     /** Where the benchmark's suite file is (the same generated file each run). */
     private Path stackSuite() {
-        Path dir = (workDir == null ? Path.of("target", "e2e-benchmark") : workDir).toAbsolutePath();
-        return dir.resolve("generated-" + prompts + ".jsonl");
+        return workDirectory().resolve("generated-" + prompts + ".jsonl");
+    }
+
+    private Path workDirectory() {
+        return (workDir == null ? Path.of("target", "e2e-benchmark") : workDir).toAbsolutePath();
     }
 
     private Map<String, String> modelSettings() {
@@ -404,6 +417,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("judgment to dashboard, p99", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP99Ms()));
         row("CPU per evaluation, project processes", String.format(Locale.ROOT, "%.3f ms", r.projectCpuMsPerEvaluation()));
         row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
+        r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));
         System.out.println();
         System.out.printf(Locale.ROOT, "%-44s %18s %12s%n", "process", "CPU s / 1,000 eval", "peak RSS MB");
         r.cpuSecondsPer1000().forEach((name, cpu) -> System.out.printf(Locale.ROOT, "%-44s %18.3f %12d%n", name, cpu,

@@ -143,7 +143,10 @@ public final class LocalStack implements AutoCloseable {
 
     private final Options options;
     private List<LocalKafkaBroker.Node> brokerNodes = List.of();
-    private final List<JavaProcess> processes = new ArrayList<>();
+    /** Every process started, in order; the shutdown hook may close them from another thread. */
+    private final List<JavaProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Stops the stack when the launcher is stopped (Ctrl-C, SIGTERM), so no server outlives it. */
+    private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
     /** Restarts of each process so far, for the names of their logs. */
     private final Map<String, Integer> restarts = new java.util.HashMap<>();
     /** Settings every service gets: where the broker, registry and simulated model are, and the token key. */
@@ -169,6 +172,7 @@ public final class LocalStack implements AutoCloseable {
     /** Starts everything and returns once every service reports ready; on failure stops what it started. */
     public static LocalStack start(Options options, Consumer<String> say) {
         LocalStack stack = new LocalStack(options);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
             stack.startAll(say);
             return stack;
@@ -652,12 +656,18 @@ public final class LocalStack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         // Services first, then the model, the registry and the broker they use.
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            processes.get(i).close();
+        List<JavaProcess> started = new ArrayList<>(processes);
+        for (int i = started.size() - 1; i >= 0; i--) {
+            started.get(i).close();
         }
         processes.clear();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // closing from the hook itself, as the JVM stops
+        }
     }
 
     /**

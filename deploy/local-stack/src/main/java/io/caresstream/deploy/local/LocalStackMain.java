@@ -52,8 +52,6 @@ public final class LocalStackMain implements Callable<Integer> {
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.defaults(), workDir.toAbsolutePath(),
                 Optional.ofNullable(profile), latencyMs).withBrokers(brokers);
         LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line));
-        Thread shutdown = new Thread(stack::close, "local-stack-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdown);
         System.out.printf("Stack ready in %.1f s. Logs: %s%n", seconds(started), options.workDir().resolve("logs"));
         System.out.println("Live dashboard: " + stack.dashboardUrl() + " (the model and judge are SIMULATED)");
         System.out.println(signIn(stack));
@@ -81,7 +79,6 @@ public final class LocalStackMain implements Callable<Integer> {
                 + selfResidentKb();
         System.out.printf("%nResident memory of the stack: %.0f MB (%s)%n", totalKb / 1024.0, rssSummary(rss));
         if (once) {
-            Runtime.getRuntime().removeShutdownHook(shutdown);
             stack.close();
             System.out.println("The stack has stopped (--once). Start it again, and keep the dashboard up, with ./deploy/run-local.sh");
             return 0;

@@ -95,7 +95,6 @@ public class ScorerBenchmark implements Callable<Integer> {
         boolean throughputMet;
         boolean delayMet;
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stack::close)); // Ctrl-C stops the servers too
             long total = (long) prompts * models;
             try (KafkaProducer<String, JudgmentEvent> producer = producer(stack, true)) {
                 long start = System.nanoTime();
