@@ -1,16 +1,20 @@
 package io.caresstream.deploy.local;
 
 import io.caresstream.deploy.kafka.SecuredKafkaBroker;
-import io.caresstream.deploy.kafka.SecuredKafkaBroker.Grant;
+import io.caresstream.deploy.kafka.ServiceGrants;
 import io.caresstream.deploy.testing.TestInfrastructure;
 import io.caresstream.events.topics.TopicProvisioner;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.resource.PatternType;
@@ -32,16 +36,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.apache.kafka.common.acl.AclOperation.ALL;
-import static org.apache.kafka.common.acl.AclOperation.READ;
-import static org.apache.kafka.common.acl.AclOperation.WRITE;
-import static org.apache.kafka.common.resource.PatternType.LITERAL;
-import static org.apache.kafka.common.resource.PatternType.PREFIXED;
-import static org.apache.kafka.common.resource.ResourceType.GROUP;
-import static org.apache.kafka.common.resource.ResourceType.TOPIC;
-import static org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The whole stack on a broker that takes only TLS with SCRAM users and enforces ACLs: each service connects as its
@@ -53,48 +51,6 @@ class SecureKafkaTest {
     private static final List<String> SERVICES = LocalStack.ALL_SERVICES;
 
     /** What each service's principal may do: its own topics and consumer groups, and reading its inputs. */
-    static List<Grant> grants(String service) {
-        List<Grant> grants = new ArrayList<>();
-        switch (service) {
-            case "prompt-generator" -> {
-                grants.add(grant(service, TOPIC, "cares.prompts", LITERAL, ALL));
-                grants.add(grant(service, GROUP, "prompt-generator.", PREFIXED, READ));
-            }
-            case "model-invoker" -> {
-                grants.add(grant(service, TOPIC, "cares.prompts", LITERAL, READ));
-                grants.add(grant(service, TOPIC, "cares.responses", LITERAL, ALL));
-                grants.add(grant(service, TOPIC, "cares.prompts.dlq.model-invoker", LITERAL, ALL));
-                // Each model's own answered topic, which its invokers create and read.
-                grants.add(grant(service, TOPIC, "cares.answered.", PREFIXED, ALL));
-                grants.add(grant(service, GROUP, "model-invoker.", PREFIXED, READ));
-            }
-            case "judge-service" -> {
-                grants.add(grant(service, TOPIC, "cares.responses", LITERAL, READ));
-                grants.add(grant(service, TOPIC, "cares.judgments", LITERAL, ALL));
-                grants.add(grant(service, TOPIC, "cares.responses.dlq.judge-service", LITERAL, ALL));
-                grants.add(grant(service, TOPIC, "cares.judged.", PREFIXED, ALL));
-                grants.add(grant(service, GROUP, "judge-service.", PREFIXED, READ));
-            }
-            case "scorer-service" -> {
-                for (String input : List.of("cares.prompts", "cares.responses", "cares.judgments")) {
-                    grants.add(grant(service, TOPIC, input, LITERAL, READ));
-                    grants.add(grant(service, TOPIC, input + ".dlq.scorer-service", LITERAL, ALL));
-                }
-                grants.add(grant(service, TOPIC, "cares.scores", LITERAL, ALL));
-                // Kafka Streams' changelog and repartition topics, its group and its transactions.
-                grants.add(grant(service, TOPIC, "scorer-service-", PREFIXED, ALL));
-                grants.add(grant(service, GROUP, "scorer-service", LITERAL, READ));
-                grants.add(grant(service, TRANSACTIONAL_ID, "scorer-service", PREFIXED, WRITE));
-            }
-            default -> throw new IllegalArgumentException(service);
-        }
-        return grants;
-    }
-
-    private static Grant grant(String user, ResourceType type, String name, PatternType pattern, AclOperation operation) {
-        return new Grant(user, type, name, pattern, operation);
-    }
-
     @Test
     void everyServiceConnectsAsItsOwnPrincipalAndIsRefusedOutsideItsGrants() throws Exception {
         Path root = TestInfrastructure.projectRoot();
@@ -109,13 +65,19 @@ class SecureKafkaTest {
                 String password = UUID.randomUUID().toString();
                 passwords.add(password);
                 broker.addUser(service, password);
-                broker.allow(grants(service));
+                broker.allow(ServiceGrants.of(service));
                 clients.put(service, broker.clientSettings(service, password));
                 Map<String, String> settings = new LinkedHashMap<>();
                 settings.put("kafka.bootstrap.servers", broker.secureBootstrap());
                 broker.clientSettings(service, password).forEach((key, value) -> settings.put("kafka." + key, value));
                 perService.put(service, settings);
             }
+
+            // The autoscaler's user (the chart's KEDA trigger): it may read the workers' lag and nothing else.
+            String kedaPassword = UUID.randomUUID().toString();
+            broker.addUser("keda", kedaPassword);
+            broker.allow(ServiceGrants.of("keda"));
+            clients.put("keda", broker.clientSettings("keda", kedaPassword));
 
             LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(), work,
                     Optional.empty(), 0).withExternalKafka(broker.adminBootstrap(), perService);
@@ -149,6 +111,24 @@ class SecureKafkaTest {
                 }
             }, "another service's consumer group");
             System.out.println("[secure-kafka] refused as expected: " + group.getMessage());
+
+            assertTrue(committedByGroup(broker, clients.get("keda"), "model-invoker.simulated-model@1", "cares.prompts") > 0,
+                    "KEDA's user reads the model-invoker group's committed offsets");
+            assertReadRefused(broker, clients.get("keda"), "cares.prompts");
+            assertWriteRefused(broker, clients.get("keda"), "cares.prompts");
+        }
+    }
+
+    /** The offsets a group committed on a topic, summed, as KEDA's Kafka scaler reads them. */
+    private static long committedByGroup(SecuredKafkaBroker broker, Map<String, String> client, String group,
+                                         String topic) throws Exception {
+        Map<String, Object> config = new HashMap<>(client);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.secureBootstrap());
+        try (Admin admin = Admin.create(config)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(20, TimeUnit.SECONDS);
+            return committed.entrySet().stream().filter(entry -> entry.getKey().topic().equals(topic))
+                    .mapToLong(entry -> entry.getValue().offset()).sum();
         }
     }
 
@@ -161,7 +141,8 @@ class SecureKafkaTest {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             ExecutionException refused = assertThrows(ExecutionException.class,
                     () -> producer.send(new ProducerRecord<>(topic, "k", "v")).get(20, TimeUnit.SECONDS));
-            assertInstanceOf(TopicAuthorizationException.class, refused.getCause(), topic + ": " + refused.getCause());
+            // Refused on the topic, or (a user with no write grant at all) on the idempotent producer's cluster right.
+            assertInstanceOf(AuthorizationException.class, refused.getCause(), topic + ": " + refused.getCause());
         }
     }
 
