@@ -230,7 +230,11 @@ public final class LocalStack implements AutoCloseable {
         model.awaitLogLine("SIMULATED model server", Duration.ofSeconds(30));
         // Every topic exists before any consumer subscribes: no wait for topic discovery.
         try {
-            TopicProvisioner.ensure(bootstrap, TopicProvisioner.ALL, LocalKafkaBroker.DEFAULT_PARTITIONS, replication());
+            // With the partitions the services are told (cares.topics.partitions), or they would find the topics
+            // already made with the broker's default count and leave them so.
+            int partitions = Integer.parseInt(options.settings().getOrDefault("cares.topics.partitions",
+                    String.valueOf(LocalKafkaBroker.DEFAULT_PARTITIONS)));
+            TopicProvisioner.ensure(bootstrap, TopicProvisioner.ALL, partitions, replication());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -504,9 +508,18 @@ public final class LocalStack implements AutoCloseable {
      * consumer group): it takes over a share of the partitions. Returns its name in this stack.
      */
     public String addModelInstance(String modelId, int port, Map<String, String> settings) {
+        return addInstance("model-invoker", "cares.model.id", modelId, port, settings);
+    }
+
+    /** Starts one more instance of a judge already plugged in (same judge id, same consumer group). */
+    public String addJudgeInstance(String judgeId, int port, Map<String, String> settings) {
+        return addInstance("judge-service", "cares.judge.id", judgeId, port, settings);
+    }
+
+    private String addInstance(String service, String idKey, String id, int port, Map<String, String> settings) {
         Map<String, String> properties = new LinkedHashMap<>(settings);
-        properties.put("cares.model.id", modelId);
-        return startService("model-invoker", "model-invoker-" + port, port, properties);
+        properties.put(idKey, id);
+        return startService(service, service + "-" + port, port, properties);
     }
 
     /** What a service needs to stop after SIGTERM, as Kubernetes allows by default. */
