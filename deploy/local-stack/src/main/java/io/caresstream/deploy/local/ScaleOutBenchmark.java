@@ -74,9 +74,8 @@ public class ScaleOutBenchmark implements Callable<Integer> {
             description = "Which workers to scale (default: ${DEFAULT-VALUE}).")
     List<String> services;
 
-    @Option(names = "--two-models", negatable = true, defaultValue = "true",
-            description = "Also run two model ids at once (default: ${DEFAULT-VALUE}).")
-    boolean twoModels;
+    @Option(names = "--no-two-models", description = "Skip running two model ids at once.")
+    boolean noTwoModels;
 
     @Option(names = "--two-models-instances", defaultValue = "2",
             description = "Instances of each of the two models (default: ${DEFAULT-VALUE}).")
@@ -142,7 +141,7 @@ public class ScaleOutBenchmark implements Callable<Integer> {
                 for (int count : instances) {
                     points.add(measure(stack, admin, "model-invoker", count));
                 }
-                if (twoModels) {
+                if (!noTwoModels) {
                     together = measureTwoModels(stack, admin);
                 }
             }
