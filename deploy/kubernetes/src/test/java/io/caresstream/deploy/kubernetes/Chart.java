@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -42,20 +41,13 @@ final class Chart {
         return new Helm(directory()).template().withName("cares").withNamespace("cares").withKubeVersion(KUBE_VERSION);
     }
 
-    /** Renders the chart with a values file (values.yaml is always under it) and extra --set values. */
-    static List<ObjectNode> render(String valuesFile, Map<String, Object> sets) {
+    /** Renders the chart with a values file (values.yaml is always under it). */
+    static List<ObjectNode> render(String valuesFile) {
         TemplateCommand template = template();
         if (!valuesFile.equals("values.yaml")) {
             template = template.withValuesFile(directory().resolve(valuesFile));
         }
-        for (Map.Entry<String, Object> set : sets.entrySet()) {
-            template = template.set(set.getKey(), set.getValue());
-        }
         return parse(template.call());
-    }
-
-    static List<ObjectNode> render(String valuesFile) {
-        return render(valuesFile, Map.of());
     }
 
     /** Every document of a multi-document YAML text that holds an object. */
