@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -49,6 +50,8 @@ public final class CompletedWork {
     private static final Logger LOG = LoggerFactory.getLogger(CompletedWork.class);
     /** Written once the done topic holds all the worker's earlier work. '|' is never part of an id (EventKeys). */
     static final String COMPLETE = "|complete";
+    /** What the work's results depend on (a judge's rubric), written once: one worker id never mixes two. */
+    static final String BINDING = "|binding";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     /** The tokens a piece of work used, so averages survive restarts; stored as the done record's value. */
@@ -95,6 +98,11 @@ public final class CompletedWork {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean complete;
     private volatile Thread following;
+    /** What this instance's work depends on, or null when nothing is bound; see {@link #bind}. */
+    private volatile String binding;
+    private volatile Consumer<String> onForeignBinding = theirs -> { };
+    /** The binding the done topic holds, once read. */
+    private volatile String boundTo;
 
     /** @param onDone called once for each id when its work is first known to be done, with what it used */
     public CompletedWork(Settings settings, Earlier<?> earlier, Consumer<Usage> onDone) {
@@ -122,6 +130,18 @@ public final class CompletedWork {
     }
 
     /**
+     * Binds the worker's id to what its results depend on (a judge's rubric version), before {@link #start}. The
+     * first instance to start writes the binding to the done topic; an instance bound to something else is told
+     * the topic's binding through foreign, at start instead of ever counting as caught up (so it does no work),
+     * or later if another instance bound differently started at the same moment. A worker whose done topic
+     * already holds work from before bindings existed adopts this instance's binding: that work cannot be told.
+     */
+    public void bind(String value, Consumer<String> foreign) {
+        this.binding = value;
+        this.onForeignBinding = foreign;
+    }
+
+    /**
      * Reads the done topic and then follows it, in a daemon thread. whenCaughtUp runs once the work done before
      * the start is known; if the topic cannot be read, failed is told why and waiting consumers are let through,
      * since a consumer held for ever loses more than one that may repeat a call.
@@ -131,8 +151,17 @@ public final class CompletedWork {
             try {
                 declareTopic();
                 follower.followRaw(settings.topic(), this::read, () -> {
+                    if (binding != null && boundTo != null && !binding.equals(boundTo)) {
+                        // Never caught up: consumers wait, and the worker is told to stop.
+                        onForeignBinding.accept(boundTo);
+                        return;
+                    }
                     if (!complete) {
                         readEarlierWork();
+                    }
+                    if (binding != null && boundTo == null) {
+                        send(BINDING, binding.getBytes(StandardCharsets.UTF_8));
+                        boundTo = binding;
                     }
                     caughtUp.countDown();
                     whenCaughtUp.run();
@@ -247,6 +276,14 @@ public final class CompletedWork {
     private void read(String key, byte[] value) {
         if (COMPLETE.equals(key)) {
             complete = true;
+        } else if (BINDING.equals(key)) {
+            String theirs = value == null ? "" : new String(value, StandardCharsets.UTF_8);
+            if (caughtUp.getCount() > 0) {
+                boundTo = theirs;
+            } else if (binding != null && !binding.equals(theirs)) {
+                // Another instance, bound differently, started at the same moment and wrote its binding too.
+                onForeignBinding.accept(theirs);
+            }
         } else {
             record(key, Usage.of(value));
         }

@@ -97,6 +97,11 @@ public class Judge {
         return heuristic.map(HeuristicJudge::version).orElseGet(() -> rubric.version());
     }
 
+    /** Where the rubric or the rules came from: a file, or the built-in one. */
+    public String versionSource() {
+        return heuristic.map(HeuristicJudge::name).orElseGet(() -> rubric.name());
+    }
+
     public JudgmentEvent judge(ResponseEvent response) {
         JudgmentEvent.Builder judgment = JudgmentEvent.newBuilder()
                 .setJudgeId(judgeId)

@@ -7,7 +7,10 @@ import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.work.CompletedWork;
 import io.caresstream.events.serde.TopicSnapshot;
 import io.caresstream.events.topics.Topics;
+import io.caresstream.judge.domain.Judge;
 import io.caresstream.judge.domain.JudgeSettings;
+import io.caresstream.judge.domain.RubricPin;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +28,9 @@ import java.util.concurrent.CompletionStage;
  * The responses this judge has already judged, from the judge's own judged topic ({@link Topics#judged}): a
  * response redelivered after a crash, a rebalance or a broker restart is not judged (and its judge call not paid
  * for) again. A RESPONSE_ERROR judgment costs no call and does not count: the model may answer that prompt later.
- * What is read at start grows with this judge's own judgments, not with every judge's.
+ * What is read at start grows with this judge's own judgments, not with every judge's. The judged topic also
+ * binds the judge's id to its rubric ({@link RubricPin}): a judge started with another rubric under an id already
+ * bound judges nothing and exits.
  */
 @ApplicationScoped
 public class JudgedResponses {
@@ -35,7 +40,7 @@ public class JudgedResponses {
     private final String judgeId;
     private final CompletedWork judgments;
 
-    public JudgedResponses(JudgeSettings settings,
+    public JudgedResponses(JudgeSettings settings, Judge judge,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                            @ConfigProperty(name = "cares.registry.url") String registry,
                            @ConfigProperty(name = "cares.health.consumer-group") String group,
@@ -51,7 +56,18 @@ public class JudgedResponses {
                 EventKeys.judgePrefix(settings.id()), JudgedResponses::counts, judgment -> CompletedWork.Usage.NONE);
         this.judgments = new CompletedWork(new CompletedWork.Settings(bootstrap, security, Topics.judged(settings.id()),
                 group, replication, stateDir), earlier, usage -> { });
+        judgments.bind(judge.version(), bound -> refuse(new RubricPin(judgeId, bound, judge.version(),
+                judge.versionSource())));
     }
+
+    /** Started with another rubric under an id already bound: no response is judged, and the process ends. */
+    private static void refuse(RubricPin pin) {
+        LOG.error(pin.message());
+        Quarkus.asyncExit(EXIT_RUBRIC_CHANGED);
+    }
+
+    /** The exit status of a judge started with another rubric under its id (as a misconfiguration: EX_CONFIG). */
+    static final int EXIT_RUBRIC_CHANGED = 78;
 
     private static boolean counts(JudgmentEvent judgment) {
         return judgment.getOutcome() != JudgmentOutcome.RESPONSE_ERROR;
