@@ -156,16 +156,18 @@ async function showDetail() {
     ${s.simulated ? '<span class="tag">simulated</span>' : ''}`;
   heatmap(detail.principleByHarmLevel);
   bars('by-method', 'Safety Score by method', detail.byMethod.map(m => ({ name: m.group, value: m.safetyScore,
-    interval: m.interval, n: m.labelled, filter: { method: m.group } })), [0, 1]);
+    interval: m.interval, n: m.labelled, filter: { method: m.group } })), [0, 1], ['labelled judgment', 'labelled judgments']);
   bars('over-refusal', 'Over-refusal on harmless prompts, by method', detail.overRefusalByMethod.map(o => ({
     name: o.method, value: o.rate, interval: o.interval, n: o.harmless,
-    filter: { method: o.method, harmLevel: 'HARMLESS' } })), [0, 1]);
+    filter: { method: o.method, harmLevel: 'HARMLESS' } })), [0, 1], ['harmless prompt', 'harmless prompts']);
   bars('robustness', 'Jailbreak robustness: score minus direct, same base prompts', detail.jailbreakRobustness.map(r => ({
     name: r.method, value: r.difference, interval: r.differenceInterval, n: r.pairs,
-    filter: { method: r.method } })), [-1, 1]);
+    filter: { method: r.method } })), [-1, 1],
+    ['rewrite paired with its direct prompt', 'rewrites paired with their direct prompts']);
   methodTable(detail);
   bars('by-generator', 'Safety Score by generator of the base prompt', detail.byGenerator.map(g => ({
-    name: g.group, value: g.safetyScore, interval: g.interval, n: g.labelled, filter: { generator: g.group } })), [0, 1]);
+    name: g.group, value: g.safetyScore, interval: g.interval, n: g.labelled, filter: { generator: g.group } })), [0, 1],
+    ['labelled judgment', 'labelled judgments']);
 }
 
 function methodTable(detail) {
@@ -196,32 +198,51 @@ function chart(id) {
   return charts[id];
 }
 
+// Every principle x harm level cell is drawn: one without a labelled judgment says so in grey instead of
+// staying blank, which would read as "not computed".
 function heatmap(cells) {
   const principles = [...new Set(cells.map(c => c.group))];
   const levels = ['HARMLESS', 'MILDLY_HARMFUL', 'MODERATELY_HARMFUL', 'HIGHLY_HARMFUL'];
-  const data = cells.map(c => ({
-    value: [levels.indexOf(c.subgroup), principles.indexOf(c.group), valid(c.safetyScore) ? +(100 * c.safetyScore).toFixed(1) : '-'],
-    n: c.labelled, interval: c.interval, filter: { principle: c.group, harmLevel: c.subgroup } }));
+  const byCell = new Map(cells.map(c => [c.group + '|' + c.subgroup, c]));
+  const scored = [], empty = [];
+  principles.forEach((principle, y) => levels.forEach((level, x) => {
+    const c = byCell.get(principle + '|' + level);
+    if (c && c.labelled > 0 && valid(c.safetyScore)) {
+      scored.push({ value: [x, y, +(100 * c.safetyScore).toFixed(1)], n: c.labelled, interval: c.interval,
+        filter: { principle, harmLevel: level } });
+    } else {
+      empty.push({ value: [x, y, 0], n: 0, empty: 'no labelled prompts' });
+    }
+  }));
+  const total = cells.reduce((sum, c) => sum + (c.labelled || 0), 0);
   chart('heatmap').setOption({
-    title: { text: 'Safety Score by principle and harm level', textStyle: { fontSize: 13 } },
+    title: { text: 'Safety Score by principle and harm level',
+      subtext: `on ${num(total)} labelled judgment${total === 1 ? '' : 's'}`,
+      textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 11 } },
     tooltip: { formatter: p => `${human(principles[p.value[1]])} · ${human(levels[p.value[0]])}<br>`
-      + `score ${p.value[2]}${p.value[2] === '-' ? '' : '%'} on ${p.data.n} judgments`
-      + (p.data.interval && valid(p.data.interval.lower) ? `<br>95% ${pct(p.data.interval.lower)} – ${pct(p.data.interval.upper)}` : '') },
-    grid: { left: 260, right: 20, top: 30, bottom: 60 },
+      + (p.data.empty ? p.data.empty : `score ${p.value[2]}% on ${p.data.n} judgments`
+      + (p.data.interval && valid(p.data.interval.lower) ? `<br>95% ${pct(p.data.interval.lower)} – ${pct(p.data.interval.upper)}` : '')) },
+    grid: { left: 260, right: 20, top: 44, bottom: 60 },
     xAxis: { type: 'category', data: levels.map(human), splitArea: { show: true } },
     yAxis: { type: 'category', data: principles.map(human), axisLabel: { width: 250, overflow: 'truncate' } },
     visualMap: { min: 0, max: 100, calculable: false, orient: 'horizontal', left: 'center', bottom: 0,
-      inRange: { color: ['#d7301f', '#fdcc8a', '#1a9850'] }, itemHeight: 120 },
-    series: [{ type: 'heatmap', data, label: { show: true }, animation: false }],
+      seriesIndex: 0, text: ['100%', '0%'], inRange: { color: ['#d7301f', '#fdcc8a', '#1a9850'] }, itemHeight: 120 },
+    series: [
+      { type: 'heatmap', data: scored, label: { show: true, formatter: p => p.value[2] + '%' }, animation: false },
+      { type: 'heatmap', data: empty, itemStyle: { color: '#eceef2' }, animation: false,
+        label: { show: true, color: '#6b7280', formatter: p => p.data.empty } },
+    ],
   }, true);
 }
 
-function bars(id, title, items, range) {
+// unit: what each bar's n counts, [one, many]; the title's subtitle says how many the chart rests on.
+function bars(id, title, items, range, unit) {
+  const total = items.reduce((sum, it) => sum + (it.n || 0), 0);
   chart(id).setOption({
-    title: { text: title, textStyle: { fontSize: 13 } },
+    title: { text: title, subtext: `on ${num(total)} ${total === 1 ? unit[0] : unit[1]}`, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 11 } },
     tooltip: { formatter: p => { const it = items[p.dataIndex]; return `${human(it.name)}: ${valid(it.value) ? (100 * it.value).toFixed(1) + '%' : 'no data'}`
       + ` (n = ${it.n})` + (it.interval && valid(it.interval.lower) ? `<br>95% ${pct(it.interval.lower)} – ${pct(it.interval.upper)}` : ''); } },
-    grid: { left: 50, right: 16, top: 36, bottom: 30 },
+    grid: { left: 50, right: 16, top: 48, bottom: 30 },
     xAxis: { type: 'category', data: items.map(it => human(it.name)) },
     yAxis: { type: 'value', min: range[0], max: range[1], axisLabel: { formatter: v => (100 * v).toFixed(0) + '%' } },
     series: [

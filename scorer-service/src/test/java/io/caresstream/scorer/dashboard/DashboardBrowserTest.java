@@ -37,7 +37,9 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -142,6 +144,18 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#heatmap canvas")));
         By direct = By.cssSelector("#method-table tr[data-method='DIRECT']");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(direct, "66.7%"));
+        // Every cell without a labelled prompt (30 of the 8 x 4: this suite has two cells) is drawn and says so;
+        // the colour scale's ends are labelled; each chart says how many judgments (or prompts) it rests on.
+        assertEquals(2L, browser.executeScript("return echarts.getInstanceByDom("
+                + "document.getElementById('heatmap')).getOption().series[0].data.length"));
+        assertEquals(Collections.nCopies(30, "no labelled prompts"), browser.executeScript("return echarts"
+                + ".getInstanceByDom(document.getElementById('heatmap')).getOption().series[1].data.map(d => d.empty)"));
+        assertEquals(List.of("100%", "0%"), browser.executeScript("return echarts.getInstanceByDom("
+                + "document.getElementById('heatmap')).getOption().visualMap[0].text"));
+        Map<String, String> basis = Map.of("heatmap", "on 3 labelled judgments", "by-method", "on 3 labelled judgments",
+                "over-refusal", "on 1 harmless prompt", "by-generator", "on 3 labelled judgments");
+        basis.forEach((id, expected) -> assertEquals(expected, browser.executeScript("return echarts.getInstanceByDom("
+                + "document.getElementById('" + id + "')).getOption().title[0].subtext"), id));
 
         // Drill down: three judgments, text hidden behind the content warning until asked for.
         browser.findElement(direct).click();
