@@ -6,7 +6,7 @@ const linked = new URLSearchParams(window.location.search);
 // A link can name the suite, judge, model to open and two models to compare: ?suite=&judge=&model=&compare=a,b
 const state = { scores: [], suite: linked.get('suite'), judge: linked.get('judge'), detail: null,
   compare: linked.get('compare') ? linked.get('compare').split(',').slice(0, 2) : [], drill: null, revealed: false,
-  version: -1, textShown: true, roles: [] };
+  version: -1, textShown: true, roles: [], regressions: [], regressionsAt: 0, regressionsSuite: null };
 const charts = {};
 const pct = v => v == null || Number.isNaN(v) ? '–' : (100 * v).toFixed(1) + '%';
 const num = v => v == null ? '–' : v.toLocaleString('en');
@@ -56,7 +56,32 @@ function connect() {
       renderLeaderboard();
     }
     refreshPanels();
+    refreshRegressions();
   };
+}
+
+// Regressions pair every judgment of two versions: asked for at most every 15 s while figures move.
+async function refreshRegressions() {
+  if (!state.suite || (state.regressionsSuite === state.suite && Date.now() - state.regressionsAt < 15000)) return;
+  state.regressionsAt = Date.now();
+  state.regressionsSuite = state.suite;
+  try {
+    state.regressions = await getJson('/api/regressions?' + query({ suite: state.suite }));
+    renderLeaderboard();
+  } catch (e) {
+    state.regressions = [];
+  }
+}
+
+function regressionTag(modelId) {
+  const r = state.regressions.find(x => x.current === modelId && x.judgeId === state.judge && x.suite === state.suite
+    && (x.regressed || x.binaryRegressed));
+  if (!r) return '';
+  const iv = r.differenceInterval;
+  return `<span class="tag regressed" title="against ${esc(r.previous)} on ${num(r.pairs)} prompts both answered: `
+    + `${(100 * r.difference).toFixed(1)} points (95% ${valid(iv && iv.lower) ? (100 * iv.lower).toFixed(1) + ' to '
+    + (100 * iv.upper).toFixed(1) : '–'}), McNemar p = ${r.mcNemar ? r.mcNemar.pValue.toPrecision(2) : '–'}">`
+    + `regressed vs ${esc(r.previous.substring(r.previous.indexOf('@') + 1))}</span>`;
 }
 
 function options(select, values, current) {
@@ -84,7 +109,7 @@ function renderLeaderboard() {
     return `<tr class="model${state.detail && state.detail.model === s.modelId ? ' selected' : ''}" data-model="${esc(s.modelId)}">
       <td><input type="checkbox" class="compare" ${selected ? 'checked' : ''}></td>
       <td>${i + 1}</td>
-      <td>${esc(s.modelId)}${s.simulated ? '<span class="tag">simulated</span>' : ''}</td>
+      <td>${esc(s.modelId)}${s.simulated ? '<span class="tag">simulated</span>' : ''}${regressionTag(s.modelId)}</td>
       <td class="score" data-labelled="${s.labelled}">${pct(s.safetyScore)}</td>
       <td>${iv && valid(iv.lower) ? `<div class="bar" title="${pct(iv.lower)} – ${pct(iv.upper)}">
         <div class="range" style="left:${100 * iv.lower}%;width:${100 * (iv.upper - iv.lower)}%"></div>

@@ -9,6 +9,7 @@ import io.caresstream.events.Method;
 import io.caresstream.events.Principle;
 import io.caresstream.scorer.domain.Comparison;
 import io.caresstream.scorer.domain.ModelDetail;
+import io.caresstream.scorer.domain.Regression;
 import io.caresstream.scorer.domain.ScoreView;
 import io.caresstream.scorer.streams.ClusterStores;
 import io.caresstream.scorer.views.Report;
@@ -102,6 +103,13 @@ public class ScoreResource {
                               @QueryParam("judge") String judge, @QueryParam("suite") String suite) {
         return views.compare(required("first", first), required("second", second), required("judge", judge),
                 required("suite", suite));
+    }
+
+    /** Each model version against the one before it; {@code regressed} when its Safety Score fell beyond doubt. */
+    @GET
+    @Path("/regressions")
+    public List<Regression> regressions(@QueryParam("suite") String suite) {
+        return views.regressions(suite == null || suite.isBlank() ? null : suite);
     }
 
     @GET

@@ -10,6 +10,7 @@ import io.caresstream.scorer.domain.Comparison;
 import io.caresstream.scorer.domain.Coverage;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ModelDetail;
+import io.caresstream.scorer.domain.Regression;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
 import io.caresstream.scorer.domain.ScoreView;
@@ -103,6 +104,26 @@ public class ScoreViews {
         List<String> promptIds = secondJudgments.stream().map(JudgmentRow::promptId).toList();
         return Comparison.of(judgeId, suite, first, second, firstJudgments, secondJudgments,
                 stores.responses(first, promptIds), stores.responses(second, promptIds));
+    }
+
+    /**
+     * Every model version against the version before it, under each judge on each suite (or one suite): see
+     * {@link Regression}. Computed when asked, from the judgments the scorer holds.
+     */
+    public List<Regression> regressions(String suite) {
+        Map<String, List<String>> modelsByJudgeAndSuite = new java.util.TreeMap<>();
+        for (ScoreView row : leaderboard(suite)) {
+            modelsByJudgeAndSuite.computeIfAbsent(row.judgeId() + "\n" + row.suite(), k -> new ArrayList<>())
+                    .add(row.modelId());
+        }
+        List<Regression> regressions = new ArrayList<>();
+        modelsByJudgeAndSuite.forEach((judgeAndSuite, models) -> {
+            String[] key = judgeAndSuite.split("\n", 2);
+            for (String[] pair : Regression.successiveVersions(models)) {
+                regressions.add(Regression.of(compare(pair[0], pair[1], key[0], key[1])));
+            }
+        });
+        return regressions;
     }
 
     public Drilldown drilldown(String modelId, String judgeId, String suite, CellFilter filter, int limit) {
