@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caresstream.scorer.domain.Regression;
 import io.caresstream.scorer.views.ScoreViews;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,6 +30,7 @@ import java.util.function.Supplier;
  * posts again, so each body carries a {@code key} (judge, suite, both versions) the receiver can deduplicate on.
  * The address may hold a token (chat webhooks do): only its scheme and host are ever logged.
  */
+@Startup
 @ApplicationScoped
 public class RegressionWebhook {
 
@@ -48,9 +50,19 @@ public class RegressionWebhook {
     }
 
     RegressionWebhook(Optional<URI> url, Supplier<List<Regression>> regressions, ObjectMapper json) {
+        url.ifPresent(RegressionWebhook::requireHttp);
         this.url = url;
         this.regressions = regressions;
         this.json = json;
+    }
+
+    /** Refused at start, not at the first check; the message leaves the address out, as it may hold a token. */
+    private static void requireHttp(URI address) {
+        String scheme = address.getScheme() == null ? "" : address.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || address.getHost() == null) {
+            throw new IllegalArgumentException("cares.regressions.webhook-url must be an http:// or https:// address "
+                    + "with a host" + (scheme.isEmpty() ? "" : ", not " + scheme + "://…"));
+        }
     }
 
     @Scheduled(identity = "regression-webhook", every = "${cares.regressions.check-every:60s}",

@@ -111,19 +111,22 @@ public class ScoreViews {
      * {@link Regression}. Computed when asked, from the judgments the scorer holds.
      */
     public List<Regression> regressions(String suite) {
-        Map<String, List<String>> modelsByJudgeAndSuite = new java.util.TreeMap<>();
+        // The leaderboard comes sorted by suite and judge: each group's models in one list, in that order.
+        Map<JudgeAndSuite, List<String>> models = new java.util.LinkedHashMap<>();
         for (ScoreView row : leaderboard(suite)) {
-            modelsByJudgeAndSuite.computeIfAbsent(row.judgeId() + "\n" + row.suite(), k -> new ArrayList<>())
+            models.computeIfAbsent(new JudgeAndSuite(row.judgeId(), row.suite()), k -> new ArrayList<>())
                     .add(row.modelId());
         }
         List<Regression> regressions = new ArrayList<>();
-        modelsByJudgeAndSuite.forEach((judgeAndSuite, models) -> {
-            String[] key = judgeAndSuite.split("\n", 2);
-            for (String[] pair : Regression.successiveVersions(models)) {
-                regressions.add(Regression.of(compare(pair[0], pair[1], key[0], key[1])));
+        models.forEach((group, ids) -> {
+            for (String[] pair : Regression.successiveVersions(ids)) {
+                regressions.add(Regression.of(compare(pair[0], pair[1], group.judgeId(), group.suite())));
             }
         });
         return regressions;
+    }
+
+    private record JudgeAndSuite(String judgeId, String suite) {
     }
 
     public Drilldown drilldown(String modelId, String judgeId, String suite, CellFilter filter, int limit) {

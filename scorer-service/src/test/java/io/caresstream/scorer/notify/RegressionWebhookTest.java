@@ -17,6 +17,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The webhook against a real HTTP server on 127.0.0.1: each flag posted until accepted, then never again. */
@@ -71,6 +73,16 @@ class RegressionWebhookTest {
         assertEquals(2, received.size());
         webhook.check();
         assertEquals(2, received.size());
+    }
+
+    @Test
+    void anAddressThatIsNotHttpIsRefusedWithoutBeingShown() {
+        for (String address : List.of("ftp://hooks.example/secret-token", "/hooks/secret-token")) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> new RegressionWebhook(Optional.of(URI.create(address)), List::of, json));
+            assertTrue(refused.getMessage().contains("cares.regressions.webhook-url"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("secret-token"), refused.getMessage());
+        }
     }
 
     @Test
