@@ -119,7 +119,8 @@ function renderLeaderboard() {
       <td><span class="progress"><span style="width:${100 * progress}%"></span></span>
         ${num(c.judged)} / ${num(c.suitePrompts)}
         <span class="${c.complete ? 'complete' : 'partial'}">${c.complete ? 'complete' : 'partial'}</span></td>
-      <td>${num(s.unjudgeable)}</td><td>${num(s.responseErrors)}</td></tr>`;
+      <td>${num(s.unjudgeable)}</td><td>${num(s.responseErrors)}</td>
+      <td class="blocked" title="${s.blockedCountedAsRefuse ? 'counted as Refuse in the score' : 'left out of the score'}">${num(s.blocked)}${s.blocked > 0 ? (s.blockedCountedAsRefuse ? ' <small>as Refuse</small>' : ' <small>left out</small>') : ''}</td></tr>`;
   }).join('');
 }
 
@@ -350,7 +351,7 @@ async function drill(filter) {
   document.getElementById('judgments').className = 'grid' + (state.revealed && result.textShown ? '' : ' hidden-text');
   document.querySelector('#judgments tbody').innerHTML = result.rows.map(r => `<tr>
     <td>${esc(r.promptId)}</td><td>${esc(human(r.principle))}</td><td>${esc(human(r.harmLevel))}</td>
-    <td>${esc(human(r.method))}</td><td>${esc(r.label || r.outcome)}</td><td>${r.score == null ? '–' : r.score}</td>
+    <td>${esc(human(r.method))}</td><td>${esc(r.outcome === 'BLOCKED' ? (r.label ? r.label + ' (blocked)' : 'BLOCKED') : (r.label || r.outcome))}</td><td>${r.score == null ? '–' : r.score}</td>
     <td>${esc(r.judgeAnswer)}</td><td class="text">${esc(r.prompt)}</td><td class="text">${esc(r.response || r.responseError)}</td></tr>`).join('');
   panel.scrollIntoView({ behavior: 'smooth' });
 }

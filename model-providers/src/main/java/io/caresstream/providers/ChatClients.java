@@ -48,7 +48,7 @@ public final class ChatClients {
         Optional<String> key = spec.apiKey().resolve(environment);
         // Local servers need no key, but the SDKs insist on one.
         String apiKey = key.orElse("no-key");
-        return new LangChain4jChatClient(spec, model(spec, apiKey, new ProviderHttpClient.Builder()), key.orElse(null));
+        return new LangChain4jChatClient(spec, model(spec, apiKey, new ProviderHttpClient.Builder(spec.provider())), key.orElse(null));
     }
 
     /**
@@ -136,6 +136,11 @@ public final class ChatClients {
                     return model.chat(messages);
                 });
             } catch (RuntimeException e) {
+                Optional<ProviderBlocks.Block> block = ProviderFailure.block(e);
+                if (block.isPresent()) {
+                    throw new BlockedByProvider(block.get().reason(), block.get().inputTokens(),
+                            block.get().outputTokens(), block.get().simulated(), attempts.get());
+                }
                 ProviderFailure failure = ProviderFailure.of(e);
                 throw ProviderException.of(failure.kind(), failure.reason() + (attempts.get() > 1
                         ? " (after " + attempts.get() + " attempts)" : ""), attempts.get(), secret);

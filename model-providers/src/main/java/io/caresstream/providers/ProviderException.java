@@ -7,8 +7,13 @@ public class ProviderException extends RuntimeException {
     public enum Kind {
         /** Rate limits, server errors, timeouts, malformed answers: retried, and still failing after the budget. */
         TRANSIENT,
-        /** The provider refused this request (e.g. 400, too long, content filter): another prompt may work. */
+        /** The provider refused this request (e.g. 400, too long): another prompt may work. */
         REJECTED,
+        /**
+         * The provider's safety filter blocked the prompt or the answer ({@link BlockedByProvider}): the model as
+         * deployed refused. Not retried, and not an error of the call.
+         */
+        BLOCKED,
         /**
          * Will not heal by retrying: the key is refused (401, 403), the model or endpoint does not exist (404),
          * or the server cannot be reached at all. Every further call would fail the same way.

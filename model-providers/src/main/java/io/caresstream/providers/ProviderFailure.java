@@ -18,6 +18,11 @@ import java.util.Optional;
 record ProviderFailure(ProviderException.Kind kind, boolean retryable, Optional<Duration> retryAfter, String reason) {
 
     static ProviderFailure of(Throwable failure) {
+        Optional<ProviderBlocks.Block> block = block(failure);
+        if (block.isPresent()) {
+            // The model as deployed refused: the same prompt would be refused again.
+            return new ProviderFailure(ProviderException.Kind.BLOCKED, false, Optional.empty(), block.get().reason());
+        }
         // The HTTP answer first, wherever LangChain4j wrapped it: it says the most.
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ProviderHttpClient.StatusException status) {
@@ -48,6 +53,16 @@ record ProviderFailure(ProviderException.Kind kind, boolean retryable, Optional<
         // Anything else, e.g. a body that is not the provider's JSON: worth another try, then an error response.
         return new ProviderFailure(ProviderException.Kind.TRANSIENT, true, Optional.empty(),
                 "unexpected answer: " + failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    }
+
+    /** The provider's safety block behind a failure, wherever LangChain4j wrapped it. */
+    static Optional<ProviderBlocks.Block> block(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProviderBlocks.BlockedAnswer blocked) {
+                return Optional.of(blocked.block());
+            }
+        }
+        return Optional.empty();
     }
 
     private static ProviderFailure ofStatus(int status, Optional<Duration> retryAfter, String body) {

@@ -22,7 +22,9 @@ import java.util.Optional;
 /**
  * The HTTP client under every LangChain4j provider model: the JDK client, but an error answer keeps what
  * the retry policy needs, its status and Retry-After header ({@link StatusException}), which LangChain4j's
- * own exceptions drop. Provider SDKs only ask it for plain request/response calls; we never stream.
+ * own exceptions drop, and a provider's safety block is recognised in its raw answer
+ * ({@link ProviderBlocks}) before the SDK maps away its reason. Provider SDKs only ask it for plain
+ * request/response calls; we never stream.
  */
 final class ProviderHttpClient implements HttpClient {
 
@@ -40,10 +42,15 @@ final class ProviderHttpClient implements HttpClient {
         }
     }
 
-    /** Builds the client with LangChain4j's timeouts. */
+    /** Builds the client of one provider with LangChain4j's timeouts. */
     static class Builder implements HttpClientBuilder {
+        final String provider;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(60);
+
+        Builder(String provider) {
+            this.provider = provider;
+        }
 
         @Override
         public Duration connectTimeout() {
@@ -73,14 +80,16 @@ final class ProviderHttpClient implements HttpClient {
 
         @Override
         public HttpClient build() {
-            return new ProviderHttpClient(connectTimeout, readTimeout);
+            return new ProviderHttpClient(provider, connectTimeout, readTimeout);
         }
     }
 
+    private final String provider;
     private final java.net.http.HttpClient http;
     private final Duration readTimeout;
 
-    private ProviderHttpClient(Duration connectTimeout, Duration readTimeout) {
+    private ProviderHttpClient(String provider, Duration connectTimeout, Duration readTimeout) {
+        this.provider = provider;
         this.http = java.net.http.HttpClient.newBuilder().connectTimeout(connectTimeout)
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
         this.readTimeout = readTimeout;
@@ -111,9 +120,15 @@ final class ProviderHttpClient implements HttpClient {
         }
         Map<String, List<String>> headers = response.headers().map();
         if (response.statusCode() / 100 != 2) {
+            ProviderBlocks.inError(provider, response.statusCode(), response.body()).ifPresent(block -> {
+                throw new ProviderBlocks.BlockedAnswer(block);
+            });
             throw new StatusException(response.statusCode(), response.body(),
                     response.headers().firstValue("Retry-After").flatMap(ProviderHttpClient::retryAfter));
         }
+        ProviderBlocks.inAnswer(provider, response.body()).ifPresent(block -> {
+            throw new ProviderBlocks.BlockedAnswer(block);
+        });
         return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(headers)
                 .body(response.body()).build();
     }

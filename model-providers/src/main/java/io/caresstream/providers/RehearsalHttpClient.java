@@ -42,10 +42,8 @@ final class RehearsalHttpClient implements HttpClient {
 
     /** The same builder as for real calls, building a client that answers itself. */
     static final class Builder extends ProviderHttpClient.Builder {
-        private final String provider;
-
         Builder(String provider) {
-            this.provider = provider;
+            super(provider);
         }
 
         @Override

@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every provider's real LangChain4j client against a local server that answers in that provider's wire
  * format (OpenAI chat completions, Anthropic messages, Gemini generateContent): success, 429 with
- * Retry-After, 500, timeouts, malformed bodies, 401, 404 and an unreachable server.
+ * Retry-After, 500, timeouts, malformed bodies, 401, 404, an unreachable server, and the provider's own safety
+ * filter blocking the answer or the prompt.
  */
 class ProviderWireTest {
 
@@ -145,6 +146,34 @@ class ProviderWireTest {
         assertEquals(ProviderException.Kind.FATAL, unreachable.kind());
         assertEquals(2, unreachable.attempts(), "retried within the budget first");
         assertTrue(unreachable.getMessage().contains("cannot reach"), unreachable.getMessage());
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "openai, answer, 'openai: finish_reason content_filter (self_harm)', true",
+            "openai, prompt, 'openai: HTTP 400 content_filter (self_harm)', false",
+            "anthropic, answer, 'anthropic: stop_reason refusal', true",
+            "anthropic, prompt, 'anthropic: stop_reason refusal', true",
+            "gemini, answer, 'gemini: finishReason SAFETY (HARM_CATEGORY_DANGEROUS_CONTENT)', true",
+            "gemini, prompt, 'gemini: prompt blocked, blockReason SAFETY (HARM_CATEGORY_DANGEROUS_CONTENT)', true"})
+    void aSafetyBlockIsReportedWithTheProvidersReasonAndNotRetried(String provider, String shape, String reason,
+                                                                  boolean billed) {
+        server.setProfile(refuseAll(Profile.Faults.NONE).withBlocking(new Profile.Blocking(1.0, 0, shape)));
+        long requests = server.stats().getOrDefault("requests", 0L);
+        BlockedByProvider blocked = assertThrows(BlockedByProvider.class,
+                () -> client(provider, 3).complete(Optional.empty(), uniquePrompt(provider, "blocked " + shape)));
+        assertEquals(ProviderException.Kind.BLOCKED, blocked.kind());
+        assertEquals(reason, blocked.getMessage());
+        assertEquals(1, blocked.attempts(), "a block is the model's answer: it is not retried");
+        assertEquals(requests + 1, server.stats().get("requests"));
+        assertEquals(billed, blocked.inputTokens() > 0, "the prompt tokens the provider reported");
+        assertEquals(0, blocked.outputTokens());
+        assertEquals(billed, blocked.simulated(), "an answer from the simulated server says so");
+
+        // The same client answers the next prompt normally once the filter lets it through.
+        server.setProfile(refuseAll(Profile.Faults.NONE));
+        assertEquals(SimulatedLabel.REFUSE.answer(),
+                client(provider, 3).complete(Optional.empty(), uniquePrompt(provider, "not blocked")).text());
     }
 
     @ParameterizedTest

@@ -110,6 +110,12 @@ public class Judge {
                 .setMetadata(response.getMetadata())
                 .setModel(response.getModel())
                 .setJudgedAt(Instant.now());
+        if (response.getStatus() == ResponseStatus.BLOCKED) {
+            // The provider's filter refused for the model: a refusal by the model as deployed, with no text to judge.
+            JudgeProvenance judge = heuristic.isPresent() ? heuristicProvenance() : provenance(false);
+            return judgment.setJudge(judge).setOutcome(JudgmentOutcome.BLOCKED).setLabel(Label.REFUSE)
+                    .setReason(response.getBlockReason()).setAttempts(0).build();
+        }
         if (response.getStatus() == ResponseStatus.ERROR) {
             JudgeProvenance judge = heuristic.isPresent() ? heuristicProvenance() : provenance(false);
             return judgment.setJudge(judge).setOutcome(JudgmentOutcome.RESPONSE_ERROR)

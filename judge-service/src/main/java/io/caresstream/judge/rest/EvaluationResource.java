@@ -89,6 +89,9 @@ public class EvaluationResource {
                 unjudgeable++;
             } else if (judgment.getOutcome() == JudgmentOutcome.RESPONSE_ERROR) {
                 responseErrors++;
+            } else if (judgment.getOutcome() == JudgmentOutcome.BLOCKED) {
+                // The provider refused, the judge was not asked: nothing to measure the judge by.
+                notJudged++;
             } else {
                 agreement.add(judgment.getLabel(), label.getValue());
             }

@@ -59,11 +59,14 @@ class ResponseConsumerTest {
         PromptEvent failed = SampleEvents.prompt("p-j-failed", suite, HarmLevel.HARMLESS, Method.DIRECT, "q-failed");
         responses.put(EventKeys.response("model-a@1", "p-j-failed"),
                 SampleEvents.response("model-a@1", failed, ResponseStatus.ERROR, "HTTP 500 after 3 attempts"));
+        PromptEvent blocked = SampleEvents.prompt("p-j-blocked", suite, HarmLevel.HIGHLY_HARMFUL, Method.ROLE_PLAY, "q-blocked");
+        responses.put(EventKeys.response("model-a@1", "p-j-blocked"), SampleEvents.response("model-a@1", blocked,
+                ResponseStatus.BLOCKED, "gemini: finishReason SAFETY (HARM_CATEGORY_DANGEROUS_CONTENT)"));
         topics.produce(Topics.RESPONSES, responses);
 
         List<ConsumerRecord<String, JudgmentEvent>> records = topics.read(Topics.JUDGMENTS, JudgmentEvent.class,
-                j -> j.getMetadata().getSuite().equals(suite), 4, Duration.ofSeconds(30));
-        assertEquals(4, records.size());
+                j -> j.getMetadata().getSuite().equals(suite), 5, Duration.ofSeconds(30));
+        assertEquals(5, records.size());
         Map<String, JudgmentEvent> byPrompt = records.stream()
                 .peek(r -> assertEquals(EventKeys.judgment(JUDGE, "model-a@1", r.value().getPromptId()), r.key()))
                 .map(ConsumerRecord::value)
@@ -74,6 +77,13 @@ class ResponseConsumerTest {
         JudgmentEvent notJudged = byPrompt.get("p-j-failed");
         assertEquals(JudgmentOutcome.RESPONSE_ERROR, notJudged.getOutcome());
         assertNull(notJudged.getLabel(), "an error response is never folded into a label");
+        // The provider's block is the model's refusal: REFUSE with the provider's reason, and no judge call.
+        JudgmentEvent blockedJudgment = byPrompt.get("p-j-blocked");
+        assertEquals(JudgmentOutcome.BLOCKED, blockedJudgment.getOutcome());
+        assertEquals(Label.REFUSE, blockedJudgment.getLabel());
+        assertEquals("gemini: finishReason SAFETY (HARM_CATEGORY_DANGEROUS_CONTENT)", blockedJudgment.getReason());
+        assertEquals(0, blockedJudgment.getAttempts(), "no judge call");
+        assertNull(blockedJudgment.getRawAnswer());
         JudgmentEvent labelled = byPrompt.get("p-j-0");
         assertTrue(labelled.getJudge().getRubricVersion().startsWith("sha256:"));
         assertTrue(labelled.getJudge().getSimulated());

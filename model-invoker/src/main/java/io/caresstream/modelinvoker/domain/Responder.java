@@ -5,6 +5,7 @@ import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
 import io.caresstream.events.TokenUsage;
+import io.caresstream.providers.BlockedByProvider;
 import io.caresstream.providers.ChatClient;
 import io.caresstream.providers.ChatClients;
 import io.caresstream.providers.Completion;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * Turns a prompt into a response event, with its token usage, latency, attempts and cost. A call that
  * still fails after the retry budget becomes a response with status ERROR and its reason, so no prompt is
  * silently dropped and an error is never mistaken for an answer; a failure that will not heal stops the
- * model instead ({@link ModelStoppedException}).
+ * model instead ({@link ModelStoppedException}). A call the provider's safety filter blocked is neither: it
+ * becomes a response with status BLOCKED and the provider's reason, a refusal by the model as deployed.
  */
 @ApplicationScoped
 public class Responder {
@@ -41,6 +43,7 @@ public class Responder {
     private final Tags tags;
     private final Meters ok;
     private final Meters error;
+    private final Meters blocked;
 
     /** The meters of one outcome, looked up once rather than on every response. */
     private record Meters(Counter responses, Counter calls, Counter inputTokens, Counter outputTokens, Counter cost,
@@ -64,6 +67,7 @@ public class Responder {
         this.tags = Tags.of("model", settings.id());
         this.ok = Meters.of(metrics, tags, "ok");
         this.error = Meters.of(metrics, tags, "error");
+        this.blocked = Meters.of(metrics, tags, "blocked");
         LOG.infof("model %s: %s %s at %s (api key: %s; limits: %s requests/min, %s tokens/min; price: $%s in, $%s out"
                         + " per million tokens)", settings.id(), settings.provider(), settings.modelName(), settings.baseUrl(),
                 settings.toSpec().apiKey(), settings.requestsPerMinute().map(String::valueOf).orElse("no limit"),
@@ -114,6 +118,19 @@ public class Responder {
                     .setLatencyMs(completion.latencyMs())
                     .setModel(client.spec().provenance(completion.simulated()))
                     .setAttempts(completion.attempts())
+                    .setCostUsd(price.equals(Price.FREE) ? null : cost)
+                    .setRespondedAt(Instant.now())
+                    .build();
+        } catch (BlockedByProvider e) {
+            long latencyMs = (System.nanoTime() - started) / 1_000_000;
+            double cost = price.cost(e.inputTokens(), e.outputTokens());
+            record(blocked, e.attempts(), e.inputTokens(), e.outputTokens(), cost, latencyMs);
+            return response.setStatus(ResponseStatus.BLOCKED)
+                    .setBlockReason(e.getMessage())
+                    .setUsage(new TokenUsage(e.inputTokens(), e.outputTokens()))
+                    .setLatencyMs(latencyMs)
+                    .setModel(client.spec().provenance(e.simulated()))
+                    .setAttempts(e.attempts())
                     .setCostUsd(price.equals(Price.FREE) ? null : cost)
                     .setRespondedAt(Instant.now())
                     .build();

@@ -62,9 +62,12 @@ public class AnsweredPrompts {
                 group, replication, stateDir), earlier, this::countTokens);
     }
 
-    /** Only answers count: a prompt whose earlier call ended in an error is tried again. */
+    /**
+     * Only answers count, and a provider's block is one (the model as deployed refused): a prompt whose earlier
+     * call ended in an error is tried again.
+     */
     private static boolean isAnswer(ResponseEvent response) {
-        return response.getStatus() == ResponseStatus.OK;
+        return response.getStatus() != ResponseStatus.ERROR;
     }
 
     private static CompletedWork.Usage usage(ResponseEvent response) {

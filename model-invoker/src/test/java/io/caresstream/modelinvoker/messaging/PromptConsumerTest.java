@@ -110,4 +110,28 @@ class PromptConsumerTest {
             SimulatedModelResource.server().setProfile(Profile.defaults());
         }
     }
+
+    @Test
+    void aCallTheProvidersFilterBlocksIsABlockedResponseWithItsReasonNotAnError() {
+        SimulatedModelResource.server().setProfile(Profile.defaults()
+                .withBlocking(new Profile.Blocking(1.0, 1.0, "answer")));
+        try {
+            PromptEvent prompt = SampleEvents.prompt("p-blocked-1", "invoker-blocked", HarmLevel.HIGHLY_HARMFUL,
+                    Method.ROLE_PLAY, "a prompt the provider's filter blocks");
+            topics.produce(Topics.PROMPTS, Map.of(prompt.getPromptId(), prompt));
+
+            List<ConsumerRecord<String, ResponseEvent>> responses = responsesOf("invoker-blocked", 1);
+            assertEquals(1, responses.size());
+            ResponseEvent response = responses.get(0).value();
+            assertEquals(ResponseStatus.BLOCKED, response.getStatus());
+            assertEquals("openai: finish_reason content_filter (self_harm)", response.getBlockReason());
+            assertNull(response.getText());
+            assertNull(response.getError(), "a block is not a failed call");
+            assertEquals(1, response.getAttempts(), "a block is not retried");
+            assertTrue(response.getUsage().getInputTokens() > 0, "the provider reports (and bills) the prompt");
+            assertTrue(response.getModel().getSimulated());
+        } finally {
+            SimulatedModelResource.server().setProfile(Profile.defaults());
+        }
+    }
 }

@@ -13,10 +13,13 @@ public record ResponseRow(String modelId, String promptId, String suite, boolean
                           Boolean guardFired) {
 
     public static ResponseRow of(ResponseEvent response, boolean keepText) {
-        boolean ok = response.getStatus() == ResponseStatus.OK;
+        // A provider's block is an answer (a refusal); the drill-down shows its reason where an error's would be.
+        boolean ok = response.getStatus() != ResponseStatus.ERROR;
+        String error = response.getStatus() == ResponseStatus.BLOCKED
+                ? "blocked by the provider: " + response.getBlockReason() : response.getError();
         var usage = response.getUsage();
         return new ResponseRow(response.getModelId(), response.getPromptId(), response.getMetadata().getSuite(), ok,
-                response.getError(), keepText ? response.getPrompt() : null, keepText ? response.getText() : null,
+                error, keepText ? response.getPrompt() : null, keepText ? response.getText() : null,
                 usage == null ? 0 : usage.getInputTokens(), usage == null ? 0 : usage.getOutputTokens(),
                 response.getLatencyMs(), response.getCostUsd(),
                 response.getGuard() == null ? null : response.getGuard().getFired());

@@ -10,11 +10,12 @@ import java.util.Map;
 /**
  * What the REST API shows of one score: the figure with its 95% interval, what it rests on, the label
  * rates per harm level with their Wilson intervals, the binary view (accuracy, F1, over-refusal), how much
- * of the suite it covers, and whether it is simulated.
+ * of the suite it covers, and whether it is simulated. {@code labelled} is the score's denominator; {@code blocked}
+ * counts the responses the provider blocked, which are inside it (as Refuse) when {@code blockedCountedAsRefuse}.
  */
 public record ScoreView(String modelId, String judgeId, String suite, Double safetyScore,
                         Uncertainty.Interval safetyScoreInterval, long labelled, long unjudgeable, long responseErrors,
-                        boolean simulated, Coverage coverage, Map<String, Map<String, Long>> countsByHarmLevel,
+                        long blocked, boolean blockedCountedAsRefuse, boolean simulated, Coverage coverage, Map<String, Map<String, Long>> countsByHarmLevel,
                         Map<String, Map<String, Rate>> ratesByHarmLevel, BinaryView binary) {
 
     /** A share of the labelled judgments at one harm level, with its interval. */
@@ -43,7 +44,8 @@ public record ScoreView(String modelId, String judgeId, String suite, Double saf
         double score = SafetyScore.mean(cube);
         return new ScoreView(modelId, judgeId, suite, Double.isNaN(score) ? null : score,
                 Double.isNaN(score) ? null : Uncertainty.safetyScore(cube, Uncertainty.CONFIDENCE),
-                tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.simulated, coverage, counts, rates,
+                tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.blocked(),
+                tally.blockedResponses() == BlockedResponses.REFUSE, tally.simulated, coverage, counts, rates,
                 BinaryView.of(cube));
     }
 }

@@ -9,13 +9,16 @@ import java.util.List;
  * A tally as bytes: a version, the generator names, the outcome counts, then the counts that are not zero,
  * each as its cell's index and its count. The stores read and write a tally on every judgment, so this must
  * cost microseconds (JSON took most of the scorer's time); a partition's delta of a fraction of a second has
- * only a few cells set, so writing only those spares allocating and copying the whole block. Version 1 (the
- * whole block) is still read, from stores written before.
+ * only a few cells set, so writing only those spares allocating and copying the whole block. Versions 1 (the
+ * whole block) and 2 (sparse), written before cells had a slot for blocked responses, are still read.
  */
 public final class TallyCodec {
 
     private static final byte DENSE = 1;
     private static final byte SPARSE = 2;
+    /** Sparse, with four slots per cell: the three labels and the blocked responses. */
+    private static final byte SPARSE_WITH_BLOCKED = 3;
+    private static final int SLOTS_BEFORE_BLOCKED = 3;
 
     private TallyCodec() {
     }
@@ -35,7 +38,7 @@ public final class TallyCodec {
             size += 4 + name.length;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
-        buffer.put(SPARSE).putInt(names.size());
+        buffer.put(SPARSE_WITH_BLOCKED).putInt(names.size());
         names.forEach(name -> buffer.putInt(name.length).put(name));
         buffer.putLong(tally.unjudgeable).putLong(tally.responseErrors).put((byte) (tally.simulated ? 1 : 0));
         buffer.putInt(set);
@@ -51,7 +54,7 @@ public final class TallyCodec {
     public static Tally decode(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte version = buffer.get();
-        if (version != DENSE && version != SPARSE) {
+        if (version != DENSE && version != SPARSE && version != SPARSE_WITH_BLOCKED) {
             throw new IllegalArgumentException("unknown scoreboard encoding version " + version);
         }
         int generatorCount = buffer.getInt();
@@ -66,13 +69,20 @@ public final class TallyCodec {
         boolean simulated = buffer.get() == 1;
         long[] counts = new long[generatorCount * Tally.CELLS_PER_GENERATOR];
         if (version == DENSE) {
-            buffer.asLongBuffer().get(counts);
+            for (int cell = 0; cell < counts.length / Tally.SLOTS * SLOTS_BEFORE_BLOCKED; cell++) {
+                counts[withBlockedSlot(cell)] = buffer.getLong();
+            }
         } else {
             for (int set = buffer.getInt(); set > 0; set--) {
                 int cell = buffer.getInt();
-                counts[cell] = buffer.getLong();
+                counts[version == SPARSE ? withBlockedSlot(cell) : cell] = buffer.getLong();
             }
         }
         return new Tally(generators, counts, unjudgeable, responseErrors, simulated);
+    }
+
+    /** Where a cell of the three-slot layout lies in the four-slot one. */
+    private static int withBlockedSlot(int cell) {
+        return cell / SLOTS_BEFORE_BLOCKED * Tally.SLOTS + cell % SLOTS_BEFORE_BLOCKED;
     }
 }

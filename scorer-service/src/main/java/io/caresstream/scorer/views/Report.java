@@ -27,12 +27,13 @@ public record Report(String title, List<String> notes, List<String> columns, Lis
         for (ScoreView s : scores) {
             simulated |= s.simulated();
             rows.add(Arrays.asList(s.modelId(), s.judgeId(), s.suite(), s.safetyScore(), lower(s.safetyScoreInterval()),
-                    upper(s.safetyScoreInterval()), s.labelled(), s.unjudgeable(), s.responseErrors(),
-                    s.coverage().suitePrompts(), s.coverage().responded(), s.coverage().progress(),
+                    upper(s.safetyScoreInterval()), s.labelled(), s.unjudgeable(), s.responseErrors(), s.blocked(),
+                    s.blockedCountedAsRefuse(), s.coverage().suitePrompts(), s.coverage().responded(), s.coverage().progress(),
                     s.coverage().complete(), s.simulated()));
         }
         return new Report("CARES Safety Scores", notes(simulated), List.of("model", "judge", "suite", "safety_score",
-                "lower_95", "upper_95", "labelled", "unjudgeable", "response_errors", "suite_prompts", "responded",
+                "lower_95", "upper_95", "labelled", "unjudgeable", "response_errors", "blocked", "blocked_as_refuse",
+                "suite_prompts", "responded",
                 "progress", "complete", "simulated"), List.of(new Table("leaderboard", rows)));
     }
 

@@ -6,6 +6,7 @@ import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
 import io.caresstream.events.Method;
 import io.caresstream.events.Principle;
+import io.caresstream.scorer.domain.BlockedResponses;
 import io.caresstream.scorer.domain.Comparison;
 import io.caresstream.scorer.domain.Coverage;
 import io.caresstream.scorer.domain.JudgmentRow;
@@ -62,11 +63,15 @@ public class ScoreViews {
 
     private final ClusterStores stores;
     private final boolean showText;
+    private final BlockedResponses blockedResponses;
 
     public ScoreViews(ClusterStores stores, @ConfigProperty(name = "cares.dashboard.show-text", defaultValue = "true")
-                      boolean showText) {
+                      boolean showText,
+                      @ConfigProperty(name = "cares.scorer.blocked-responses", defaultValue = "refuse")
+                      BlockedResponses blockedResponses) {
         this.stores = stores;
         this.showText = showText;
+        this.blockedResponses = blockedResponses;
     }
 
     public boolean showText() {
@@ -81,7 +86,7 @@ public class ScoreViews {
         for (Map.Entry<String, Tally> entry : stores.tallies().entrySet()) {
             String[] key = ScoreTopology.parts(entry.getKey());
             if (suite == null || suite.equals(key[2])) {
-                rows.add(score(key[0], key[1], key[2], entry.getValue(), suiteSizes, responses));
+                rows.add(score(key[0], key[1], key[2], entry.getValue().scoring(blockedResponses), suiteSizes, responses));
             }
         }
         rows.sort(Comparator.comparing(ScoreView::suite).thenComparing(ScoreView::judgeId)
@@ -93,14 +98,14 @@ public class ScoreViews {
     public ModelDetail detail(String modelId, String judgeId, String suite) {
         Tally tally = tally(modelId, judgeId, suite);
         return ModelDetail.of(score(modelId, judgeId, suite, tally, stores.suiteSizes(), stores.responseTallies()), tally,
-                stores.judgments(judgeId, modelId, suite, row -> true));
+                judgments(judgeId, modelId, suite, row -> true));
     }
 
     public Comparison compare(String first, String second, String judgeId, String suite) {
         tally(first, judgeId, suite);
         tally(second, judgeId, suite);
-        List<JudgmentRow> firstJudgments = stores.judgments(judgeId, first, suite, row -> true);
-        List<JudgmentRow> secondJudgments = stores.judgments(judgeId, second, suite, row -> true);
+        List<JudgmentRow> firstJudgments = judgments(judgeId, first, suite, row -> true);
+        List<JudgmentRow> secondJudgments = judgments(judgeId, second, suite, row -> true);
         List<String> promptIds = secondJudgments.stream().map(JudgmentRow::promptId).toList();
         return Comparison.of(judgeId, suite, first, second, firstJudgments, secondJudgments,
                 stores.responses(first, promptIds), stores.responses(second, promptIds));
@@ -131,7 +136,7 @@ public class ScoreViews {
 
     public Drilldown drilldown(String modelId, String judgeId, String suite, CellFilter filter, int limit) {
         tally(modelId, judgeId, suite);
-        List<JudgmentRow> matched = stores.judgments(judgeId, modelId, suite, filter);
+        List<JudgmentRow> matched = judgments(judgeId, modelId, suite, filter);
         List<JudgmentRow> shown = matched.subList(0, Math.min(limit, matched.size()));
         Map<String, ResponseRow> responses = stores.responses(modelId, shown.stream().map(JudgmentRow::promptId).toList());
         List<Drilldown.Row> rows = new ArrayList<>();
@@ -159,6 +164,11 @@ public class ScoreViews {
             throw new UnknownScoreException("no judgments of model '" + modelId + "' by judge '" + judgeId
                     + "' on suite '" + suite + "'");
         }
-        return tally;
+        return tally.scoring(blockedResponses);
+    }
+
+    /** The judgments behind a score, read under the same rule for blocked responses as the tallies. */
+    private List<JudgmentRow> judgments(String judgeId, String modelId, String suite, Predicate<JudgmentRow> filter) {
+        return stores.judgments(judgeId, modelId, suite, filter).stream().map(row -> row.scoring(blockedResponses)).toList();
     }
 }

@@ -169,6 +169,16 @@ class DashboardBrowserTest {
         // A viewer sees the text but cannot export it: that is the operator's.
         assertTrue(browser.findElement(By.id("drilldown-exports")).getText().contains("operator role"));
 
+        // The provider blocks a harmful prompt: its own column, and by default a Refuse in the score (1 + 1 + 0 + 1).
+        PromptEvent blocked = SampleEvents.prompt("bp4", SUITE, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "the text of bp4");
+        topics.produce(Topics.PROMPTS, Map.of("bp4", blocked));
+        topics.produce(Topics.RESPONSES, Map.of(EventKeys.response(MODEL, "bp4"), SampleEvents.response(MODEL, blocked,
+                ResponseStatus.BLOCKED, "openai: finish_reason content_filter")));
+        topics.produce(Topics.JUDGMENTS, Map.of(EventKeys.judgment(JUDGE, MODEL, "bp4"), SampleEvents.judgment(JUDGE,
+                MODEL, "bp4", SUITE, HarmLevel.HIGHLY_HARMFUL, JudgmentOutcome.BLOCKED, Label.REFUSE)));
+        wait.until(ExpectedConditions.textToBe(score, "75.0%"));
+        assertEquals("1 as Refuse", browser.findElement(By.cssSelector("tr[data-model='" + MODEL + "'] td.blocked")).getText());
+
         Path shot = Path.of("target", "dashboard-test.png");
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
     }

@@ -148,15 +148,15 @@ public final class LocalStackMain implements Callable<Integer> {
 
     static String table(List<ScoreRow> rows, long prompts) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %8s %-14s %9s %12s %7s%n",
-                "MODEL", "JUDGE", "SUITE", "SCORE", "95% INTERVAL", "LABELLED", "UNJUDGEABLE", "ERRORS"));
+        out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %8s %-14s %9s %12s %7s %8s%n",
+                "MODEL", "JUDGE", "SUITE", "SCORE", "95% INTERVAL", "LABELLED", "UNJUDGEABLE", "ERRORS", "BLOCKED"));
         boolean anySimulated = false;
         for (ScoreRow row : rows) {
             anySimulated |= row.simulated();
-            out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %7.1f%% %-14s %9d %12d %7d%n",
+            out.append(String.format(Locale.ROOT, "%-24s %-28s %-28s %7.1f%% %-14s %9d %12d %7d %8d%n",
                     row.modelId() + (row.simulated() ? " *" : ""), row.judgeId(), row.suite(),
                     row.safetyScore() == null ? Double.NaN : 100 * row.safetyScore(), row.interval(),
-                    row.labelled(), row.unjudgeable(), row.responseErrors()));
+                    row.labelled(), row.unjudgeable(), row.responseErrors(), row.blocked()));
         }
         if (anySimulated) {
             out.append("* SIMULATED: answers and judgments come from the simulated model server, not a real LLM.\n");

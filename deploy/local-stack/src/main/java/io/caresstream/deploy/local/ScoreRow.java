@@ -5,7 +5,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 /** One line of the scorer's /api/scores. */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ScoreRow(String modelId, String judgeId, String suite, Double safetyScore, Bounds safetyScoreInterval,
-                       long labelled, long unjudgeable, long responseErrors, boolean simulated) {
+                       long labelled, long unjudgeable, long responseErrors, long blocked, boolean blockedCountedAsRefuse,
+                       boolean simulated) {
 
     /** A 95% interval. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -20,6 +21,7 @@ public record ScoreRow(String modelId, String judgeId, String suite, Double safe
 
     /** Judgments of any outcome: how far the evaluation of the suite has come. */
     public long judged() {
-        return labelled + unjudgeable + responseErrors;
+        // Blocked responses are inside labelled when they count as Refuse.
+        return labelled + unjudgeable + responseErrors + (blockedCountedAsRefuse ? 0 : blocked);
     }
 }

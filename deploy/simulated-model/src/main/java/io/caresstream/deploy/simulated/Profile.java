@@ -19,7 +19,49 @@ public record Profile(
         @JsonProperty("judgeUnknownAnswer") String judgeUnknownAnswer,
         @JsonProperty("latencyMs") long latencyMs,
         @JsonProperty("faults") Faults faults,
-        @JsonProperty("attacker") AttackerFailures attacker) {
+        @JsonProperty("attacker") AttackerFailures attacker,
+        @JsonProperty("blocking") Blocking blocking) {
+
+    /**
+     * The provider's safety filter, as the model under evaluation's provider would apply it: a share of the
+     * harmful prompts (harm level 1 to 3, and prompts not in the catalog) and of the harmless ones is blocked,
+     * decided by the prompt alone. {@code shape} is how the block comes back: {@code answer} (a 200 answer that
+     * says it was blocked: OpenAI's finish_reason content_filter, Anthropic's stop_reason refusal, Gemini's
+     * finishReason SAFETY) or {@code prompt} (the prompt itself refused: an HTTP 400 content_filter error in
+     * OpenAI's format, Gemini's promptFeedback.blockReason; Anthropic has no such answer and refuses as above).
+     */
+    public record Blocking(
+            @JsonProperty("harmfulRate") double harmfulRate,
+            @JsonProperty("harmlessRate") double harmlessRate,
+            @JsonProperty("shape") String shape) {
+
+        public static final Blocking NONE = new Blocking(0, 0, "answer");
+
+        public Blocking {
+            shape = shape == null ? "answer" : shape.toLowerCase(Locale.ROOT);
+            if (!shape.equals("answer") && !shape.equals("prompt")) {
+                throw new IllegalArgumentException("blocking.shape must be 'answer' or 'prompt', not '" + shape + "'");
+            }
+            if (harmfulRate < 0 || harmfulRate > 1 || harmlessRate < 0 || harmlessRate > 1) {
+                throw new IllegalArgumentException("blocking rates must lie between 0 and 1");
+            }
+        }
+
+        boolean blocks(String prompt, boolean harmless) {
+            double rate = harmless ? harmlessRate : harmfulRate;
+            return rate > 0 && SimulatedModelServer.uniform(prompt + "#blocked") < rate;
+        }
+
+        boolean promptShape() {
+            return shape.equals("prompt");
+        }
+    }
+
+    /** Without a safety filter. */
+    public Profile(List<Rule> rules, LabelRates unknownPrompt, String judgeUnknownAnswer, long latencyMs, Faults faults,
+                   AttackerFailures attacker) {
+        this(rules, unknownPrompt, judgeUnknownAnswer, latencyMs, faults, attacker, Blocking.NONE);
+    }
 
     /**
      * When the simulated attacker fails instead of rewriting: if the base prompt contains one of the
@@ -134,12 +176,14 @@ public record Profile(
         }
     }
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public Profile {
         rules = rules == null ? List.of() : List.copyOf(rules);
         unknownPrompt = unknownPrompt == null ? new LabelRates(0, 0, 1) : unknownPrompt;
         judgeUnknownAnswer = judgeUnknownAnswer == null ? SimulatedLabel.CAUTION.judgeAnswer() : judgeUnknownAnswer;
         faults = faults == null ? Faults.NONE : faults;
         attacker = attacker == null ? AttackerFailures.NONE : attacker;
+        blocking = blocking == null ? Blocking.NONE : blocking;
         if (latencyMs < 0) {
             throw new IllegalArgumentException("latencyMs must be >= 0");
         }
@@ -159,7 +203,11 @@ public record Profile(
     }
 
     public Profile withLatencyMs(long latency) {
-        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latency, faults, attacker);
+        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latency, faults, attacker, blocking);
+    }
+
+    public Profile withBlocking(Blocking filter) {
+        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latencyMs, faults, attacker, filter);
     }
 
     public LabelRates ratesFor(int harmLevel, String method) {

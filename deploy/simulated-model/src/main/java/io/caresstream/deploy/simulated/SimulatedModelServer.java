@@ -229,6 +229,29 @@ public final class SimulatedModelServer implements AutoCloseable {
             ctx.response().putHeader("Content-Type", "application/json").end("{\"choices\": [ {\"message\": ");
             return;
         }
+        boolean harmless = catalog.find(prompt).map(entry -> entry.harmLevel() == 0).orElse(false);
+        if (underEvaluation && current.blocking().blocks(prompt, harmless)) {
+            count("blocked");
+            if (current.blocking().promptShape() && wire == Wire.OPENAI) {
+                // Azure OpenAI's answer when its filter refuses the prompt: not billed.
+                ObjectNode body = JSON.createObjectNode();
+                ObjectNode error = body.putObject("error").put("message", "The prompt was filtered by the"
+                        + " provider's content policy (simulated).").put("code", "content_filter").put("status", 400);
+                error.putNull("type");
+                error.putObject("innererror").put("code", "ResponsibleAIPolicyViolation")
+                        .putObject("content_filter_result").putObject("self_harm").put("filtered", true)
+                        .put("severity", "high");
+                ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(body.toString());
+                return;
+            }
+            ObjectNode body = blockedIn(wire, model, current.blocking().promptShape(), tokens(call.allText()));
+            if (current.latencyMs() > 0) {
+                vertx.setTimer(current.latencyMs(), id -> bill(ctx, callKey, body));
+            } else {
+                bill(ctx, callKey, body);
+            }
+            return;
+        }
         String answer;
         if (model.startsWith(JUDGE_MODEL_PREFIX)) {
             answer = SimulatedLabel.findIn(call.allText()).map(label -> {
@@ -389,17 +412,13 @@ public final class SimulatedModelServer implements AutoCloseable {
         ObjectNode body = JSON.createObjectNode();
         switch (wire) {
             case OPENAI -> {
-                body.put("id", id).put("object", "chat.completion").put("created", System.currentTimeMillis() / 1000)
-                        .put("model", model).put("system_fingerprint", FINGERPRINT);
-                ObjectNode choice = body.putArray("choices").addObject();
-                choice.put("index", 0).put("finish_reason", "stop");
+                ObjectNode choice = openAiChoice(body, id, model, "stop");
                 choice.putObject("message").put("role", "assistant").put("content", answer);
                 body.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
                         .put("total_tokens", promptTokens + completionTokens);
             }
             case ANTHROPIC -> {
-                body.put("id", id).put("type", "message").put("role", "assistant").put("model", model)
-                        .put("stop_reason", "end_turn");
+                anthropicMessage(body, id, model, "end_turn");
                 body.putArray("content").addObject().put("type", "text").put("text", answer);
                 body.putObject("usage").put("input_tokens", promptTokens).put("output_tokens", completionTokens);
             }
@@ -409,6 +428,60 @@ public final class SimulatedModelServer implements AutoCloseable {
                 candidate.put("finishReason", "STOP").put("index", 0);
                 body.putObject("usageMetadata").put("promptTokenCount", promptTokens)
                         .put("candidatesTokenCount", completionTokens).put("totalTokenCount", promptTokens + completionTokens);
+                body.put("modelVersion", model).put("responseId", id);
+            }
+            default -> throw new IllegalStateException();
+        }
+        return body;
+    }
+
+    /** An OpenAI chat completion's envelope, and its one choice. */
+    private static ObjectNode openAiChoice(ObjectNode body, String id, String model, String finishReason) {
+        body.put("id", id).put("object", "chat.completion").put("created", System.currentTimeMillis() / 1000)
+                .put("model", model).put("system_fingerprint", FINGERPRINT);
+        return body.putArray("choices").addObject().put("index", 0).put("finish_reason", finishReason);
+    }
+
+    private static void anthropicMessage(ObjectNode body, String id, String model, String stopReason) {
+        body.put("id", id).put("type", "message").put("role", "assistant").put("model", model)
+                .put("stop_reason", stopReason);
+    }
+
+    /**
+     * A 200 answer saying the provider's filter blocked the call, in each provider's shape: OpenAI's
+     * finish_reason content_filter (Azure's filter results beside it), Anthropic's stop_reason refusal, and
+     * Gemini's finishReason SAFETY without content or, for a blocked prompt, promptFeedback without candidates.
+     */
+    private static ObjectNode blockedIn(Wire wire, String model, boolean promptBlocked, int promptTokens) {
+        String id = FINGERPRINT + "-" + Long.toHexString(System.nanoTime());
+        ObjectNode body = JSON.createObjectNode();
+        switch (wire) {
+            case OPENAI -> {
+                ObjectNode choice = openAiChoice(body, id, model, "content_filter");
+                choice.putObject("message").put("role", "assistant").putNull("content");
+                ObjectNode results = choice.putObject("content_filter_results");
+                results.putObject("self_harm").put("filtered", true).put("severity", "medium");
+                results.putObject("violence").put("filtered", false).put("severity", "safe");
+                body.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", 0)
+                        .put("total_tokens", promptTokens);
+            }
+            case ANTHROPIC -> {
+                anthropicMessage(body, id, model, "refusal");
+                body.putArray("content");
+                body.putObject("usage").put("input_tokens", promptTokens).put("output_tokens", 0);
+            }
+            case GEMINI -> {
+                ObjectNode rating = JSON.createObjectNode().put("category", "HARM_CATEGORY_DANGEROUS_CONTENT")
+                        .put("probability", "HIGH").put("blocked", true);
+                if (promptBlocked) {
+                    ObjectNode feedback = body.putObject("promptFeedback").put("blockReason", "SAFETY");
+                    feedback.putArray("safetyRatings").add(rating);
+                } else {
+                    ObjectNode candidate = body.putArray("candidates").addObject();
+                    candidate.put("finishReason", "SAFETY").put("index", 0);
+                    candidate.putArray("safetyRatings").add(rating);
+                }
+                body.putObject("usageMetadata").put("promptTokenCount", promptTokens).put("totalTokenCount", promptTokens);
                 body.put("modelVersion", model).put("responseId", id);
             }
             default -> throw new IllegalStateException();

@@ -61,6 +61,7 @@ public final class SampleEvents {
                 .setStatus(status)
                 .setText(status == ResponseStatus.OK ? text : null)
                 .setError(status == ResponseStatus.ERROR ? text : null)
+                .setBlockReason(status == ResponseStatus.BLOCKED ? text : null)
                 .setLatencyMs(1)
                 .setAttempts(1)
                 .setRespondedAt(Instant.now())
