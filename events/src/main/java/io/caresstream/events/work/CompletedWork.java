@@ -101,6 +101,8 @@ public final class CompletedWork {
     /** What this instance's work depends on, or null when nothing is bound; see {@link #bind}. */
     private volatile String binding;
     private volatile Consumer<String> onForeignBinding = theirs -> { };
+    /** A binding other than this instance's, once read. */
+    private volatile String foreign;
     /** The binding the done topic holds, once read. */
     private volatile String boundTo;
 
@@ -153,6 +155,7 @@ public final class CompletedWork {
                 follower.followRaw(settings.topic(), this::read, () -> {
                     if (binding != null && boundTo != null && !binding.equals(boundTo)) {
                         // Never caught up: consumers wait, and the worker is told to stop.
+                        foreign = boundTo;
                         onForeignBinding.accept(boundTo);
                         return;
                     }
@@ -198,6 +201,16 @@ public final class CompletedWork {
         stop();
         producer.close(SEND_TIMEOUT);
         done.close();
+    }
+
+    /** Whether the work done before the start is known (and the binding, if any, matched): work may begin. */
+    public boolean isCaughtUp() {
+        return caughtUp.getCount() == 0 && foreign == null;
+    }
+
+    /** The binding the done topic holds when it is not this instance's: then this instance must not work. */
+    public java.util.Optional<String> foreignBinding() {
+        return java.util.Optional.ofNullable(foreign);
     }
 
     /** Blocks until the work done before the start is known. */
@@ -282,6 +295,7 @@ public final class CompletedWork {
                 boundTo = theirs;
             } else if (binding != null && !binding.equals(theirs)) {
                 // Another instance, bound differently, started at the same moment and wrote its binding too.
+                foreign = theirs;
                 onForeignBinding.accept(theirs);
             }
         } else {

@@ -86,6 +86,19 @@ public class JudgedResponses {
     }
 
     /**
+     * Why this instance may not judge yet, if it may not: it is still reading what this judge judged before, or
+     * the judge's id is bound to another rubric (then it judges nothing and exits).
+     */
+    public java.util.Optional<String> notReadyBecause() {
+        if (judgments.foreignBinding().isPresent()) {
+            return java.util.Optional.of("judge id " + judgeId + " is bound to rubric " + judgments.foreignBinding().get()
+                    + ", not to this instance's; see the log");
+        }
+        return judgments.isCaughtUp() ? java.util.Optional.empty()
+                : java.util.Optional.of("reading the responses judge " + judgeId + " has already judged");
+    }
+
+    /**
      * Whether this instance should judge the model's answer to the prompt: not when it is judged, nor when an
      * earlier delivery of it is still being judged and its judgment then reaches the broker. Waits until the
      * judgments log is read. A true claim must end in {@link #published} or {@link #abandoned}.

@@ -131,6 +131,7 @@ class ResponseConsumerTest {
                 j -> j.getMetadata().getSuite().equals(suite), 1, Duration.ofSeconds(20));
         assertEquals(1, judged.size());
         assertEquals(JudgmentOutcome.LABELLED, judged.get(0).value().getOutcome(), "judged once the key works again");
-        io.restassured.RestAssured.get(ManagementInterface.url("/q/health/ready")).then().statusCode(200);
+        io.restassured.RestAssured.get(ManagementInterface.url("/q/health/ready")).then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("judged responses and rubric binding"));
     }
 }

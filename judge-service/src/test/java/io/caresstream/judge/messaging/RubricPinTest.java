@@ -70,6 +70,7 @@ class RubricPinTest {
         CountDownLatch firstCaughtUp = new CountDownLatch(1);
         CompletedWork first = instance(RUBRIC_A, firstForeign, firstCaughtUp);
         assertTrue(firstCaughtUp.await(60, TimeUnit.SECONDS), "the first instance binds the id and catches up");
+        assertTrue(first.isCaughtUp(), "ready");
         assertTrue(first.claim("model@1/p-1"));
         first.published("model@1/p-1", CompletedWork.Usage.NONE).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -82,9 +83,11 @@ class RubricPinTest {
 
         CompletableFuture<String> otherForeign = new CompletableFuture<>();
         CountDownLatch otherCaughtUp = new CountDownLatch(1);
-        instance(RUBRIC_B, otherForeign, otherCaughtUp);
+        CompletedWork other = instance(RUBRIC_B, otherForeign, otherCaughtUp);
         assertEquals(RUBRIC_A, otherForeign.get(60, TimeUnit.SECONDS), "told which rubric the id is bound to");
         assertFalse(otherCaughtUp.await(2, TimeUnit.SECONDS), "never caught up: it judges nothing");
+        assertFalse(other.isCaughtUp(), "never ready");
+        assertEquals(java.util.Optional.of(RUBRIC_A), other.foreignBinding());
         assertFalse(firstForeign.isDone(), "the bound instances are not disturbed");
     }
 
@@ -92,7 +95,7 @@ class RubricPinTest {
     void anInstanceBoundDifferentlyAtTheSameMomentIsToldLater() throws Exception {
         CompletableFuture<String> foreign = new CompletableFuture<>();
         CountDownLatch caughtUp = new CountDownLatch(1);
-        instance(RUBRIC_A, foreign, caughtUp);
+        CompletedWork work = instance(RUBRIC_A, foreign, caughtUp);
         assertTrue(caughtUp.await(60, TimeUnit.SECONDS));
         // What another instance that read the topic before the binding was written would write: "|binding".
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -102,6 +105,7 @@ class RubricPinTest {
                     RUBRIC_B.getBytes(StandardCharsets.UTF_8))).get(30, TimeUnit.SECONDS);
         }
         assertEquals(RUBRIC_B, foreign.get(60, TimeUnit.SECONDS));
+        assertFalse(work.isCaughtUp(), "no longer ready once the clash is known");
     }
 
     @Test
