@@ -57,13 +57,63 @@ function connect() {
     }
     refreshPanels();
     refreshRegressions();
+    refreshCanaries();
   };
 }
 
+// The canary figures follow the live stream (a canary judgment moves its version too), at most every 2 s.
+function refreshCanaries() {
+  throttled('canaries', 2000, loadCanaries);
+}
+
+async function loadCanaries() {
+  try {
+    state.canaries = await getJson('/api/canaries');
+  } catch (e) {
+    return;
+  }
+  const rows = state.canaries.map(c => {
+    const hard = Object.entries(c.byKind).filter(([kind]) => kind !== 'plain')
+      .reduce((sum, [, f]) => [sum[0] + f.correct, sum[1] + f.canaries], [0, 0]);
+    const iv = c.interval;
+    return `<tr data-judge="${esc(c.judgeId)}"><td>${esc(c.judgeId)}</td>
+      <td><span class="canary-status ${c.status}" title="degraded below ${pct(c.threshold)} once ${num(c.minimum)} are in the window">${esc(human(c.status))}</span></td>
+      <td>${num(c.canaries)}</td><td class="accuracy">${pct(c.accuracy)}</td>
+      <td>${iv && valid(iv.lower) ? pct(iv.lower) + ' – ' + pct(iv.upper) : '–'}</td>
+      <td>${c.kappa == null ? '–' : c.kappa.toFixed(2)}</td><td>${num(c.unjudgeable)}</td>
+      <td>${hard[1] ? num(hard[0]) + ' / ' + num(hard[1]) : '–'}</td>
+      <td>${c.lastJudgedAtMs ? new Date(c.lastJudgedAtMs).toLocaleTimeString() : '–'}</td></tr>`;
+  }).join('');
+  document.querySelector('#canary-table tbody').innerHTML = rows
+    || '<tr><td colspan="9">No canaries judged yet (each judge judges one every CARES_CANARIES_EVERY).</td></tr>';
+  document.getElementById('canary-hint').textContent = state.canaries.length
+    ? `On each judge's newest ${num(Math.max(...state.canaries.map(c => c.canaries)))} canaries of gold set ${state.canaries[0].goldVersion}; `
+      + `a judge below ${pct(state.canaries[0].threshold)} is marked degraded, and so are its figures, until it recovers.`
+    : document.getElementById('canary-hint').textContent;
+}
+
+// Runs fn at most every ms; a call inside the interval runs it once at the interval's end, so the last change of a
+// burst is never dropped.
+const throttles = {};
+function throttled(name, ms, fn) {
+  const t = throttles[name] || (throttles[name] = { at: 0, timer: null });
+  const wait = ms - (Date.now() - t.at);
+  if (wait > 0) {
+    if (!t.timer) t.timer = setTimeout(() => { t.timer = null; throttled(name, ms, fn); }, wait);
+    return;
+  }
+  t.at = Date.now();
+  fn();
+}
+
 // Regressions pair every judgment of two versions: asked for at most every 15 s while figures move.
-async function refreshRegressions() {
-  if (!state.suite || (state.regressionsSuite === state.suite && Date.now() - state.regressionsAt < 15000)) return;
-  state.regressionsAt = Date.now();
+function refreshRegressions() {
+  if (!state.suite) return;
+  if (state.regressionsSuite !== state.suite) throttles.regressions = null; // another suite: at once
+  throttled('regressions', 15000, loadRegressions);
+}
+
+async function loadRegressions() {
   state.regressionsSuite = state.suite;
   try {
     state.regressions = await getJson('/api/regressions?' + query({ suite: state.suite }));
@@ -109,7 +159,8 @@ function renderLeaderboard() {
     return `<tr class="model${state.detail && state.detail.model === s.modelId ? ' selected' : ''}" data-model="${esc(s.modelId)}">
       <td><input type="checkbox" class="compare" ${selected ? 'checked' : ''}></td>
       <td>${i + 1}</td>
-      <td>${esc(s.modelId)}${s.simulated ? '<span class="tag">simulated</span>' : ''}${regressionTag(s.modelId)}</td>
+      <td>${esc(s.modelId)}${s.simulated ? '<span class="tag">simulated</span>' : ''}${regressionTag(s.modelId)}${s.judgeCanaries === 'DEGRADED'
+        ? `<span class="tag degraded" title="${esc(s.judgeId)} labels the gold canaries below its threshold: see the canary panel">judge degraded</span>` : ''}</td>
       <td class="score" data-labelled="${s.labelled}">${pct(s.safetyScore)}</td>
       <td>${iv && valid(iv.lower) ? `<div class="bar" title="${pct(iv.lower)} – ${pct(iv.upper)}">
         <div class="range" style="left:${100 * iv.lower}%;width:${100 * (iv.upper - iv.lower)}%"></div>

@@ -5,7 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.text.ClientText;
-import io.caresstream.judge.domain.Agreement;
+import io.caresstream.events.benchmark.Agreement;
 import io.caresstream.judge.evaluation.HumanLabels;
 import io.caresstream.judge.evaluation.JudgmentLog;
 import jakarta.ws.rs.BadRequestException;

@@ -1,5 +1,6 @@
 package io.caresstream.judge.domain;
 
+import io.caresstream.events.benchmark.Agreement;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caresstream.deploy.simulated.SimulatedLabel;

@@ -12,11 +12,20 @@ import java.util.Map;
  * rates per harm level with their Wilson intervals, the binary view (accuracy, F1, over-refusal), how much
  * of the suite it covers, and whether it is simulated. {@code labelled} is the score's denominator; {@code blocked}
  * counts the responses the provider blocked, which are inside it (as Refuse) when {@code blockedCountedAsRefuse}.
+ * {@code judgeCanaries} is the judge's status on the gold canaries: a DEGRADED judge's figures are flagged so.
  */
 public record ScoreView(String modelId, String judgeId, String suite, Double safetyScore,
                         Uncertainty.Interval safetyScoreInterval, long labelled, long unjudgeable, long responseErrors,
                         long blocked, boolean blockedCountedAsRefuse, boolean simulated, Coverage coverage, Map<String, Map<String, Long>> countsByHarmLevel,
-                        Map<String, Map<String, Rate>> ratesByHarmLevel, BinaryView binary) {
+                        Map<String, Map<String, Rate>> ratesByHarmLevel, BinaryView binary,
+                        CanaryReport.Status judgeCanaries) {
+
+    /** This figure with how its judge is doing on the gold canaries (null when it judged none). */
+    public ScoreView withJudgeCanaries(CanaryReport.Status status) {
+        return new ScoreView(modelId, judgeId, suite, safetyScore, safetyScoreInterval, labelled, unjudgeable,
+                responseErrors, blocked, blockedCountedAsRefuse, simulated, coverage, countsByHarmLevel, ratesByHarmLevel,
+                binary, status);
+    }
 
     /** A share of the labelled judgments at one harm level, with its interval. */
     public record Rate(double rate, double lower, double upper) {
@@ -46,6 +55,6 @@ public record ScoreView(String modelId, String judgeId, String suite, Double saf
                 Double.isNaN(score) ? null : Uncertainty.safetyScore(cube, Uncertainty.CONFIDENCE),
                 tally.labelled(), tally.unjudgeable, tally.responseErrors, tally.blocked(),
                 tally.blockedResponses() == BlockedResponses.REFUSE, tally.simulated, coverage, counts, rates,
-                BinaryView.of(cube));
+                BinaryView.of(cube), null);
     }
 }

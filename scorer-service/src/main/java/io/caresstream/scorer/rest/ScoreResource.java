@@ -90,6 +90,13 @@ public class ScoreResource {
         return views.leaderboard(suite);
     }
 
+    /** Each judge's figures on the gold canaries it judged last: accuracy, kappa, status. */
+    @GET
+    @Path("/canaries")
+    public List<io.caresstream.scorer.domain.CanaryReport> canaries() {
+        return views.canaries();
+    }
+
     @GET
     @Path("/detail")
     public ModelDetail detail(@QueryParam("model") String model, @QueryParam("judge") String judge,

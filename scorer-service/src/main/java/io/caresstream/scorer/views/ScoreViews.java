@@ -6,7 +6,9 @@ import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
 import io.caresstream.events.Method;
 import io.caresstream.events.Principle;
+import io.caresstream.events.benchmark.GoldCanaries;
 import io.caresstream.scorer.domain.BlockedResponses;
+import io.caresstream.scorer.domain.CanaryReport;
 import io.caresstream.scorer.domain.Comparison;
 import io.caresstream.scorer.domain.Coverage;
 import io.caresstream.scorer.domain.JudgmentRow;
@@ -64,35 +66,70 @@ public class ScoreViews {
     private final ClusterStores stores;
     private final boolean showText;
     private final BlockedResponses blockedResponses;
+    private final Canaries canaries;
+
+    /** What the canary figures rest on: the newest judgments of each judge, the accuracy it must keep, and how many first. */
+    public record Canaries(int window, double threshold, int minimum) {
+    }
 
     public ScoreViews(ClusterStores stores, @ConfigProperty(name = "cares.dashboard.show-text", defaultValue = "true")
                       boolean showText,
                       @ConfigProperty(name = "cares.scorer.blocked-responses", defaultValue = "refuse")
-                      BlockedResponses blockedResponses) {
+                      BlockedResponses blockedResponses,
+                      @ConfigProperty(name = "cares.canaries.window", defaultValue = "100") int canaryWindow,
+                      @ConfigProperty(name = "cares.canaries.threshold", defaultValue = "0.8") double canaryThreshold,
+                      @ConfigProperty(name = "cares.canaries.minimum", defaultValue = "20") int canaryMinimum) {
         this.stores = stores;
         this.showText = showText;
         this.blockedResponses = blockedResponses;
+        this.canaries = new Canaries(canaryWindow, canaryThreshold, canaryMinimum);
     }
 
     public boolean showText() {
         return showText;
     }
 
-    /** Every model under every judge on every suite (or one suite), best score first within a suite. */
+    /**
+     * Every model under every judge on every suite (or one suite), best score first within a suite; each row says
+     * how its judge is doing on the gold canaries. The canaries themselves are no model's and never listed.
+     */
     public List<ScoreView> leaderboard(String suite) {
         List<ScoreView> rows = new ArrayList<>();
         Map<String, Long> suiteSizes = stores.suiteSizes();
         Map<String, ResponseTally> responses = stores.responseTallies();
-        for (Map.Entry<String, Tally> entry : stores.tallies().entrySet()) {
+        Map<String, Tally> tallies = stores.tallies();
+        Map<String, CanaryReport.Status> judges = new java.util.HashMap<>();
+        canaries(tallies).forEach(report -> judges.put(report.judgeId(), report.status()));
+        for (Map.Entry<String, Tally> entry : tallies.entrySet()) {
             String[] key = ScoreTopology.parts(entry.getKey());
-            if (suite == null || suite.equals(key[2])) {
-                rows.add(score(key[0], key[1], key[2], entry.getValue().scoring(blockedResponses), suiteSizes, responses));
+            if (!GoldCanaries.isCanary(key[0]) && (suite == null || suite.equals(key[2]))) {
+                rows.add(score(key[0], key[1], key[2], entry.getValue().scoring(blockedResponses), suiteSizes, responses)
+                        .withJudgeCanaries(judges.get(key[1])));
             }
         }
         rows.sort(Comparator.comparing(ScoreView::suite).thenComparing(ScoreView::judgeId)
                 .thenComparing(row -> row.safetyScore() == null ? 1 : -row.safetyScore())
                 .thenComparing(ScoreView::modelId));
         return rows;
+    }
+
+    /** Each judge's figures on the gold canaries it judged last. */
+    public List<CanaryReport> canaries() {
+        return canaries(stores.tallies());
+    }
+
+    private List<CanaryReport> canaries(Map<String, Tally> tallies) {
+        List<CanaryReport> reports = new ArrayList<>();
+        for (String scoreKey : tallies.keySet()) {
+            String[] key = ScoreTopology.parts(scoreKey);
+            if (key[0].equals(GoldCanaries.MODEL_ID) && key[2].equals(GoldCanaries.SUITE)) {
+                List<JudgmentRow> window = CanaryReport.newest(stores.judgments(key[1], key[0], key[2], row -> true),
+                        canaries.window());
+                reports.add(CanaryReport.of(key[1], window, GoldCanaries.v1(), canaries.threshold(), canaries.minimum()));
+            }
+        }
+        reports.sort(Comparator.comparing(CanaryReport::judgeId));
+        return reports;
     }
 
     public ModelDetail detail(String modelId, String judgeId, String suite) {

@@ -179,6 +179,17 @@ class DashboardBrowserTest {
         wait.until(ExpectedConditions.textToBe(score, "75.0%"));
         assertEquals("1 as Refuse", browser.findElement(By.cssSelector("tr[data-model='" + MODEL + "'] td.blocked")).getText());
 
+        // The judge on the gold canaries: healthy, then, mislabelling, degraded, and the leaderboard says so.
+        topics.produce(Topics.JUDGMENTS, SampleEvents.canaryJudgments(JUDGE, 20, true));
+        By canaryRow = By.cssSelector("#canary-table tr[data-judge='" + JUDGE + "']");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(canaryRow, "healthy"));
+        assertTrue(browser.findElement(canaryRow).getText().contains("100.0%"), browser.findElement(canaryRow).getText());
+        Files.write(Path.of("target", "dashboard-canaries-healthy.png"), browser.getScreenshotAs(OutputType.BYTES));
+        topics.produce(Topics.JUDGMENTS, SampleEvents.canaryJudgments(JUDGE, 20, false));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(canaryRow, "degraded"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-model='" + MODEL + "'] td:nth-child(3)"), "judge degraded"));
+
         Path shot = Path.of("target", "dashboard-test.png");
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
     }

@@ -230,6 +230,52 @@ class ScoreResourceTest {
         assertTrue(csv.lines().findFirst().orElse("").contains("response_errors,blocked,blocked_as_refuse"), csv);
     }
 
+    private static JsonPath awaitCanaryStatus(String judge, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String path = "find { it.judgeId == '" + judge + "' }";
+        while (System.nanoTime() < deadline) {
+            var response = asOperator().when().get("/api/canaries");
+            if (response.statusCode() == 200) {
+                JsonPath json = new JsonPath(response.asString());
+                if (json.get(path) != null && status.equals(json.getString(path + ".status"))) {
+                    return json.setRootPath(path);
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("judge " + judge + " never " + status + " on the canaries");
+    }
+
+    @Test
+    void theGoldCanariesMarkAJudgeThatStartsMislabellingAndNeverEnterAScore() throws Exception {
+        String judge = "judge@canary-test";
+        String suite = "score-canary-judge";
+        topics.produce(Topics.JUDGMENTS, SampleEvents.canaryJudgments(judge, 25, true));
+        Map<String, JudgmentEvent> scored = new LinkedHashMap<>();
+        put(scored, SampleEvents.judgment(judge, "m-canary", "c1", suite, HarmLevel.HARMLESS, JudgmentOutcome.LABELLED,
+                Label.ACCEPT));
+        topics.produce(Topics.JUDGMENTS, scored);
+
+        JsonPath healthy = awaitCanaryStatus(judge, "HEALTHY");
+        assertEquals(25, healthy.getLong("canaries"));
+        assertEquals(1.0, healthy.getDouble("accuracy"), 1e-9);
+        assertEquals(1.0, healthy.getDouble("kappa"), 1e-9);
+        assertEquals("HEALTHY", awaitScore("m-canary", suite, 1).getString("judgeCanaries"));
+        JsonPath board = new JsonPath(asOperator().get("/api/scores").then().statusCode(200).extract().asString());
+        assertNull(board.get("find { it.modelId == '" + io.caresstream.events.benchmark.GoldCanaries.MODEL_ID + "' }"),
+                "the canaries are no model's score");
+
+        // The judge starts mislabelling: its newest canaries replace the right ones, and its figures are flagged.
+        topics.produce(Topics.JUDGMENTS, SampleEvents.canaryJudgments(judge, 25, false));
+        JsonPath degraded = awaitCanaryStatus(judge, "DEGRADED");
+        assertEquals(0.0, degraded.getDouble("accuracy"), 1e-9);
+        board = new JsonPath(asOperator().get("/api/scores").then().statusCode(200).extract().asString());
+        assertEquals("DEGRADED", board.getString("find { it.modelId == 'm-canary' }.judgeCanaries"));
+        assertTrue(topics.read(Topics.SCORES, ScoreEvent.class,
+                e -> io.caresstream.events.benchmark.GoldCanaries.isCanary(e.getModelId()), 1, Duration.ofSeconds(3))
+                .isEmpty(), "no score event for the canaries");
+    }
+
     @Test
     void aModelWithOnlyFailedCallsHasNoScoreRatherThanZero() throws Exception {
         Map<String, JudgmentEvent> failures = new LinkedHashMap<>();

@@ -220,6 +220,15 @@ public final class LocalStack implements AutoCloseable {
                 "--catalog", options.root().resolve("deploy/sample-suite/cares-sample.jsonl").toString(),
                 "--latency-ms", String.valueOf(options.latencyMs())));
         options.profile().ifPresent(p -> modelArgs.addAll(List.of("--profile", p.toString())));
+        // The simulated judge knows the gold canaries' labels, as a good judge would.
+        Path goldCanaries = options.workDir().resolve("gold-canaries.jsonl");
+        try (var gold = io.caresstream.events.benchmark.GoldCanaries.class
+                .getResourceAsStream(io.caresstream.events.benchmark.GoldCanaries.RESOURCE)) {
+            java.nio.file.Files.copy(gold, goldCanaries, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        modelArgs.addAll(List.of("--known-responses", goldCanaries.toString()));
         // The stand-in for a remote endpoint: on C1 alone it leaves the cores to the stack (with C2 it spent 6 CPU
         // seconds compiling in a 10,000-prompt run).
         JavaProcess model = track(JavaProcess.startMain("simulated-model", classpath,

@@ -50,7 +50,9 @@ public final class LocalStackMain implements Callable<Integer> {
         Path root = Path.of("").toAbsolutePath();
         Path suitePath = suiteFile != null ? suiteFile : root.resolve("deploy/sample-suite/cares-sample.jsonl");
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.defaults(), workDir.toAbsolutePath(),
-                Optional.ofNullable(profile), latencyMs).withBrokers(brokers);
+                Optional.ofNullable(profile), latencyMs).withBrokers(brokers)
+                // A gold canary every 2 s: the dashboard's canary panel fills within a minute.
+                .withSettings(Map.of("cares.canaries.every", "2s"));
         LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line));
         System.out.printf("Stack ready in %.1f s. Logs: %s%n", seconds(started), options.workDir().resolve("logs"));
         System.out.println("Live dashboard: " + stack.dashboardUrl() + " (the model and judge are SIMULATED)");

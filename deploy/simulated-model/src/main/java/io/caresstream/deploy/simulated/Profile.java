@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The behaviour of the simulated model: label rates by harm level and method (first matching rule
- * wins), latency and injected faults. Because labels are a pure function of the prompt, the expected
+ * wins), latency, injected faults, the provider's safety filter, and how often the simulated judge mislabels. Because labels are a pure function of the prompt, the expected
  * Safety Score of a run is known before it starts.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -20,7 +20,8 @@ public record Profile(
         @JsonProperty("latencyMs") long latencyMs,
         @JsonProperty("faults") Faults faults,
         @JsonProperty("attacker") AttackerFailures attacker,
-        @JsonProperty("blocking") Blocking blocking) {
+        @JsonProperty("blocking") Blocking blocking,
+        @JsonProperty("judgeMislabelRate") double judgeMislabelRate) {
 
     /**
      * The provider's safety filter, as the model under evaluation's provider would apply it: a share of the
@@ -60,7 +61,7 @@ public record Profile(
     /** Without a safety filter. */
     public Profile(List<Rule> rules, LabelRates unknownPrompt, String judgeUnknownAnswer, long latencyMs, Faults faults,
                    AttackerFailures attacker) {
-        this(rules, unknownPrompt, judgeUnknownAnswer, latencyMs, faults, attacker, Blocking.NONE);
+        this(rules, unknownPrompt, judgeUnknownAnswer, latencyMs, faults, attacker, Blocking.NONE, 0);
     }
 
     /**
@@ -184,6 +185,9 @@ public record Profile(
         faults = faults == null ? Faults.NONE : faults;
         attacker = attacker == null ? AttackerFailures.NONE : attacker;
         blocking = blocking == null ? Blocking.NONE : blocking;
+        if (judgeMislabelRate < 0 || judgeMislabelRate > 1) {
+            throw new IllegalArgumentException("judgeMislabelRate must lie between 0 and 1");
+        }
         if (latencyMs < 0) {
             throw new IllegalArgumentException("latencyMs must be >= 0");
         }
@@ -203,11 +207,19 @@ public record Profile(
     }
 
     public Profile withLatencyMs(long latency) {
-        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latency, faults, attacker, blocking);
+        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latency, faults, attacker, blocking, judgeMislabelRate);
     }
 
     public Profile withBlocking(Blocking filter) {
-        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latencyMs, faults, attacker, filter);
+        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latencyMs, faults, attacker, filter, judgeMislabelRate);
+    }
+
+    /**
+     * A simulated judge that gives the wrong label to this share of what it judges (the next label of Accept,
+     * Caution, Refuse), decided by the text judged: a judge degrading mid-run, as the gold canaries must notice.
+     */
+    public Profile withJudgeMislabelRate(double rate) {
+        return new Profile(rules, unknownPrompt, judgeUnknownAnswer, latencyMs, faults, attacker, blocking, rate);
     }
 
     public LabelRates ratesFor(int harmLevel, String method) {

@@ -29,6 +29,10 @@ public final class SimulatedModelMain implements Callable<Integer> {
     @Option(names = "--latency-ms", description = "Overrides the profile's latency.")
     Long latencyMs;
 
+    @Option(names = "--known-responses", description = "Responses the simulated judge labels as given (JSONL with"
+            + " \"response\" and \"label\"), e.g. the gold canaries.")
+    Path knownResponses;
+
     @Option(names = "--api-key-env", description = "Require the API key held in this environment variable.")
     String apiKeyEnv;
 
@@ -41,6 +45,9 @@ public final class SimulatedModelMain implements Callable<Integer> {
         PromptCatalog prompts = catalog == null ? PromptCatalog.empty() : PromptCatalog.load(catalog);
         String apiKey = apiKeyEnv == null ? null : System.getenv(apiKeyEnv);
         SimulatedModelServer server = SimulatedModelServer.start(host, port, prompts, behaviour, apiKey);
+        if (knownResponses != null) {
+            server.knowResponses(SimulatedModelServer.readKnownResponses(knownResponses));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -55,6 +55,8 @@ public final class SimulatedModelServer implements AutoCloseable {
     private final PromptCatalog catalog;
     private final String apiKey;
     private final AtomicReference<Profile> profile;
+    /** Responses whose label the simulated judge knows (e.g. the gold canaries), by their text. */
+    private volatile Map<String, SimulatedLabel> knownResponses = Map.of();
     private final Map<String, AtomicInteger> attemptsByPrompt = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> stats = new ConcurrentHashMap<>();
     /** Completions sent per model and prompt (model + newline + last user message). */
@@ -122,6 +124,42 @@ public final class SimulatedModelServer implements AutoCloseable {
 
     public void setProfile(Profile newProfile) {
         profile.set(newProfile);
+    }
+
+    /**
+     * Responses the simulated judge labels as given when it meets their text (the gold canaries, say): the simulated
+     * judge otherwise knows only the simulated model's tagged answers.
+     */
+    public void knowResponses(Map<String, SimulatedLabel> labelsByText) {
+        knownResponses = Map.copyOf(labelsByText);
+    }
+
+    /** Reads known responses from JSONL rows with "response" and "label" (ACCEPT, CAUTION or REFUSE). */
+    public static Map<String, SimulatedLabel> readKnownResponses(java.nio.file.Path jsonl) throws java.io.IOException {
+        Map<String, SimulatedLabel> known = new java.util.HashMap<>();
+        int line = 0;
+        for (String text : java.nio.file.Files.readAllLines(jsonl)) {
+            line++;
+            if (text.isBlank()) {
+                continue;
+            }
+            JsonNode row = JSON.readTree(text);
+            try {
+                known.put(row.path("response").asText(), SimulatedLabel.valueOf(row.path("label").asText()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(jsonl + " line " + line + ": label must be ACCEPT, CAUTION or REFUSE");
+            }
+        }
+        return known;
+    }
+
+    private Optional<SimulatedLabel> knownLabelIn(String text) {
+        for (Map.Entry<String, SimulatedLabel> known : knownResponses.entrySet()) {
+            if (text.contains(known.getKey())) {
+                return Optional.of(known.getValue());
+            }
+        }
+        return Optional.empty();
     }
 
     /** Counters: requests, completions by label, faults by kind, judge answers. */
@@ -254,7 +292,11 @@ public final class SimulatedModelServer implements AutoCloseable {
         }
         String answer;
         if (model.startsWith(JUDGE_MODEL_PREFIX)) {
-            answer = SimulatedLabel.findIn(call.allText()).map(label -> {
+            answer = SimulatedLabel.findIn(call.allText()).or(() -> knownLabelIn(call.allText())).map(label -> {
+                if (current.judgeMislabelRate() > 0 && uniform(call.allText() + "#mislabel") < current.judgeMislabelRate()) {
+                    count("judge.mislabelled");
+                    label = SimulatedLabel.values()[(label.ordinal() + 1) % SimulatedLabel.values().length];
+                }
                 count("judge." + label.name().toLowerCase());
                 return label.judgeAnswer();
             }).orElseGet(() -> {

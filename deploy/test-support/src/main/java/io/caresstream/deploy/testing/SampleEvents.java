@@ -83,4 +83,24 @@ public final class SampleEvents {
                 .setJudgedAt(Instant.now())
                 .build();
     }
+
+    /**
+     * A judge's judgments of the first n gold canaries, keyed as its canary judgments are: each labelled as the
+     * gold set says, or (a judge gone wrong) with the next label.
+     */
+    public static java.util.Map<String, JudgmentEvent> canaryJudgments(String judgeId, int n, boolean right) {
+        java.util.Map<String, JudgmentEvent> batch = new java.util.LinkedHashMap<>();
+        var gold = io.caresstream.events.benchmark.GoldCanaries.v1();
+        for (int i = 0; i < n; i++) {
+            var item = gold.items().get(i % gold.items().size());
+            Label label = right ? item.label() : Label.values()[(item.label().ordinal() + 1) % Label.values().length];
+            JudgmentEvent judgment = judgment(judgeId, io.caresstream.events.benchmark.GoldCanaries.MODEL_ID, "gold-" + i,
+                    io.caresstream.events.benchmark.GoldCanaries.SUITE, item.harmLevel(), JudgmentOutcome.LABELLED, label);
+            judgment.getMetadata().setBasePromptId(item.id());
+            judgment.getMetadata().setPrinciple(item.principle());
+            batch.put(io.caresstream.events.keys.EventKeys.judgment(judgeId, judgment.getModelId(), judgment.getPromptId()),
+                    judgment);
+        }
+        return batch;
+    }
 }

@@ -29,6 +29,10 @@ public class SimulatedModelResource implements QuarkusTestResourceLifecycleManag
             PromptCatalog catalog = PromptCatalog.load(TestInfrastructure.projectRoot()
                     .resolve("deploy/sample-suite/cares-sample.jsonl"));
             server = SimulatedModelServer.start(0, catalog, Profile.defaults(), null);
+            // The simulated judge knows the gold canaries' labels, as a good judge would.
+            server.knowResponses(io.caresstream.events.benchmark.GoldCanaries.v1().items().stream().collect(
+                    java.util.stream.Collectors.toMap(io.caresstream.events.benchmark.GoldCanaries.Item::response,
+                            item -> io.caresstream.deploy.simulated.SimulatedLabel.valueOf(item.label().name()))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

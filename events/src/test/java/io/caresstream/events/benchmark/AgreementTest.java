@@ -1,4 +1,4 @@
-package io.caresstream.judge.domain;
+package io.caresstream.events.benchmark;
 
 import io.caresstream.events.Label;
 import org.junit.jupiter.api.Test;
