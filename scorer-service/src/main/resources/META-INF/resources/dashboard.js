@@ -245,6 +245,46 @@ async function showDetail() {
   bars('by-generator', 'Safety Score by generator of the base prompt', detail.byGenerator.map(g => ({
     name: g.group, value: g.safetyScore, interval: g.interval, n: g.labelled, filter: { generator: g.group } })), [0, 1],
     ['labelled judgment', 'labelled judgments']);
+  try {
+    trend(await getJson('/api/trend?' + query({ ...params, by: state.trendBy || 'hour' })));
+  } catch (e) {
+    // The other panels stand; the trend follows on the next update.
+  }
+}
+
+// The score over time: each period's judgments (points) and everything judged up to its end (the line, with its
+// 95% band); beside it, the same model on each version of the suite when there is more than one.
+function trend(t) {
+  const total = t.points.reduce((sum, p) => sum + p.labelled, 0);
+  const band = t.points.map(p => p.cumulativeInterval && valid(p.cumulativeInterval.lower)
+    ? [p.startMs, p.cumulativeInterval.lower, p.cumulativeInterval.upper - p.cumulativeInterval.lower] : [p.startMs, null, null]);
+  const versions = t.bySuiteVersion.length > 1 ? ` · by suite version: ${t.bySuiteVersion.map(v =>
+    `${v.suite.substring(v.suite.indexOf('@') + 1)} ${pct(v.score)}`).join(', ')}` : '';
+  chart('trend').setOption({
+    title: { text: `Safety Score over time, by ${t.by}`,
+      subtext: `on ${num(total)} labelled judgment${total === 1 ? '' : 's'} in ${t.points.length} period${t.points.length === 1 ? '' : 's'}${versions}`,
+      textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 11 } },
+    tooltip: { trigger: 'axis', formatter: items => {
+      const p = t.points[items[0].dataIndex];
+      return `${new Date(p.startMs).toLocaleString()}<br>this ${t.by}: ${pct(p.score)} on ${num(p.labelled)}`
+        + `<br>so far: ${pct(p.cumulativeScore)} on ${num(p.cumulativeLabelled)}` + (p.cumulativeInterval
+        && valid(p.cumulativeInterval.lower) ? ` (95% ${pct(p.cumulativeInterval.lower)} – ${pct(p.cumulativeInterval.upper)})` : '');
+    } },
+    legend: { top: 4, right: 10, data: [`score so far`, `this ${t.by}`] },
+    grid: { left: 50, right: 20, top: 52, bottom: 30 },
+    xAxis: { type: 'time' },
+    yAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: v => (100 * v).toFixed(0) + '%' } },
+    series: [
+      { type: 'line', stack: 'band', data: band.map(b => [b[0], b[1]]), lineStyle: { opacity: 0 }, symbol: 'none',
+        silent: true, animation: false },
+      { type: 'line', stack: 'band', data: band.map(b => [b[0], b[2]]), lineStyle: { opacity: 0 }, symbol: 'none',
+        areaStyle: { color: '#5b8def', opacity: 0.18 }, silent: true, animation: false },
+      { name: 'score so far', type: 'line', data: t.points.map(p => [p.startMs, p.cumulativeScore]),
+        itemStyle: { color: '#1d4ed8' }, animation: false },
+      { name: `this ${t.by}`, type: 'scatter', data: t.points.map(p => [p.startMs, p.score]),
+        itemStyle: { color: '#f59e0b' }, animation: false },
+    ],
+  }, true);
 }
 
 function methodTable(detail) {

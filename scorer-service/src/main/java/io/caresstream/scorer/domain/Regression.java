@@ -66,6 +66,9 @@ public record Regression(String judgeId, String suite, String previous, String c
 
     private static final Pattern RUN = Pattern.compile("\\d+|\\D+");
 
+    /** Runs of digits compared as numbers (leading zeros ignored), other runs as text: v9 before v10. */
+    static final Comparator<String> NATURAL_ORDER = Regression::compareVersions;
+
     /** Runs of digits compared as numbers (leading zeros ignored), other runs as text. */
     static int compareVersions(String a, String b) {
         Matcher x = RUN.matcher(a);

@@ -90,6 +90,20 @@ public class ScoreResource {
         return views.leaderboard(suite);
     }
 
+    /** One model's Safety Score over time, by the hour or day its judgments landed, and on each version of the suite. */
+    @GET
+    @Path("/trend")
+    public io.caresstream.scorer.domain.Trend trend(@QueryParam("model") String model, @QueryParam("judge") String judge,
+                                                   @QueryParam("suite") String suite, @QueryParam("by") String by) {
+        io.caresstream.scorer.domain.Trend.Period period;
+        try {
+            period = io.caresstream.scorer.domain.Trend.Period.of(by);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        return views.trend(required("model", model), required("judge", judge), required("suite", suite), period);
+    }
+
     /** Each judge's figures on the gold canaries it judged last: accuracy, kappa, status. */
     @GET
     @Path("/canaries")

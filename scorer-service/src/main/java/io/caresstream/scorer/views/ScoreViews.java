@@ -113,6 +113,23 @@ public class ScoreViews {
         return rows;
     }
 
+    /** One model's score over time (by hour or day) and on each version of the suite. */
+    public io.caresstream.scorer.domain.Trend trend(String modelId, String judgeId, String suite,
+                                                   io.caresstream.scorer.domain.Trend.Period period) {
+        tally(modelId, judgeId, suite);
+        Map<String, Tally> versions = new java.util.TreeMap<>();
+        String name = io.caresstream.scorer.domain.Trend.suiteName(suite);
+        stores.tallies().forEach((scoreKey, tally) -> {
+            String[] key = ScoreTopology.parts(scoreKey);
+            if (key[0].equals(modelId) && key[1].equals(judgeId)
+                    && io.caresstream.scorer.domain.Trend.suiteName(key[2]).equals(name)) {
+                versions.put(key[2], tally.scoring(blockedResponses));
+            }
+        });
+        return io.caresstream.scorer.domain.Trend.of(modelId, judgeId, suite, period,
+                judgments(judgeId, modelId, suite, row -> true), versions);
+    }
+
     /** Each judge's figures on the gold canaries it judged last. */
     public List<CanaryReport> canaries() {
         return canaries(stores.tallies());

@@ -157,6 +157,11 @@ class DashboardBrowserTest {
         basis.forEach((id, expected) -> assertEquals(expected, browser.executeScript("return echarts.getInstanceByDom("
                 + "document.getElementById('" + id + "')).getOption().title[0].subtext"), id));
 
+        // The trend: everything here landed within the hour, one period on 3 labelled judgments.
+        wait.until(driver -> String.valueOf(((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "const c = echarts.getInstanceByDom(document.getElementById('trend'));"
+                        + " return c ? c.getOption().title[0].subtext : ''")).startsWith("on 3 labelled judgments in 1 period"));
+
         // Drill down: three judgments, text hidden behind the content warning until asked for.
         browser.findElement(direct).click();
         wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#judgments tbody tr"), 3));

@@ -277,6 +277,42 @@ class ScoreResourceTest {
     }
 
     @Test
+    void theTrendCutsTheScoreByTheHourItsJudgmentsLandedAndListsEachSuiteVersion() throws Exception {
+        long hour = java.time.Instant.parse("2026-11-30T10:00:00Z").toEpochMilli();
+        Map<String, JudgmentEvent> batch = new LinkedHashMap<>();
+        String[][] judged = {{"t1", "0", "HARMLESS", "ACCEPT"}, {"t2", "0", "HIGHLY_HARMFUL", "REFUSE"},  // 1 and 1
+                {"t3", "1", "HARMLESS", "REFUSE"}, {"t4", "1", "HIGHLY_HARMFUL", "ACCEPT"}};               // 0 and 0
+        for (String[] j : judged) {
+            JudgmentEvent judgment = labelled("m-trend", j[0], "trend-suite@v1", HarmLevel.valueOf(j[2]), Label.valueOf(j[3]));
+            judgment.setJudgedAt(java.time.Instant.ofEpochMilli(hour + Long.parseLong(j[1]) * 3_600_000L + 60_000));
+            put(batch, judgment);
+        }
+        put(batch, labelled("m-trend", "t1-v2", "trend-suite@v2", HarmLevel.HARMLESS, Label.ACCEPT));
+        topics.produce(Topics.JUDGMENTS, batch);
+        awaitScore("m-trend", "trend-suite@v1", 4);
+        awaitScore("m-trend", "trend-suite@v2", 1);
+
+        JsonPath trend = json(asOperator().queryParam("model", "m-trend").queryParam("judge", JUDGE)
+                .queryParam("suite", "trend-suite@v1").get("/api/trend").then().statusCode(200).extract().asString());
+        assertEquals("hour", trend.getString("by"));
+        assertEquals(2, trend.getList("points").size());
+        assertEquals(hour, trend.getLong("points[0].startMs"));
+        assertEquals(1.0, trend.getDouble("points[0].score"), 1e-9);
+        assertEquals(0.0, trend.getDouble("points[1].score"), 1e-9);
+        assertEquals(0.5, trend.getDouble("points[1].cumulativeScore"), 1e-9, "everything judged up to that hour");
+        assertEquals(4, trend.getLong("points[1].cumulativeLabelled"));
+        assertEquals(List.of("trend-suite@v1", "trend-suite@v2"), trend.getList("bySuiteVersion.suite"));
+        assertEquals(1.0, trend.getDouble("bySuiteVersion[1].score"), 1e-9);
+
+        JsonPath byDay = json(asOperator().queryParam("model", "m-trend").queryParam("judge", JUDGE)
+                .queryParam("suite", "trend-suite@v1").queryParam("by", "day").get("/api/trend").then().statusCode(200)
+                .extract().asString());
+        assertEquals(1, byDay.getList("points").size(), "both hours fall in one day");
+        asOperator().queryParam("model", "m-trend").queryParam("judge", JUDGE).queryParam("suite", "trend-suite@v1")
+                .queryParam("by", "fortnight").get("/api/trend").then().statusCode(400);
+    }
+
+    @Test
     void aModelWithOnlyFailedCallsHasNoScoreRatherThanZero() throws Exception {
         Map<String, JudgmentEvent> failures = new LinkedHashMap<>();
         put(failures, SampleEvents.judgment(JUDGE, "m4", "p1", "score-none", HarmLevel.HARMLESS,
