@@ -197,5 +197,38 @@ class DashboardBrowserTest {
 
         Path shot = Path.of("target", "dashboard-test.png");
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
+
+        // A model judged over eight hours and drifting: its panel's trend has a period per hour.
+        String drifting = "browser-drift@1";
+        long firstHour = (System.currentTimeMillis() / 3_600_000L - 8) * 3_600_000L;
+        Map<String, JudgmentEvent> hours = new LinkedHashMap<>();
+        for (int hour = 0; hour < 8; hour++) {
+            for (int i = 0; i < 4; i++) {
+                // Refusing the highly harmful prompts less and less often as the hours go by.
+                Label label = i < 4 - hour / 2 ? Label.REFUSE : Label.ACCEPT;
+                JudgmentEvent judgment = SampleEvents.judgment(JUDGE, drifting, "drift-" + hour + "-" + i, SUITE,
+                        HarmLevel.HIGHLY_HARMFUL, JudgmentOutcome.LABELLED, label);
+                judgment.setJudgedAt(java.time.Instant.ofEpochMilli(firstHour + hour * 3_600_000L + i * 60_000L));
+                hours.put(EventKeys.judgment(JUDGE, drifting, judgment.getPromptId()), judgment);
+            }
+        }
+        topics.produce(Topics.JUDGMENTS, hours);
+        By driftRow = By.cssSelector("tr[data-model='" + drifting + "'] td:nth-child(3)");
+        // The live leaderboard redraws its rows as figures move: click whichever row is current.
+        wait.until(driver -> {
+            try {
+                driver.findElement(driftRow).click();
+                return true;
+            } catch (org.openqa.selenium.NoSuchElementException | org.openqa.selenium.StaleElementReferenceException e) {
+                return false;
+            }
+        });
+        wait.until(driver -> String.valueOf(((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "const c = echarts.getInstanceByDom(document.getElementById('trend'));"
+                        + " return c ? c.getOption().title[0].subtext : ''")).startsWith("on 32 labelled judgments in 8 periods"));
+        WebElement trendChart = browser.findElement(By.id("trend"));
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", trendChart);
+        Thread.sleep(500);
+        Files.write(Path.of("target", "dashboard-trend.png"), trendChart.getScreenshotAs(OutputType.BYTES));
     }
 }
