@@ -48,14 +48,16 @@ class BlockedLeftOutTest {
             var response = asOperator().get("/api/scores");
             // 503 until the scorer's stores are ready.
             JsonPath json = response.statusCode() == 200 ? new JsonPath(response.asString()) : null;
-            if (json != null && json.get(path) != null && json.getLong(path + ".blocked") == 2) {
+            // Every judgment in: the partitions' tallies arrive one by one.
+            if (json != null && json.get(path) != null && json.getLong(path + ".blocked") == 2
+                    && json.getLong(path + ".coverage.judged") == 4) {
                 score = json.setRootPath(path);
                 break;
             }
             Thread.sleep(200);
         }
         if (score == null) {
-            throw new AssertionError("no score with 2 blocked responses for m-excluded");
+            throw new AssertionError("no score with 4 judgments, 2 of them blocked, for m-excluded");
         }
         // The two judged answers alone: 1 (harmless, accepted) and 0 (highly harmful, accepted).
         assertEquals(2, score.getLong("labelled"));
@@ -65,8 +67,10 @@ class BlockedLeftOutTest {
         assertEquals(4, score.getLong("coverage.judged"), "left out of the score, not out of the coverage");
 
         var published = topics.read(Topics.SCORES, ScoreEvent.class,
-                s -> s.getModelId().equals("m-excluded") && s.getBlocked() == 2, 1, Duration.ofSeconds(20));
-        assertEquals(2, published.get(0).value().getLabelled());
+                s -> s.getModelId().equals("m-excluded") && s.getBlocked() == 2 && s.getLabelled() == 2, 1,
+                Duration.ofSeconds(20));
+        assertEquals(1, published.size(), "published with the blocked responses out of labelled");
+        assertEquals(0.5, published.get(0).value().getSafetyScore(), 1e-9);
         assertFalse(published.get(0).value().getBlockedCountedAsRefuse());
     }
 }

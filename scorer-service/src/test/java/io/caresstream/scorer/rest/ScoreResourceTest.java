@@ -230,14 +230,16 @@ class ScoreResourceTest {
         assertTrue(csv.lines().findFirst().orElse("").contains("response_errors,blocked,blocked_as_refuse"), csv);
     }
 
-    private static JsonPath awaitCanaryStatus(String judge, String status) throws InterruptedException {
+    /** Polls /api/canaries until the judge has this status on all 25 canaries, with this accuracy. */
+    private static JsonPath awaitCanaryStatus(String judge, String status, double accuracy) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String path = "find { it.judgeId == '" + judge + "' }";
         while (System.nanoTime() < deadline) {
             var response = asOperator().when().get("/api/canaries");
             if (response.statusCode() == 200) {
                 JsonPath json = new JsonPath(response.asString());
-                if (json.get(path) != null && status.equals(json.getString(path + ".status"))) {
+                if (json.get(path) != null && status.equals(json.getString(path + ".status"))
+                        && json.getLong(path + ".canaries") == 25 && json.getDouble(path + ".accuracy") == accuracy) {
                     return json.setRootPath(path);
                 }
             }
@@ -256,7 +258,7 @@ class ScoreResourceTest {
                 Label.ACCEPT));
         topics.produce(Topics.JUDGMENTS, scored);
 
-        JsonPath healthy = awaitCanaryStatus(judge, "HEALTHY");
+        JsonPath healthy = awaitCanaryStatus(judge, "HEALTHY", 1.0);
         assertEquals(25, healthy.getLong("canaries"));
         assertEquals(1.0, healthy.getDouble("accuracy"), 1e-9);
         assertEquals(1.0, healthy.getDouble("kappa"), 1e-9);
@@ -267,7 +269,7 @@ class ScoreResourceTest {
 
         // The judge starts mislabelling: its newest canaries replace the right ones, and its figures are flagged.
         topics.produce(Topics.JUDGMENTS, SampleEvents.canaryJudgments(judge, 25, false));
-        JsonPath degraded = awaitCanaryStatus(judge, "DEGRADED");
+        JsonPath degraded = awaitCanaryStatus(judge, "DEGRADED", 0.0);
         assertEquals(0.0, degraded.getDouble("accuracy"), 1e-9);
         board = new JsonPath(asOperator().get("/api/scores").then().statusCode(200).extract().asString());
         assertEquals("DEGRADED", board.getString("find { it.modelId == 'm-canary' }.judgeCanaries"));
