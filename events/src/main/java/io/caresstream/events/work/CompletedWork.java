@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -209,8 +210,8 @@ public final class CompletedWork {
     }
 
     /** The binding the done topic holds when it is not this instance's: then this instance must not work. */
-    public java.util.Optional<String> foreignBinding() {
-        return java.util.Optional.ofNullable(foreign);
+    public Optional<String> foreignBinding() {
+        return Optional.ofNullable(foreign);
     }
 
     /** Blocks until the work done before the start is known. */

@@ -12,7 +12,9 @@ import io.caresstream.events.keys.EventKeys;
 import io.caresstream.judge.domain.Judge;
 import io.caresstream.judge.domain.JudgeHealth;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +26,8 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Judges one gold canary every {@code cares.canaries.every}, as the reserved model {@value GoldCanaries#MODEL_ID},
@@ -49,10 +53,10 @@ public class GoldCanaryJudging {
     private final int window;
     private final GoldCanaries gold = GoldCanaries.v1();
     /** Started from the clock, so an instance taking over carries on near where the last one was. */
-    private final java.util.concurrent.atomic.AtomicLong nextSlot;
+    private final AtomicLong nextSlot;
 
     public GoldCanaryJudging(Judge judge, JudgeHealth health, JudgedResponses judged,
-                             @io.smallrye.common.annotation.Identifier("judge-canary-holder") CanaryHolder holder,
+                             @Identifier("judge-canary-holder") CanaryHolder holder,
                              @Channel("canary-judgments") MutinyEmitter<JudgmentEvent> judgments, MeterRegistry metrics,
                              @ConfigProperty(name = "cares.canaries.every") String every,
                              @ConfigProperty(name = "cares.canaries.window", defaultValue = "100") int window) {
@@ -62,12 +66,12 @@ public class GoldCanaryJudging {
         this.holder = holder;
         this.judgments = judgments;
         this.metrics = metrics;
-        this.everyMillis = isOff(every) ? 0 : io.quarkus.runtime.configuration.DurationConverter.parseDuration(every).toMillis();
+        this.everyMillis = isOff(every) ? 0 : DurationConverter.parseDuration(every).toMillis();
         if (window < 1) {
             throw new IllegalArgumentException("cares.canaries.window must be at least 1, not " + window);
         }
         this.window = window;
-        this.nextSlot = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis() / Math.max(1000, everyMillis));
+        this.nextSlot = new AtomicLong(System.currentTimeMillis() / Math.max(1000, everyMillis));
     }
 
     private static boolean isOff(String every) {
@@ -79,7 +83,7 @@ public class GoldCanaryJudging {
      * are counted, not read off the clock: at 250 ms a clock-based slot would advance by 4 and reuse few keys.
      */
     @Scheduled(identity = "gold-canaries", every = "${cares.canaries.every}", delay = 5,
-            delayUnit = java.util.concurrent.TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            delayUnit = TimeUnit.SECONDS, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void judgeNext() {
         // Not while another instance does it, nor while this one may not judge at all.
         if (!holder.holdsFirstPartition() || judged.notReadyBecause().isPresent() || health.heldBecause() != null) {

@@ -1,12 +1,12 @@
 package io.caresstream.judge.messaging;
 
-import io.caresstream.events.security.ClientSecurity;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.keys.EventKeys;
-import io.caresstream.events.work.CompletedWork;
+import io.caresstream.events.security.ClientSecurity;
 import io.caresstream.events.serde.TopicSnapshot;
 import io.caresstream.events.topics.Topics;
+import io.caresstream.events.work.CompletedWork;
 import io.caresstream.judge.domain.Judge;
 import io.caresstream.judge.domain.JudgeSettings;
 import io.caresstream.judge.domain.RubricPin;
@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -89,13 +90,13 @@ public class JudgedResponses {
      * Why this instance may not judge yet, if it may not: it is still reading what this judge judged before, or
      * the judge's id is bound to another rubric (then it judges nothing and exits).
      */
-    public java.util.Optional<String> notReadyBecause() {
+    public Optional<String> notReadyBecause() {
         if (judgments.foreignBinding().isPresent()) {
-            return java.util.Optional.of("judge id " + judgeId + " is bound to rubric " + judgments.foreignBinding().get()
+            return Optional.of("judge id " + judgeId + " is bound to rubric " + judgments.foreignBinding().get()
                     + ", not to this instance's; see the log");
         }
-        return judgments.isCaughtUp() ? java.util.Optional.empty()
-                : java.util.Optional.of("reading the responses judge " + judgeId + " has already judged");
+        return judgments.isCaughtUp() ? Optional.empty()
+                : Optional.of("reading the responses judge " + judgeId + " has already judged");
     }
 
     /**

@@ -1,22 +1,24 @@
 package io.caresstream.scorer.rest;
 
-import io.caresstream.events.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
 import io.caresstream.events.Method;
 import io.caresstream.events.Principle;
+import io.caresstream.events.security.Roles;
+import io.caresstream.scorer.domain.CanaryReport;
 import io.caresstream.scorer.domain.Comparison;
 import io.caresstream.scorer.domain.ModelDetail;
 import io.caresstream.scorer.domain.Regression;
 import io.caresstream.scorer.domain.ScoreView;
+import io.caresstream.scorer.domain.Trend;
 import io.caresstream.scorer.streams.ClusterStores;
 import io.caresstream.scorer.views.Report;
 import io.caresstream.scorer.views.ReportWriter;
 import io.caresstream.scorer.views.ScoreViews;
-import jakarta.ws.rs.BadRequestException;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.GET;
@@ -93,11 +95,11 @@ public class ScoreResource {
     /** One model's Safety Score over time, by the hour or day its judgments landed, and on each version of the suite. */
     @GET
     @Path("/trend")
-    public io.caresstream.scorer.domain.Trend trend(@QueryParam("model") String model, @QueryParam("judge") String judge,
+    public Trend trend(@QueryParam("model") String model, @QueryParam("judge") String judge,
                                                    @QueryParam("suite") String suite, @QueryParam("by") String by) {
-        io.caresstream.scorer.domain.Trend.Period period;
+        Trend.Period period;
         try {
-            period = io.caresstream.scorer.domain.Trend.Period.of(by);
+            period = Trend.Period.of(by);
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }

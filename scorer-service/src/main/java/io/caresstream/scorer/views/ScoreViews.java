@@ -1,12 +1,12 @@
 package io.caresstream.scorer.views;
 
-import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.HarmLevel;
 import io.caresstream.events.JudgmentOutcome;
 import io.caresstream.events.Label;
 import io.caresstream.events.Method;
 import io.caresstream.events.Principle;
 import io.caresstream.events.benchmark.GoldCanaries;
+import io.caresstream.events.keys.EventKeys;
 import io.caresstream.scorer.domain.BlockedResponses;
 import io.caresstream.scorer.domain.CanaryReport;
 import io.caresstream.scorer.domain.Comparison;
@@ -18,8 +18,9 @@ import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
 import io.caresstream.scorer.domain.ScoreView;
 import io.caresstream.scorer.domain.Tally;
-import io.caresstream.scorer.streams.ScoreTopology;
+import io.caresstream.scorer.domain.Trend;
 import io.caresstream.scorer.streams.ClusterStores;
+import io.caresstream.scorer.streams.ScoreTopology;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -114,19 +115,19 @@ public class ScoreViews {
     }
 
     /** One model's score over time (by hour or day) and on each version of the suite. */
-    public io.caresstream.scorer.domain.Trend trend(String modelId, String judgeId, String suite,
-                                                   io.caresstream.scorer.domain.Trend.Period period) {
+    public Trend trend(String modelId, String judgeId, String suite,
+                                                   Trend.Period period) {
         tally(modelId, judgeId, suite);
         Map<String, Tally> versions = new java.util.TreeMap<>();
-        String name = io.caresstream.scorer.domain.Trend.suiteName(suite);
+        String name = Trend.suiteName(suite);
         stores.tallies().forEach((scoreKey, tally) -> {
             String[] key = ScoreTopology.parts(scoreKey);
             if (key[0].equals(modelId) && key[1].equals(judgeId)
-                    && io.caresstream.scorer.domain.Trend.suiteName(key[2]).equals(name)) {
+                    && Trend.suiteName(key[2]).equals(name)) {
                 versions.put(key[2], tally.scoring(blockedResponses));
             }
         });
-        return io.caresstream.scorer.domain.Trend.of(modelId, judgeId, suite, period,
+        return Trend.of(modelId, judgeId, suite, period,
                 judgments(judgeId, modelId, suite, row -> true), versions);
     }
 
