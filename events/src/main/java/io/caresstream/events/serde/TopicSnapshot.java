@@ -71,9 +71,13 @@ public final class TopicSnapshot {
         scan(topic, keys, sink, true, caughtUp);
     }
 
+    /** A record's value as it is, and when it was written. */
+    public record Raw(byte[] value, long timestampMs) {
+    }
+
     /** Like {@link #follow}, for a topic whose values are not events: they are passed on as they are. */
-    public void followRaw(String topic, BiConsumer<String, byte[]> sink, Runnable caughtUp) {
-        scan(topic, key -> true, sink, true, caughtUp, ConsumerRecord::value);
+    public void followRaw(String topic, BiConsumer<String, Raw> sink, Runnable caughtUp) {
+        scan(topic, key -> true, sink, true, caughtUp, record -> new Raw(record.value(), record.timestamp()));
     }
 
     /** Ends a {@link #follow} running in another thread. */

@@ -29,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -53,6 +54,8 @@ public final class CompletedWork {
     static final String COMPLETE = "|complete";
     /** What the work's results depend on (a judge's rubric), written once: one worker id never mixes two. */
     static final String BINDING = "|binding";
+    /** Keys of a worker's shared settings (e.g. a model's spending caps): every instance reads them. */
+    static final String SETTING = "|setting|";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
     /** The tokens a piece of work used, so averages survive restarts; stored as the done record's value. */
@@ -90,7 +93,7 @@ public final class CompletedWork {
 
     private final Settings settings;
     private final Earlier<?> earlier;
-    private final Consumer<Usage> onDone;
+    private final Done onDone;
     private final TopicSnapshot follower;
     private final DoneIds done;
     private final KafkaProducer<String, byte[]> producer;
@@ -102,13 +105,21 @@ public final class CompletedWork {
     /** What this instance's work depends on, or null when nothing is bound; see {@link #bind}. */
     private volatile String binding;
     private volatile Consumer<String> onForeignBinding = theirs -> { };
+    private volatile BiConsumer<String, byte[]> onSetting = (name, value) -> { };
     /** A binding other than this instance's, once read. */
     private volatile String foreign;
     /** The binding the done topic holds, once read. */
     private volatile String boundTo;
 
+    /** Told once for each id when its work is first known to be done: what it used, and when it was done. */
+    @FunctionalInterface
+    public interface Done {
+        /** @param atMs when the done record was written (0 for work copied from before the done topic existed) */
+        void accept(Usage usage, long atMs);
+    }
+
     /** @param onDone called once for each id when its work is first known to be done, with what it used */
-    public CompletedWork(Settings settings, Earlier<?> earlier, Consumer<Usage> onDone) {
+    public CompletedWork(Settings settings, Earlier<?> earlier, Done onDone) {
         this.settings = settings;
         this.earlier = earlier;
         this.onDone = onDone;
@@ -142,6 +153,19 @@ public final class CompletedWork {
     public void bind(String value, Consumer<String> foreign) {
         this.binding = value;
         this.onForeignBinding = foreign;
+    }
+
+    /**
+     * Told of every shared setting on the done topic, the ones written before the start first, then each as it is
+     * written by any instance ({@link #publishSetting}). Call before {@link #start}.
+     */
+    public void onSetting(BiConsumer<String, byte[]> listener) {
+        this.onSetting = listener;
+    }
+
+    /** Writes a shared setting for every instance of the worker; returns once the broker has it. */
+    public void publishSetting(String name, byte[] value) {
+        send(SETTING + name, value);
     }
 
     /**
@@ -254,7 +278,7 @@ public final class CompletedWork {
      * written is logged, not failed: the result is on the log, and only a later duplicate of the input could cost.
      */
     public CompletionStage<Void> published(String id, Usage usage) {
-        record(id, usage);
+        record(id, usage, System.currentTimeMillis());
         release(id);
         CompletableFuture<Void> written = new CompletableFuture<>();
         try {
@@ -287,8 +311,11 @@ public final class CompletedWork {
         }
     }
 
-    private void read(String key, byte[] value) {
-        if (COMPLETE.equals(key)) {
+    private void read(String key, TopicSnapshot.Raw raw) {
+        byte[] value = raw.value();
+        if (key.startsWith(SETTING)) {
+            onSetting.accept(key.substring(SETTING.length()), value);
+        } else if (COMPLETE.equals(key)) {
             complete = true;
         } else if (BINDING.equals(key)) {
             String theirs = value == null ? "" : new String(value, StandardCharsets.UTF_8);
@@ -300,13 +327,13 @@ public final class CompletedWork {
                 onForeignBinding.accept(theirs);
             }
         } else {
-            record(key, Usage.of(value));
+            record(key, Usage.of(value), raw.timestampMs());
         }
     }
 
-    private void record(String id, Usage usage) {
+    private void record(String id, Usage usage, long atMs) {
         if (done.add(id)) {
-            onDone.accept(usage);
+            onDone.accept(usage, atMs);
         }
     }
 
@@ -341,7 +368,7 @@ public final class CompletedWork {
             if (from.done().test(result)) {
                 Usage usage = from.usage().apply(result);
                 String id = key.substring(prefix);
-                record(id, usage);
+                record(id, usage, 0);
                 producer.send(new ProducerRecord<>(settings.topic(), id, usage.bytes()));
             }
         });

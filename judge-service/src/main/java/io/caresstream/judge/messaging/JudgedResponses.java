@@ -56,7 +56,7 @@ public class JudgedResponses {
         CompletedWork.Earlier<JudgmentEvent> earlier = new CompletedWork.Earlier<>(reader, Topics.JUDGMENTS,
                 EventKeys.judgePrefix(settings.id()), JudgedResponses::counts, judgment -> CompletedWork.Usage.NONE);
         this.judgments = new CompletedWork(new CompletedWork.Settings(bootstrap, security, Topics.judged(settings.id()),
-                group, replication, stateDir), earlier, usage -> { });
+                group, replication, stateDir), earlier, (usage, atMs) -> { });
         judgments.bind(judge.version(), bound -> refuse(new RubricPin(judgeId, bound, judge.version(),
                 judge.versionSource())));
     }

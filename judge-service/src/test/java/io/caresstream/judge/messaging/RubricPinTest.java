@@ -55,7 +55,7 @@ class RubricPinTest {
     private CompletedWork instance(String rubric, CompletableFuture<String> foreign, CountDownLatch caughtUp) {
         CompletedWork work = new CompletedWork(new CompletedWork.Settings(kafka.bootstrapServers(), ClientSecurity.none(),
                 Topics.judged(judgeId), "judge-service." + judgeId, (short) 1, state.resolve("i" + started.size())),
-                null, usage -> { });
+                null, (usage, atMs) -> { });
         work.bind(rubric, foreign::complete);
         work.start("test-judged", caughtUp::countDown, e -> {
             throw new AssertionError(e);

@@ -35,6 +35,17 @@ public interface ModelSettings extends ChatModelSettings {
         String firesOn();
     }
 
+    /** Spending caps for this model, all its instances together (cares.model.budget.*); none by default. */
+    BudgetSettings budget();
+
+    interface BudgetSettings {
+        /** US dollars a UTC day. */
+        Optional<Double> dailyUsd();
+
+        /** US dollars in all. */
+        Optional<Double> totalUsd();
+    }
+
     default ChatModelSpec toSpec() {
         return toSpec(systemPrompt());
     }

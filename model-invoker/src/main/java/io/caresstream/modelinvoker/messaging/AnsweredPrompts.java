@@ -8,6 +8,8 @@ import io.caresstream.events.ResponseStatus;
 import io.caresstream.events.work.CompletedWork;
 import io.caresstream.events.serde.TopicSnapshot;
 import io.caresstream.modelinvoker.domain.ModelControl;
+import io.caresstream.modelinvoker.domain.SpendingLedger;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caresstream.modelinvoker.domain.ModelSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -17,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,8 +45,12 @@ public class AnsweredPrompts {
     private final AtomicLong outputTokens = new AtomicLong();
     private final AtomicLong inputTokens = new AtomicLong();
     private final ModelControl control;
+    private final SpendingLedger spending;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The shared setting that holds caps raised (or lowered) at run time. */
+    private static final String CAPS = "spending-caps";
 
-    public AnsweredPrompts(ModelSettings settings, ModelControl control,
+    public AnsweredPrompts(ModelSettings settings, ModelControl control, SpendingLedger spending,
                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
                            @ConfigProperty(name = "cares.registry.url") String registry,
                            @ConfigProperty(name = "cares.health.consumer-group") String group,
@@ -51,6 +58,7 @@ public class AnsweredPrompts {
                            @ConfigProperty(name = "cares.work.state-dir") Path stateDir, ClientSecurity security) {
         this.modelId = settings.id();
         this.control = control;
+        this.spending = spending;
         // Read once, on the first start after an upgrade: the answers this model published before its answered topic.
         TopicSnapshot responses = new TopicSnapshot(bootstrap, registry, security, Map.of(
                 ConsumerConfig.CLIENT_ID_CONFIG, "model-invoker.answered." + settings.id(),
@@ -60,6 +68,28 @@ public class AnsweredPrompts {
                 EventKeys.responsePrefix(settings.id()), AnsweredPrompts::isAnswer, AnsweredPrompts::usage);
         this.answers = new CompletedWork(new CompletedWork.Settings(bootstrap, security, Topics.answered(settings.id()),
                 group, replication, stateDir), earlier, this::countTokens);
+        answers.onSetting((name, value) -> {
+            if (CAPS.equals(name)) {
+                try {
+                    spending.setCaps(JSON.readValue(value, SpendingLedger.Caps.class));
+                    control.reviewSpending();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warnf("model %s: unreadable spending caps on its answered topic, ignored: %s", modelId,
+                            e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** Sets the model's spending caps for all its instances (they read them from the answered topic). */
+    public void publishCaps(SpendingLedger.Caps caps) {
+        try {
+            answers.publishSetting(CAPS, JSON.writeValueAsBytes(caps));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        spending.setCaps(caps);
+        control.reviewSpending();
     }
 
     /**
@@ -123,9 +153,11 @@ public class AnsweredPrompts {
         answers.abandoned(promptId);
     }
 
-    private void countTokens(CompletedWork.Usage usage) {
+    private void countTokens(CompletedWork.Usage usage, long atMs) {
         inputTokens.addAndGet(usage.inputTokens());
         outputTokens.addAndGet(usage.outputTokens());
+        spending.add(usage.inputTokens(), usage.outputTokens(), atMs);
+        control.reviewSpending();
     }
 
     public long count() {

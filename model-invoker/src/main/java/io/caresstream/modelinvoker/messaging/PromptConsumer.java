@@ -88,10 +88,10 @@ public class PromptConsumer {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Calls the model; while it is stopped, waits for a resume and tries again. */
+    /** Calls the model; while it is stopped or capped, waits for a resume and tries again. */
     private ResponseEvent call(PromptEvent prompt) throws InterruptedException {
         while (true) {
-            control.awaitNotStopped();
+            control.awaitMayCall();
             try {
                 return responder.respond(prompt);
             } catch (ModelStoppedException e) {

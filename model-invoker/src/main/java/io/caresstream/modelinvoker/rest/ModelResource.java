@@ -5,6 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.modelinvoker.domain.CostForecast;
 import io.caresstream.modelinvoker.domain.ModelControl;
 import io.caresstream.modelinvoker.domain.Responder;
+import io.caresstream.modelinvoker.domain.SpendingLedger;
 import io.caresstream.modelinvoker.messaging.AnsweredPrompts;
 import io.caresstream.modelinvoker.messaging.PromptLogScan;
 import io.caresstream.providers.ChatModelSpec;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 
@@ -31,12 +33,37 @@ public class ModelResource {
     private final ModelControl control;
     private final AnsweredPrompts answered;
     private final PromptLogScan promptLog;
+    private final SpendingLedger spending;
 
-    public ModelResource(Responder responder, ModelControl control, AnsweredPrompts answered, PromptLogScan promptLog) {
+    public ModelResource(Responder responder, ModelControl control, AnsweredPrompts answered, PromptLogScan promptLog,
+                         SpendingLedger spending) {
         this.responder = responder;
         this.control = control;
         this.answered = answered;
         this.promptLog = promptLog;
+        this.spending = spending;
+    }
+
+    /** What the model's answers have cost, all its instances together, against its spending caps. */
+    @GET
+    @Path("/spending")
+    public SpendingLedger.Spending spending() {
+        return spending.spending(java.time.Instant.now());
+    }
+
+    /**
+     * Sets the model's daily and total caps in US dollars (null or absent: no cap) for every instance: a model
+     * capped resumes at once when the new caps allow it.
+     */
+    @PUT
+    @Path("/spending/caps")
+    @RolesAllowed(Roles.OPERATOR)
+    public SpendingLedger.Spending setCaps(SpendingLedger.Caps caps) {
+        if (caps == null) {
+            throw new BadRequestException("a JSON body is required, e.g. {\"dailyUsd\": 20, \"totalUsd\": 100}");
+        }
+        answered.publishCaps(caps);
+        return spending();
     }
 
     @GET
