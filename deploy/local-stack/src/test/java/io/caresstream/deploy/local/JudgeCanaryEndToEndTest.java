@@ -16,9 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The gold canaries through the whole stack: the judge judges them beside a suite, the scorer reports the judge
- * healthy; the simulated judge is told to start mislabelling mid-run and the judge, and the figures it made, are
- * marked degraded; told to stop, it recovers.
+ * The judges and the spending watched through the whole stack. The gold canaries: the judge judges them beside a
+ * suite, the scorer reports the judge healthy; the simulated judge is told to start mislabelling mid-run and the
+ * judge, and the figures it made, are marked degraded; told to stop, it recovers. Then a model's spending cap across
+ * two instances of its invoker ({@link SpendingCaps}).
  */
 class JudgeCanaryEndToEndTest {
 
@@ -84,6 +85,9 @@ class JudgeCanaryEndToEndTest {
             stack.setSimulatedProfile(behaviour.toString());
             awaitCanaries(stack, "HEALTHY");
             assertEquals("HEALTHY", judgeCanariesOf(stack, "canary-sample"));
+
+            // The same stack (a stack's start is a minute of the test command): spending caps across instances.
+            SpendingCaps.bothInstancesStopAtTheCapAndResumeWhenItIsRaised(stack, "canary-sample");
         }
     }
 }
