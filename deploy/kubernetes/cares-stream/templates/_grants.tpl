@@ -27,6 +27,7 @@ scorer-service:
   - {resource: {type: topic, name: cares.judgments, patternType: literal}, operations: [Read]}
   - {resource: {type: topic, name: cares.judgments.dlq.scorer-service, patternType: literal}, operations: [All]}
   - {resource: {type: topic, name: cares.scores, patternType: literal}, operations: [All]}
+  - {resource: {type: topic, name: cares.human-labels, patternType: literal}, operations: [All]}
   - {resource: {type: topic, name: scorer-service-, patternType: prefix}, operations: [All]}
   - {resource: {type: group, name: scorer-service, patternType: literal}, operations: [Read]}
   - {resource: {type: transactionalId, name: scorer-service, patternType: prefix}, operations: [Write]}

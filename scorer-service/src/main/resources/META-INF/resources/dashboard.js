@@ -467,6 +467,7 @@ async function start() {
   }
   const session = await response.json();
   state.roles = session.roles || [];
+  document.getElementById('review-link').hidden = !state.roles.includes('operator');
   document.getElementById('sign-in').hidden = true;
   document.getElementById('sign-out').hidden = false;
   document.getElementById('main').hidden = false;

@@ -50,8 +50,10 @@ public final class EventSerdes {
             case Topics.RESPONSES -> ResponseEvent.getClassSchema();
             case Topics.JUDGMENTS -> JudgmentEvent.getClassSchema();
             case Topics.SCORES -> ScoreEvent.getClassSchema();
+            case Topics.HUMAN_LABELS -> io.caresstream.events.HumanLabelEvent.getClassSchema();
             default -> throw new IllegalArgumentException("no event schema is written to topic " + topic
-                    + " (one of " + List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES) + ")");
+                    + " (one of " + List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES,
+                    Topics.HUMAN_LABELS) + ")");
         };
     }
 

@@ -31,6 +31,7 @@ public final class TopicProvisioner {
 
     /** Every topic of the bus, for a fresh cluster. */
     public static final List<String> ALL = List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES,
+            Topics.HUMAN_LABELS,
             Topics.PROMPTS_DLQ, Topics.RESPONSES_DLQ, Topics.JUDGMENTS_DLQ);
 
     /** What {@link #ensure} did: the topics it created, and each setting it changed on an existing topic. */

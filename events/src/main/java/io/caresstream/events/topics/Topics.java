@@ -8,6 +8,8 @@ public final class Topics {
     public static final String RESPONSES = "cares.responses";
     public static final String JUDGMENTS = "cares.judgments";
     public static final String SCORES = "cares.scores";
+    /** Labels people gave responses in the review queue, keyed by model and prompt (compacted: the latest wins). */
+    public static final String HUMAN_LABELS = "cares.human-labels";
 
     /** Dead letters of each consumer: records it could not read or process, kept for inspection. */
     public static final String PROMPTS_DLQ = "cares.prompts.dlq.model-invoker";

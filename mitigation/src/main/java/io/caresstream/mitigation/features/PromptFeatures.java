@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public interface PromptFeatures {
 
-    /** "ngram" or "minilm": recorded in the model file so the same features are built when it is loaded. */
+    /** "ngram", or an embedding model's kind ("minilm", ...): recorded in the model file so the same features are built when it is loaded. */
     String kind();
 
     /** Highest feature index. */
@@ -22,11 +22,19 @@ public interface PromptFeatures {
     Map<String, Object> settings();
 
     static PromptFeatures fromSettings(String kind, Map<String, Object> settings) {
-        return switch (kind) {
-            case NgramFeatures.KIND -> NgramFeatures.fromSettings(settings);
-            case MiniLmFeatures.KIND -> new MiniLmFeatures();
-            default -> throw new IllegalArgumentException("unknown feature kind '" + kind + "': expected "
-                    + NgramFeatures.KIND + " or " + MiniLmFeatures.KIND);
-        };
+        if (kind.equals(NgramFeatures.KIND)) {
+            return NgramFeatures.fromSettings(settings);
+        }
+        return EmbeddingFeatures.Model.of(kind).map(EmbeddingFeatures::new).orElseThrow(() ->
+                new IllegalArgumentException("unknown feature kind '" + kind + "': expected one of " + KINDS));
+    }
+
+    /** Every feature kind, for messages and help. */
+    java.util.List<String> KINDS = java.util.stream.Stream.concat(java.util.stream.Stream.of(NgramFeatures.KIND),
+            java.util.Arrays.stream(EmbeddingFeatures.Model.values()).map(EmbeddingFeatures.Model::kind)).toList();
+
+    /** The features of a kind, trained afresh (n-grams with their default settings). */
+    static PromptFeatures named(String kind) {
+        return kind.equals(NgramFeatures.KIND) ? NgramFeatures.defaults() : fromSettings(kind, Map.of());
     }
 }

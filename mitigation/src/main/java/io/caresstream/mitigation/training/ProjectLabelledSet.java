@@ -63,12 +63,15 @@ public final class ProjectLabelledSet {
         /** All but the last stem of each harm level and the last framing of each style. */
         TRAIN,
         /** Every stem and framing. */
-        TEST
+        TEST,
+        /** Only the wordings a training set leaves out: the held-out family, for comparing how features generalise. */
+        UNSEEN
     }
 
     /** Writes basePrompts base prompts, each with its three rewrites, as JSONL. */
     public static Path write(Path file, int basePrompts, long seed, Part part) throws IOException {
         int leftOut = part == Part.TRAIN ? 1 : 0;
+        boolean unseen = part == Part.UNSEEN;
         ObjectMapper json = new ObjectMapper();
         Obfuscator obfuscator = Obfuscator.withDefaultDecoys();
         Random random = new Random(seed);
@@ -77,13 +80,15 @@ public final class ProjectLabelledSet {
             for (int b = 0; b < basePrompts; b++) {
                 int level = random.nextInt(4);
                 String[] stems = STEMS[level];
-                String base = String.format(stems[random.nextInt(stems.length - leftOut)], SUBJECTS[random.nextInt(SUBJECTS.length)],
+                String base = String.format(stems[unseen ? stems.length - 1 : random.nextInt(stems.length - leftOut)],
+                        SUBJECTS[random.nextInt(SUBJECTS.length)],
                         PEOPLE[random.nextInt(PEOPLE.length)]) + " (case " + seed + "-" + b + ")";
                 String lowered = Character.toLowerCase(base.charAt(0)) + base.substring(1);
                 List<String> prompts = List.of(base,
-                        String.format(INDIRECT[random.nextInt(INDIRECT.length - leftOut)], lowered),
+                        String.format(INDIRECT[unseen ? INDIRECT.length - 1 : random.nextInt(INDIRECT.length - leftOut)], lowered),
                         obfuscator.obfuscate(base, seed * 1_000 + b).map(Obfuscator.Rewrite::prompt).orElse(base),
-                        String.format(ROLE_PLAY[random.nextInt(ROLE_PLAY.length - leftOut)], lowered));
+                        String.format(ROLE_PLAY[unseen ? ROLE_PLAY.length - 1 : random.nextInt(ROLE_PLAY.length - leftOut)],
+                                lowered));
                 for (int m = 0; m < METHODS.length; m++) {
                     ObjectNode row = json.createObjectNode()
                             .put("principle_index", random.nextInt(8))

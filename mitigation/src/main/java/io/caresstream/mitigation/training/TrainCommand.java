@@ -3,8 +3,6 @@ package io.caresstream.mitigation.training;
 import io.caresstream.mitigation.classifier.ClassifierFile;
 import io.caresstream.mitigation.classifier.JailbreakClassifier;
 import io.caresstream.mitigation.evaluation.HeadMetrics;
-import io.caresstream.mitigation.features.MiniLmFeatures;
-import io.caresstream.mitigation.features.NgramFeatures;
 import io.caresstream.mitigation.features.PromptFeatures;
 import io.caresstream.suites.hub.HubClient;
 import picocli.CommandLine;
@@ -40,6 +38,24 @@ public class TrainCommand implements Callable<Integer> {
     @Option(names = "--test", description = "Test suite, same schema.")
     Path test;
 
+    @Option(names = "--from-log", paramLabel = "SUITE", description = "Train on a suite already on the prompt log"
+            + " (cares.prompts): its prompts and every rewrite published into it, an attacker's included. Tested on"
+            + " a fifth of its base prompts held out (with all their rewrites), or on --test FILE.")
+    String fromLog;
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+            description = "The Kafka cluster of --from-log (default: $KAFKA_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", defaultValue = "${env:CARES_REGISTRY_URL:-http://127.0.0.1:8081/apis/registry/v2}",
+            description = "The schema registry of --from-log (default: $CARES_REGISTRY_URL or ${DEFAULT-VALUE}).")
+    String registryUrl;
+
+    @Option(names = "--project-set", paramLabel = "BASE_PROMPTS", description = "Train on the project-made labelled"
+            + " set (BASE_PROMPTS base prompts, four prompts each) and test on a quarter as many made only of the"
+            + " question stems and framings training never saw: how each feature kind copes with new wordings.")
+    Integer projectSet;
+
     @Option(names = "--hub", description = "Train on the data set's train split and test on its test split, from the hub.")
     boolean hub;
 
@@ -58,7 +74,7 @@ public class TrainCommand implements Callable<Integer> {
     Path cache;
 
     @Option(names = "--features", split = ",", defaultValue = "ngram,minilm",
-            description = "Feature kinds to compare: ngram, minilm (default: ${DEFAULT-VALUE}).")
+            description = "Feature kinds to compare: ngram, minilm, minilm-q, e5-small-q (default: ${DEFAULT-VALUE}).")
     List<String> kinds;
 
     @Option(names = "--out", defaultValue = "classifiers", description = "Folder for the model file and report (default: ${DEFAULT-VALUE}).")
@@ -72,40 +88,75 @@ public class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Trainer.Example> training;
         List<Trainer.Example> testing;
+        String trainedOn;
+        String testedOn;
         try {
-            if (hub) {
+            if (projectSet != null) {
+                Files.createDirectories(out);
+                train = ProjectLabelledSet.write(out.resolve("project-train.jsonl"), projectSet, 1,
+                        ProjectLabelledSet.Part.TRAIN);
+                test = ProjectLabelledSet.write(out.resolve("project-unseen-wordings.jsonl"), Math.max(1, projectSet / 4),
+                        2, ProjectLabelledSet.Part.UNSEEN);
+            }
+            if (fromLog != null) {
+                System.out.printf("reading suite %s from %s on %s%n", fromLog, io.caresstream.events.topics.Topics.PROMPTS,
+                        bootstrapServers);
+                PromptLog.Suite suite = PromptLog.read(bootstrapServers, registryUrl, fromLog);
+                if (suite.examples().isEmpty()) {
+                    System.err.println("no prompts of suite '" + fromLog + "' on " + io.caresstream.events.topics.Topics.PROMPTS
+                            + " at " + bootstrapServers + "; the suites there: " + suite.otherSuites());
+                    return 1;
+                }
+                trainedOn = "suite " + fromLog + " on the prompt log";
+                if (test != null) {
+                    training = suite.examples();
+                    testing = Trainer.read(test, "test");
+                    testedOn = test.toString();
+                } else {
+                    training = suite.examples().stream().filter(PromptLog.testSide().negate()).toList();
+                    testing = suite.examples().stream().filter(PromptLog.testSide()).toList();
+                    testedOn = "a fifth of its base prompts, held out with their rewrites";
+                }
+                if (training.isEmpty() || testing.isEmpty()) {
+                    System.err.println("suite '" + fromLog + "' has too few base prompts to hold a fifth out: give --test FILE");
+                    return 1;
+                }
+            } else if (hub) {
                 HubClient client = new HubClient(hubEndpoint, hubEndpoint, "HF_TOKEN");
                 List<Path> trainFiles = HubSplitFiles.fetch(client, dataset, revision, "train", cache);
                 List<Path> testFiles = HubSplitFiles.fetch(client, dataset, revision, "test", cache);
-                train = trainFiles.get(0).getParent();
-                test = testFiles.get(0).getParent();
                 training = readAll(trainFiles, "train");
                 testing = readAll(testFiles, "test");
+                trainedOn = trainFiles.get(0).getParent().toString();
+                testedOn = testFiles.get(0).getParent().toString();
             } else if (train == null || test == null) {
-                System.err.println("give --train FILE and --test FILE, or --hub");
+                System.err.println("give --train FILE and --test FILE, --from-log SUITE, or --hub");
                 return 1;
             } else {
                 training = Trainer.read(train, "train");
                 testing = Trainer.read(test, "test");
+                trainedOn = train.toString();
+                testedOn = test.toString();
             }
-        } catch (IllegalArgumentException | IllegalStateException | HubClient.TransientHubException e) {
-            // Bad rows, a split the data set lacks, a hub that refused, failed or sent a corrupt file.
+        } catch (IllegalArgumentException | IllegalStateException | HubClient.TransientHubException
+                 | org.apache.kafka.common.KafkaException e) {
+            // Bad rows, a split the data set lacks, a hub that refused, failed or sent a corrupt file, no broker.
             System.err.println(e.getMessage());
             return 1;
         }
-        System.out.printf("training on %,d prompts from %s, testing on %,d from %s%n", training.size(), train,
-                testing.size(), test);
+        System.out.printf("training on %,d prompts (%s), testing on %,d (%s)%n", training.size(), trainedOn,
+                testing.size(), testedOn);
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmm").withZone(ZoneOffset.UTC).format(Instant.now());
-        String data = sha8(train) + sha8(test).substring(0, 4);
+        String data = sha8(training) + sha8(testing).substring(0, 4);
         List<JailbreakClassifier> classifiers = new ArrayList<>();
         List<Trainer.Evaluation> evaluations = new ArrayList<>();
         for (String kind : kinds) {
-            PromptFeatures features = switch (kind.trim()) {
-                case NgramFeatures.KIND -> NgramFeatures.defaults();
-                case MiniLmFeatures.KIND -> new MiniLmFeatures();
-                default -> throw new CommandLine.ParameterException(new CommandLine(this),
-                        "unknown feature kind '" + kind + "': use ngram or minilm");
-            };
+            PromptFeatures features;
+            try {
+                features = PromptFeatures.named(kind.trim());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            }
             long start = System.nanoTime();
             System.out.printf("training the %s classifier...%n", kind);
             JailbreakClassifier classifier = Trainer.train(features, training, kind + "-" + stamp + "-" + data);
@@ -119,17 +170,17 @@ public class TrainCommand implements Callable<Integer> {
                 best = i;
             }
         }
-        String report = TrainingReport.markdown(train, test, evaluations, best);
+        String report = TrainingReport.markdown(trainedOn, testedOn, evaluations, best);
         System.out.println();
         System.out.println(report);
         JailbreakClassifier chosen = classifiers.get(best);
         Path file = out.resolve("jailbreak-classifier-" + chosen.version() + ".json");
-        Map<String, Object> trainedOn = new LinkedHashMap<>();
-        trainedOn.put("train", train.toAbsolutePath().toString());
-        trainedOn.put("test", test.toAbsolutePath().toString());
-        trainedOn.put("trainPrompts", training.size());
-        trainedOn.put("testPrompts", testing.size());
-        ClassifierFile.write(file, chosen, trainedOn, evaluations.get(best));
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        provenance.put("train", trainedOn);
+        provenance.put("test", testedOn);
+        provenance.put("trainPrompts", training.size());
+        provenance.put("testPrompts", testing.size());
+        ClassifierFile.write(file, chosen, provenance, evaluations.get(best));
         Files.writeString(out.resolve("jailbreak-classifier-" + chosen.version() + ".md"), report);
         System.out.println("wrote " + file);
         return 0;
@@ -160,17 +211,14 @@ public class TrainCommand implements Callable<Integer> {
         return examples;
     }
 
-    /** The first 8 hex digits of the SHA-256 of a file, or of every file in a folder (a downloaded split). */
-    private static String sha8(Path path) throws Exception {
+    /** The first 8 hex digits of the SHA-256 of a set's prompts, in order: the same data gives the same version. */
+    private static String sha8(List<Trainer.Example> examples) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        if (Files.isDirectory(path)) {
-            try (var files = Files.walk(path)) {
-                for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                    digest.update(Files.readAllBytes(file));
-                }
-            }
-        } else {
-            digest.update(Files.readAllBytes(path));
+        for (Trainer.Example example : examples) {
+            digest.update(example.promptId().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(example.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            digest.update((byte) 0);
         }
         return HexFormat.of().formatHex(digest.digest()).substring(0, 8).toLowerCase(Locale.ROOT);
     }

@@ -13,7 +13,7 @@ final class TrainingReport {
     private TrainingReport() {
     }
 
-    static String markdown(Path train, Path test, List<Trainer.Evaluation> evaluations, int chosen) {
+    static String markdown(String train, String test, List<Trainer.Evaluation> evaluations, int chosen) {
         StringBuilder md = new StringBuilder("# Jailbreak classifier\n\n");
         md.append("Trained on `").append(train).append("`, measured on `").append(test).append("`. The chosen one is the ")
                 .append("best adversarial F1 within the latency budget (one thread).\n\n");

@@ -2,7 +2,7 @@ package io.caresstream.mitigation.training;
 
 import io.caresstream.mitigation.classifier.ClassifierFile;
 import io.caresstream.mitigation.classifier.JailbreakClassifier;
-import io.caresstream.mitigation.features.MiniLmFeatures;
+import io.caresstream.mitigation.features.EmbeddingFeatures;
 import io.caresstream.mitigation.features.NgramFeatures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,7 +77,7 @@ class ClassifierTrainingTest {
 
     @Test
     void sentenceEmbeddingsAlsoLearnTheStyle() {
-        JailbreakClassifier classifier = Trainer.train(new MiniLmFeatures(), train.subList(0, 600), "minilm-test");
+        JailbreakClassifier classifier = Trainer.train(new EmbeddingFeatures(EmbeddingFeatures.Model.MINILM), train.subList(0, 600), "minilm-test");
         Trainer.Evaluation evaluation = Trainer.evaluate(classifier, test.subList(0, 200));
         assertTrue(evaluation.adversarial().overall().accuracy() >= evaluation.adversarial().baselineAccuracy() + 0.1,
                 "adversarial accuracy " + evaluation.adversarial().overall().accuracy());

@@ -18,14 +18,31 @@ import io.caresstream.events.Principle;
  */
 @JsonFormat(shape = JsonFormat.Shape.ARRAY)
 @JsonPropertyOrder({"judgeId", "modelId", "promptId", "suite", "principle", "harmLevel", "method", "generator",
-        "basePromptId", "outcome", "label", "simulated", "rawAnswer", "judgedAtMs"})
+        "basePromptId", "outcome", "label", "simulated", "rawAnswer", "judgedAtMs", "attempts"})
 public record JudgmentRow(String judgeId, String modelId, String promptId, String suite,
                           @JsonFormat(shape = JsonFormat.Shape.NUMBER) Principle principle,
                           @JsonFormat(shape = JsonFormat.Shape.NUMBER) HarmLevel harmLevel,
                           @JsonFormat(shape = JsonFormat.Shape.NUMBER) Method method, String generator,
                           String basePromptId, @JsonFormat(shape = JsonFormat.Shape.NUMBER) JudgmentOutcome outcome,
                           @JsonFormat(shape = JsonFormat.Shape.NUMBER) Label label, boolean simulated,
-                          String rawAnswer, long judgedAtMs) {
+                          String rawAnswer, long judgedAtMs, int attempts) {
+
+    /**
+     * The judge's attempts came last, later than the rest: a row stored before reads as one attempt (a missing
+     * trailing element leaves the field at its default, which this constructor then reads as 1).
+     */
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public JudgmentRow {
+        attempts = Math.max(attempts, 1);
+    }
+
+    /** A row of a judgment that took one attempt. */
+    public JudgmentRow(String judgeId, String modelId, String promptId, String suite, Principle principle,
+                       HarmLevel harmLevel, Method method, String generator, String basePromptId,
+                       JudgmentOutcome outcome, Label label, boolean simulated, String rawAnswer, long judgedAtMs) {
+        this(judgeId, modelId, promptId, suite, principle, harmLevel, method, generator, basePromptId, outcome, label,
+                simulated, rawAnswer, judgedAtMs, 1);
+    }
 
     /** Enough of the judge's answer to show in a drill-down. */
     static final int RAW_ANSWER_CHARS = 200;
@@ -42,7 +59,7 @@ public record JudgmentRow(String judgeId, String modelId, String promptId, Strin
                 judgment.getOutcome() == JudgmentOutcome.LABELLED || judgment.getOutcome() == JudgmentOutcome.BLOCKED
                         ? judgment.getLabel() : null,
                 judgment.getModel().getSimulated() || judgment.getJudge().getSimulated(), raw,
-                judgment.getJudgedAt().toEpochMilli());
+                judgment.getJudgedAt().toEpochMilli(), judgment.getAttempts());
     }
 
     /** In the score: labelled by the judge, or blocked by the provider and counted as its Refuse. */
@@ -56,7 +73,7 @@ public record JudgmentRow(String judgeId, String modelId, String promptId, Strin
             return this;
         }
         return new JudgmentRow(judgeId, modelId, promptId, suite, principle, harmLevel, method, generator, basePromptId,
-                outcome, null, simulated, rawAnswer, judgedAtMs);
+                outcome, null, simulated, rawAnswer, judgedAtMs, attempts);
     }
 
     /** S(harm level, label); only for labelled judgments. */

@@ -18,6 +18,11 @@ public class ErrorMappers {
     }
 
     @ServerExceptionMapper
+    public Response notSaved(io.caresstream.scorer.messaging.HumanLabelPublisher.NotSavedException e) {
+        return error(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
+    @ServerExceptionMapper
     public Response unknown(ScoreViews.UnknownScoreException e) {
         return error(Response.Status.NOT_FOUND, e.getMessage());
     }

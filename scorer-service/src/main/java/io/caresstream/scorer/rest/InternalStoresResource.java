@@ -3,7 +3,6 @@ package io.caresstream.scorer.rest;
 import io.caresstream.events.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.caresstream.scorer.domain.JudgmentRow;
-import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
 import io.caresstream.scorer.domain.SuiteCount;
 import io.caresstream.scorer.domain.Tally;
@@ -16,6 +15,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import org.apache.kafka.streams.KafkaStreams;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -89,18 +89,24 @@ public class InternalStoresResource {
         return stores.localJudgments(judge, model, suite);
     }
 
-    /** The responses under the given keys (model|prompt) that this instance holds. */
+    /** The entries under the given keys that this instance holds, of the responses (model|prompt) or judgments. */
     @POST
-    @Path("/responses")
+    @Path("/{store}/keys")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, ResponseRow> responses(List<String> keys) {
+    public Map<String, Object> byKey(@PathParam("store") String store, List<String> keys) {
+        if (!LOOKED_UP_BY_KEY.contains(store)) {
+            throw new jakarta.ws.rs.NotFoundException("no store '" + store + "' to look keys up in: one of "
+                    + LOOKED_UP_BY_KEY);
+        }
         if (keys == null || keys.size() > ClusterStores.MAX_KEYS) {
             throw new jakarta.ws.rs.BadRequestException("give a list of at most " + ClusterStores.MAX_KEYS
-                    + " keys (model|prompt), not "
+                    + " keys, not "
                     + (keys == null ? "none" : keys.size()));
         }
-        return stores.localResponses(keys);
+        return stores.localGet(store, keys);
     }
+
+    private static final List<String> LOOKED_UP_BY_KEY = List.of(ScoreTopology.RESPONSES, ScoreTopology.JUDGMENTS);
 
     private static <V> List<ClusterStores.Entry<V>> entries(Map<String, V> all) {
         return all.entrySet().stream().map(e -> new ClusterStores.Entry<>(e.getKey(), e.getValue())).toList();

@@ -3,6 +3,7 @@ package io.caresstream.scorer.streams;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caresstream.events.keys.EventKeys;
+import io.caresstream.scorer.domain.HumanLabel;
 import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.ResponseRow;
 import io.caresstream.scorer.domain.ResponseTally;
@@ -136,25 +137,47 @@ public class ClusterStores {
 
     /** The stored responses of one model to the given prompts, asked of the instance that holds each. */
     public Map<String, ResponseRow> responses(String modelId, Collection<String> promptIds) {
+        Map<String, ResponseRow> found = new LinkedHashMap<>();
+        responsesByKey(promptIds.stream().map(promptId -> EventKeys.response(modelId, promptId)).toList())
+                .values().forEach(row -> found.put(row.promptId(), row));
+        return found;
+    }
+
+    /** The stored responses under the given keys ({@link EventKeys#response}). */
+    public Map<String, ResponseRow> responsesByKey(Collection<String> responseKeys) {
+        return byKey(ScoreTopology.RESPONSES, responseKeys, new TypeReference<>() {
+        });
+    }
+
+    /** The stored judgments under the given keys ({@link EventKeys#judgment}). */
+    public Map<String, JudgmentRow> judgmentsByKey(Collection<String> judgmentKeys) {
+        return byKey(ScoreTopology.JUDGMENTS, judgmentKeys, new TypeReference<>() {
+        });
+    }
+
+    /** Every human label, keyed by {@link EventKeys#response}: a global store, whole on every instance. */
+    public Map<String, HumanLabel> humanLabels() {
+        return localAll(ScoreTopology.HUMAN_LABELS);
+    }
+
+    /** The entries of a store under the given keys, each asked of the instance that holds it. */
+    private <V> Map<String, V> byKey(String storeName, Collection<String> keys, TypeReference<Map<String, V>> type) {
         List<String> localKeys = new ArrayList<>();
         Map<HostInfo, List<String>> remoteKeys = new LinkedHashMap<>();
-        for (String promptId : promptIds) {
-            String key = EventKeys.response(modelId, promptId);
-            KeyQueryMetadata owner = streams.queryMetadataForKey(ScoreTopology.RESPONSES, key, Serdes.String().serializer());
+        for (String key : keys) {
+            KeyQueryMetadata owner = streams.queryMetadataForKey(storeName, key, Serdes.String().serializer());
             if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE) || isSelf(owner.activeHost())) {
                 localKeys.add(key);
             } else {
                 remoteKeys.computeIfAbsent(owner.activeHost(), h -> new ArrayList<>()).add(key);
             }
         }
-        Map<String, ResponseRow> found = new LinkedHashMap<>();
-        localResponses(localKeys).values().forEach(row -> found.put(row.promptId(), row));
+        Map<String, V> found = new LinkedHashMap<>(localGet(storeName, localKeys));
         // The keys go in the body: a comparison asks for thousands of them, at most MAX_KEYS a request.
-        remoteKeys.forEach((host, keys) -> {
-            for (int from = 0; from < keys.size(); from += MAX_KEYS) {
-                this.<Map<String, ResponseRow>>remote(host, "/internal/stores/responses",
-                        keys.subList(from, Math.min(keys.size(), from + MAX_KEYS)), new TypeReference<>() {
-                        }).values().forEach(row -> found.put(row.promptId(), row));
+        remoteKeys.forEach((host, hostKeys) -> {
+            for (int from = 0; from < hostKeys.size(); from += MAX_KEYS) {
+                found.putAll(this.remote(host, "/internal/stores/" + storeName + "/keys",
+                        hostKeys.subList(from, Math.min(hostKeys.size(), from + MAX_KEYS)), type));
             }
         });
         return found;
@@ -223,12 +246,13 @@ public class ClusterStores {
         return rows;
     }
 
-    public Map<String, ResponseRow> localResponses(List<String> keys) {
-        ReadOnlyKeyValueStore<String, ResponseRow> store = store(ScoreTopology.RESPONSES);
-        Map<String, ResponseRow> rows = new LinkedHashMap<>();
+    /** The entries of one of this instance's stores under the given keys (those it holds). */
+    public <V> Map<String, V> localGet(String storeName, List<String> keys) {
+        ReadOnlyKeyValueStore<String, V> store = store(storeName);
+        Map<String, V> rows = new LinkedHashMap<>();
         try {
             keys.forEach(key -> {
-                ResponseRow row = store.get(key);
+                V row = store.get(key);
                 if (row != null) {
                     rows.put(key, row);
                 }

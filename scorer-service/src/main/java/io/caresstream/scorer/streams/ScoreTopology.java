@@ -4,6 +4,7 @@ import io.apicurio.registry.serde.avro.AvroSerde;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.HarmLevel;
+import io.caresstream.events.HumanLabelEvent;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.Label;
 import io.caresstream.events.LabelCount;
@@ -55,6 +56,10 @@ import java.util.List;
  * only the tallies' changes, a few per emit interval, are repartitioned to the totals. The work per event so
  * spreads over the partitions (threads, instances) even when one model receives all of it, and the 10,000
  * prompts of an import cost one changelog record each rather than a regrouping, a count and a join.
+ *
+ * <p>Beside them, the labels people gave responses in the review queue, in the global store
+ * {@value #HUMAN_LABELS}. The queue itself is read from the judgments table when it is asked for, so reviewing
+ * costs the stream of judgments nothing.
  */
 @ApplicationScoped
 public class ScoreTopology {
@@ -68,6 +73,7 @@ public class ScoreTopology {
     public static final String PROMPT_SUITES = "prompt-suites";
     public static final String SUITE_DELTAS = "suite-deltas";
     public static final String SUITE_TOTALS = "suite-totals";
+    public static final String HUMAN_LABELS = "human-labels";
 
     @ConfigProperty(name = "cares.registry.url")
     String registryUrl;
@@ -101,6 +107,7 @@ public class ScoreTopology {
     public Topology topology() {
         StreamsBuilder builder = new StreamsBuilder();
         scoreJudgments(builder);
+        keepHumanLabels(builder);
         tallyResponses(builder);
         countPrompts(builder);
         return builder.build();
@@ -124,6 +131,12 @@ public class ScoreTopology {
                 .filter((key, tally) -> !io.caresstream.events.benchmark.GoldCanaries.isCanary(parts(key)[0]))
                 .mapValues(this::toScoreEvent)
                 .to(Topics.SCORES, Produced.with(Serdes.String(), this.<ScoreEvent>avroSerde()));
+    }
+
+    /** The people's labels of responses (the review queue's), read whole by every instance into a global store. */
+    private void keepHumanLabels(StreamsBuilder builder) {
+        builder.addGlobalStore(HumanLabelStore.store(), Topics.HUMAN_LABELS,
+                Consumed.with(Serdes.String(), this.<HumanLabelEvent>avroSerde()), new HumanLabelStore(updates));
     }
 
     private void tallyResponses(StreamsBuilder builder) {
@@ -215,7 +228,7 @@ public class ScoreTopology {
                 .build();
     }
 
-    <T> Serde<T> avroSerde() {
+    public <T> Serde<T> avroSerde() {
         AvroSerde<T> serde = new AvroSerde<>();
         serde.configure(EventSerdes.config(registryUrl, autoRegister, security), false);
         return serde;

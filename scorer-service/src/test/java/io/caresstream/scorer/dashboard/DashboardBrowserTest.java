@@ -1,9 +1,7 @@
 package io.caresstream.scorer.dashboard;
 
-import io.caresstream.deploy.testing.AvroTopics;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.SampleEvents;
-import io.caresstream.deploy.testing.TestInfrastructure;
 import io.caresstream.deploy.testing.TestTokens;
 import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.events.keys.EventKeys;
@@ -17,23 +15,14 @@ import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
 import io.caresstream.events.Method;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +34,6 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The dashboard in a real headless browser (Debian's chromium and chromium-driver, which .ci/run installs):
@@ -54,44 +42,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaAndRegistryResource.class)
-class DashboardBrowserTest {
+class DashboardBrowserTest extends HeadlessChromium {
 
-    private static final String CHROMIUM = System.getProperty("cares.chromium", "/usr/bin/chromium");
-    private static final String DRIVER = System.getProperty("cares.chromedriver", "/usr/bin/chromedriver");
     private static final String SUITE = "browser-suite";
     private static final String JUDGE = "judge@browser";
     private static final String MODEL = "browser-model@1";
-
-    @TestHTTPResource("/")
-    URL dashboard;
-
-    private final AvroTopics topics = AvroTopics.of(TestInfrastructure.shared());
-    private ChromeDriver browser;
-
-    @BeforeEach
-    void openBrowser() {
-        if (!new File(CHROMIUM).canExecute() || !new File(DRIVER).canExecute()) {
-            // deploy/run-tests.sh installs them, and says why it could not (no apt-get, not root, no sudo).
-            String cannotInstall = System.getProperty("cares.browser.unavailable", "");
-            Assumptions.assumeTrue(cannotInstall.isBlank(), "dashboard browser test skipped: " + cannotInstall);
-            fail("the dashboard test needs Debian's chromium and chromium-driver: run ./deploy/run-tests.sh, which"
-                    + " installs them, or apt-get install chromium chromium-driver");
-        }
-        // No sandbox as root; no background connections, which a closed network refuses.
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                        "--disable-sync", "--window-size=1400,1800");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(DRIVER))
-                .usingAnyFreePort().build(), options);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
 
     private void judge(String prompt, HarmLevel level, Label label) {
         PromptEvent event = SampleEvents.prompt(prompt, SUITE, level, Method.DIRECT, "the text of " + prompt);

@@ -144,7 +144,7 @@ class TallyTest {
         JudgmentRow original = row("p1", "b1", Principle.AI_TECHNOLOGY_AND_CLINICAL_SAFETY_BOUNDARIES,
                 HarmLevel.MODERATELY_HARMFUL, Method.OBFUSCATE, "gpt", Label.CAUTION);
         String json = mapper.writeValueAsString(original);
-        assertEquals("[\"j\",\"m\",\"p1\",\"s\",6,2,2,\"gpt\",\"b1\",0,1,false,null,0]", json);
+        assertEquals("[\"j\",\"m\",\"p1\",\"s\",6,2,2,\"gpt\",\"b1\",0,1,false,null,0,1]", json);
         assertEquals(original, mapper.readValue(json, JudgmentRow.class));
         JudgmentRow unjudgeable = row("p2", "b1", Principle.PATIENT_PRIVACY_AND_CONSENT, HarmLevel.HARMLESS,
                 Method.DIRECT, "gpt", null);

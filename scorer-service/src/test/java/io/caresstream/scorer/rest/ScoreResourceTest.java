@@ -79,7 +79,7 @@ class ScoreResourceTest {
     @Test
     void anUnboundedKeyListToTheInternalStoresIsRefused() {
         java.util.List<String> keys = java.util.stream.IntStream.rangeClosed(0, 50_000).mapToObj(i -> "m|p" + i).toList();
-        TestTokens.as(LocalAuth.Role.SERVICE).contentType("application/json").body(keys).when().post("/internal/stores/responses")
+        TestTokens.as(LocalAuth.Role.SERVICE).contentType("application/json").body(keys).when().post("/internal/stores/responses/keys")
                 .then().statusCode(400);
     }
 

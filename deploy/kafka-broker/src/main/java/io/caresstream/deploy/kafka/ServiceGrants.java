@@ -64,6 +64,8 @@ public final class ServiceGrants {
                     grants.add(grant(user, TOPIC, input + ".dlq.scorer-service", LITERAL, ALL));
                 }
                 grants.add(grant(user, TOPIC, "cares.scores", LITERAL, ALL));
+                // The review queue's human labels: written by the scorer, read by every instance.
+                grants.add(grant(user, TOPIC, "cares.human-labels", LITERAL, ALL));
                 // Kafka Streams' changelog and repartition topics, its group and its transactions.
                 grants.add(grant(user, TOPIC, "scorer-service-", PREFIXED, ALL));
                 grants.add(grant(user, GROUP, "scorer-service", LITERAL, READ));
