@@ -25,8 +25,11 @@ public class SpendingLedger {
     /** Caps in US dollars; null: no cap. */
     public record Caps(Double dailyUsd, Double totalUsd) {
         public Caps {
-            if (dailyUsd != null && dailyUsd < 0 || totalUsd != null && totalUsd < 0) {
-                throw new IllegalArgumentException("spending caps must not be negative");
+            if (dailyUsd != null && dailyUsd < 0) {
+                throw new IllegalArgumentException("dailyUsd must not be negative, not " + dailyUsd);
+            }
+            if (totalUsd != null && totalUsd < 0) {
+                throw new IllegalArgumentException("totalUsd must not be negative, not " + totalUsd);
             }
         }
     }

@@ -137,6 +137,14 @@ class ModelResourceTest {
     }
 
     @Test
+    void aNegativeSpendingCapIsRefusedAndNothingIsPublished() {
+        asOperator().contentType("application/json").body("{\"dailyUsd\": -5}").when().put("/api/model/spending/caps")
+                .then().statusCode(400).body("error", equalTo("request body: dailyUsd must not be negative, not -5.0"));
+        asOperator().when().get("/api/model/spending").then().statusCode(200)
+                .body("caps.dailyUsd", org.hamcrest.Matchers.not(equalTo(-5.0f)));
+    }
+
+    @Test
     void aPausedModelTakesNoPromptsUntilResumed() throws Exception {
         SimulatedModelResource.server().setProfile(Profile.defaults());
         asOperator().when().post("/api/model/pause").then().statusCode(200).body("state", equalTo("PAUSED"));

@@ -31,17 +31,8 @@ public class ClientErrors {
             com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
             com.fasterxml.jackson.databind.exc.InvalidFormatException.class})
     public Response unreadable(com.fasterxml.jackson.core.JsonProcessingException e) {
-        String reason = e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException && e.getCause() != null
-                ? e.getCause().getMessage() : e.getOriginalMessage();
-        String field = e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping
-                ? mapping.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                        .collect(java.util.stream.Collectors.joining(".")) : "";
-        String line = String.valueOf(reason).lines().findFirst().orElse("");
-        if (line.length() > 200) {
-            line = line.substring(0, 200) + "...";
-        }
         return Response.status(Response.Status.BAD_REQUEST)
-                .entity(Map.of("error", (field.isEmpty() ? "malformed JSON: " : "field '" + field + "': ") + line))
+                .entity(Map.of("error", io.caresstream.events.text.JsonBodyError.describe(e)))
                 .type(MediaType.APPLICATION_JSON)
                 .build();
     }
