@@ -27,8 +27,22 @@ public class ErrorMappers {
         return error(Response.Status.NOT_FOUND, e.getMessage());
     }
 
+    /**
+     * A request body that is not the JSON expected: 400 naming the field and the reason. (Quarkus' own mappers for
+     * the narrower types answer without a reason: they are named here so this one is chosen.)
+     */
+    @ServerExceptionMapper({com.fasterxml.jackson.core.JsonProcessingException.class,
+            com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+            com.fasterxml.jackson.databind.exc.InvalidFormatException.class})
+    public Response unreadable(com.fasterxml.jackson.core.JsonProcessingException e) {
+        return error(Response.Status.BAD_REQUEST, io.caresstream.events.text.JsonBodyError.describe(e));
+    }
+
     @ServerExceptionMapper
     public Response client(WebApplicationException e) {
+        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+            return unreadable(json); // a body the JSON reader refused before the resource ran
+        }
         return error(Response.Status.fromStatusCode(e.getResponse().getStatus()), e.getMessage());
     }
 

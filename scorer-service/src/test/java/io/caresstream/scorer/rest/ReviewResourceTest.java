@@ -60,6 +60,12 @@ class ReviewResourceTest {
                 .when().post("/api/review/labels").then().statusCode(404)
                 .body("error", containsString("no judged response of model 'model@api-review' to prompt 'no-such-prompt'"));
         TestTokens.asOperator().when().get("/api/review/queue?limit=0").then().statusCode(400);
+        TestTokens.asOperator().contentType("application/json").body("{\"modelId\": ")
+                .when().post("/api/review/labels").then().statusCode(400)
+                .body("error", containsString("malformed JSON"));
+        TestTokens.asOperator().contentType("application/json").body("{\"modelId\": \"m\", \"label\": [\"x\"]}")
+                .when().post("/api/review/labels").then().statusCode(400)
+                .body("error", containsString("field 'label'"));
 
         // Once the scorer has the judgment (it needed retries, so it waits for review), "Reject" is Refuse.
         long deadline = System.currentTimeMillis() + 60_000;
