@@ -46,6 +46,14 @@ public class ReviewViews {
                        String response) {
     }
 
+    /** A model and a suite it was judged on. */
+    private record ModelSuite(String modelId, String suite) {
+    }
+
+    /** A model's response to a prompt. */
+    private record Response(String modelId, String promptId) {
+    }
+
     /** How long the responses needing review stand while figures move: finding them reads every judgment. */
     static final Duration QUEUE_REFRESH = Duration.ofSeconds(5);
 
@@ -105,7 +113,7 @@ public class ReviewViews {
         judgesByModelAndSuite().forEach((modelSuite, judges) -> {
             Map<String, ReviewCase> byPrompt = new HashMap<>();
             for (String judge : judges) {
-                stores.judgments(judge, modelSuite[0], modelSuite[1], ReviewCase::reviewable)
+                stores.judgments(judge, modelSuite.modelId(), modelSuite.suite(), ReviewCase::reviewable)
                         .forEach(row -> byPrompt.merge(row.promptId(), ReviewCase.of(row), ReviewCase::with));
             }
             byPrompt.values().stream().filter(review -> review.needsReview(sampleRate)).forEach(found::add);
@@ -119,26 +127,24 @@ public class ReviewViews {
     }
 
     /** The judges of each model on each suite (canaries aside), from the scores' keys. */
-    private Map<String[], List<String>> judgesByModelAndSuite() {
-        Map<String, List<String>> byKey = new TreeMap<>();
+    private Map<ModelSuite, List<String>> judgesByModelAndSuite() {
+        Map<ModelSuite, List<String>> judges = new HashMap<>();
         for (String key : stores.tallies().keySet()) {
             String[] parts = ScoreTopology.parts(key);
             if (!GoldCanaries.isCanary(parts[0])) {
-                byKey.computeIfAbsent(EventKeys.modelSuite(parts[0], parts[2]), k -> new ArrayList<>()).add(parts[1]);
+                judges.computeIfAbsent(new ModelSuite(parts[0], parts[2]), k -> new ArrayList<>()).add(parts[1]);
             }
         }
-        Map<String[], List<String>> judges = new java.util.LinkedHashMap<>();
-        byKey.forEach((modelSuite, list) -> judges.put(EventKeys.parts(modelSuite, 2), list));
         return judges;
     }
 
     /** Every judge's reviewable judgment of each response, brought together by response. */
-    private Map<String, ReviewCase> cases(Collection<HumanLabel> responses) {
+    private Map<String, ReviewCase> cases(Collection<Response> responses) {
         Map<String, List<String>> judgesOfModel = new HashMap<>();
         judgesByModelAndSuite().forEach((modelSuite, judges) ->
-                judgesOfModel.computeIfAbsent(modelSuite[0], m -> new ArrayList<>()).addAll(judges));
+                judgesOfModel.computeIfAbsent(modelSuite.modelId(), m -> new ArrayList<>()).addAll(judges));
         List<String> keys = new ArrayList<>();
-        for (HumanLabel response : responses) {
+        for (Response response : responses) {
             judgesOfModel.getOrDefault(response.modelId(), List.of()).stream().distinct().forEach(judge ->
                     keys.add(EventKeys.judgment(judge, response.modelId(), response.promptId())));
         }
@@ -150,8 +156,8 @@ public class ReviewViews {
 
     /** The judged response a person may label, if the scorer has it. */
     public Optional<ReviewCase> reviewable(String modelId, String promptId) {
-        HumanLabel asked = new HumanLabel(modelId, promptId, null, null, null, 0, null);
-        return Optional.ofNullable(cases(List.of(asked)).get(EventKeys.response(modelId, promptId)));
+        return Optional.ofNullable(cases(List.of(new Response(modelId, promptId)))
+                .get(EventKeys.response(modelId, promptId)));
     }
 
     /** Each judge that judged a response people labelled, against those labels. */
@@ -180,7 +186,8 @@ public class ReviewViews {
     /** The responses people labelled, with every judge's vote on each. */
     private List<HumanReview.Reviewed> reviewed() {
         Map<String, HumanLabel> labels = stores.humanLabels();
-        Map<String, ReviewCase> cases = cases(labels.values());
+        Map<String, ReviewCase> cases = cases(labels.values().stream()
+                .map(label -> new Response(label.modelId(), label.promptId())).toList());
         return labels.entrySet().stream().filter(entry -> cases.containsKey(entry.getKey()))
                 .map(entry -> new HumanReview.Reviewed(cases.get(entry.getKey()), entry.getValue())).toList();
     }
