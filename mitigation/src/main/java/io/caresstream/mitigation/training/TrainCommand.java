@@ -101,7 +101,14 @@ public class TrainCommand implements Callable<Integer> {
             if (fromLog != null) {
                 System.out.printf("reading suite %s from %s on %s%n", fromLog, io.caresstream.events.topics.Topics.PROMPTS,
                         bootstrapServers);
-                PromptLog.Suite suite = PromptLog.read(bootstrapServers, registryUrl, fromLog);
+                PromptLog.Suite suite;
+                try {
+                    suite = PromptLog.read(bootstrapServers, registryUrl, fromLog);
+                } catch (org.apache.kafka.common.KafkaException e) {
+                    System.err.println("cannot read " + io.caresstream.events.topics.Topics.PROMPTS + " at "
+                            + bootstrapServers + " (registry " + registryUrl + "): " + e.getMessage());
+                    return 1;
+                }
                 if (suite.examples().isEmpty()) {
                     System.err.println("no prompts of suite '" + fromLog + "' on " + io.caresstream.events.topics.Topics.PROMPTS
                             + " at " + bootstrapServers + "; the suites there: " + suite.otherSuites());
