@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,10 @@ final class ConsumerLag implements AutoCloseable {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS)
+            // A topic not made yet (a scorer's repartition topic before it starts) counts 0 rather than losing the sample.
+            Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);
+            List<String> present = topics.stream().filter(existing::contains).toList();
+            Map<TopicPartition, OffsetSpec> latest = admin.describeTopics(present).allTopicNames().get(5, TimeUnit.SECONDS)
                     .values().stream().flatMap(topic -> topic.partitions().stream()
                             .map(partition -> new TopicPartition(topic.name(), partition.partition())))
                     .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.latest()));

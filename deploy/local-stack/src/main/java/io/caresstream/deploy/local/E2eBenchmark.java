@@ -219,7 +219,8 @@ public final class E2eBenchmark implements Callable<Integer> {
         long startMs = System.currentTimeMillis();
         // Which input the scorer is behind on during the run: a figure waits for its stream thread.
         ConsumerLag scorerLag = ConsumerLag.watch(stack.bootstrapServers(), SCORER_GROUP,
-                List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS), startMs);
+                List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, SCORER_GROUP + "-deltas-by-score-repartition",
+                        SCORER_GROUP + "-prompt-deltas-by-suite-repartition"), startMs);
         java.util.concurrent.CompletableFuture<JsonNode> importer =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), suiteName));
         long deadline = start + Duration.ofMinutes(30).toNanos();

@@ -1,0 +1,39 @@
+package io.caresstream.deploy.local;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The JVM options the local stack gives each service (docs/performance.md has the measurements behind them). */
+class ServiceJvmTest {
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("cares.jvm-options-append");
+    }
+
+    @Test
+    void theScorerKeepsC2WithSmallerInliningAndTheOthersRunOnC1Alone() {
+        List<String> scorer = LocalStack.serviceJvm("scorer-service", "scorer-service");
+        assertTrue(scorer.containsAll(LocalStack.SCORER_C2), scorer::toString);
+        assertFalse(scorer.contains("-XX:TieredStopAtLevel=1"), scorer::toString);
+        for (String service : List.of("prompt-generator", "model-invoker", "judge-service")) {
+            List<String> options = LocalStack.serviceJvm(service, service + "-1");
+            assertTrue(options.contains("-XX:TieredStopAtLevel=1"), options::toString);
+            assertFalse(options.stream().anyMatch(o -> o.startsWith("-XX:FreqInlineSize")), options::toString);
+        }
+    }
+
+    @Test
+    void appendedOptionsNameTheInstanceOrTheService() {
+        // A per-service file (an AOT cache, say) is shared by a service's instances; a per-instance one is not.
+        System.setProperty("cares.jvm-options-append", "-XX:AOTCache=/c/{service}.aot -Dx={name}");
+        List<String> options = LocalStack.serviceJvm("model-invoker", "model-invoker-m1");
+        assertTrue(options.contains("-XX:AOTCache=/c/model-invoker.aot"), options::toString);
+        assertTrue(options.contains("-Dx=model-invoker-m1"), options::toString);
+    }
+}
