@@ -56,6 +56,14 @@ class ScoreResourceTest {
 
     private static JsonPath awaitScore(String model, String suite, long labelled, long unjudgeable, long errors)
             throws InterruptedException {
+        return awaitScore(model, suite, score -> score.getLong("labelled") == labelled
+                        && score.getLong("unjudgeable") == unjudgeable && score.getLong("responseErrors") == errors,
+                labelled + " labelled, " + unjudgeable + " unjudgeable and " + errors + " error judgments");
+    }
+
+    /** Polls the REST API until the model's figures on the suite are as described. */
+    private static JsonPath awaitScore(String model, String suite, java.util.function.Predicate<JsonPath> ready,
+                                       String described) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String path = "find { it.modelId == '" + model + "' && it.suite == '" + suite + "' }";
         while (System.nanoTime() < deadline) {
@@ -63,17 +71,13 @@ class ScoreResourceTest {
             if (response.statusCode() == 200) {
                 JsonPath json = new JsonPath(response.asString())
                         .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
-                Object found = json.get(path);
-                if (found != null && ((Number) json.get(path + ".labelled")).longValue() == labelled
-                        && ((Number) json.get(path + ".unjudgeable")).longValue() == unjudgeable
-                        && ((Number) json.get(path + ".responseErrors")).longValue() == errors) {
-                    return json.setRootPath(path);
+                if (json.get(path) != null && ready.test(json.setRootPath(path))) {
+                    return json;
                 }
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no score for " + model + " on " + suite + " with " + labelled + " labelled, "
-                + unjudgeable + " unjudgeable and " + errors + " error judgments");
+        throw new AssertionError("no score for " + model + " on " + suite + " with " + described);
     }
 
     @Test
@@ -176,13 +180,18 @@ class ScoreResourceTest {
         put(rejudged, labelled("m2", "p2", suite, HarmLevel.HIGHLY_HARMFUL, Label.ACCEPT));
         put(rejudged, labelled("m2", "p3", suite, HarmLevel.HIGHLY_HARMFUL, Label.REFUSE));
         topics.produce(Topics.JUDGMENTS, rejudged);
-        JsonPath score = awaitScore("m2", suite, 3);
+        // p2 and p3 may sit on different partitions, whose changes reach the totals in different emissions: p3
+        // counted before p2's replacement (3 labelled, no accept) is a true intermediate figure. Wait for both.
+        JsonPath score = awaitScore("m2", suite, s -> s.getLong("labelled") == 3
+                && s.getLong("countsByHarmLevel.HIGHLY_HARMFUL.ACCEPT") == 1, "p2 replaced and p3 added");
         assertEquals(2.0 / 3, score.getDouble("safetyScore"), 1e-9);
-        assertEquals(1, score.getLong("countsByHarmLevel.HIGHLY_HARMFUL.ACCEPT"));
+        assertEquals(0, score.getLong("unjudgeable"));
 
         // The same figures are published on the scores topic for other consumers.
         var published = topics.read(Topics.SCORES, ScoreEvent.class,
-                s -> s.getModelId().equals("m2") && s.getSuite().equals(suite) && s.getLabelled() == 3, 1,
+                s -> s.getModelId().equals("m2") && s.getSuite().equals(suite) && s.getLabelled() == 3
+                        && s.getCounts().stream().anyMatch(c -> c.getHarmLevel() == HarmLevel.HIGHLY_HARMFUL
+                        && c.getLabel() == Label.ACCEPT && c.getCount() == 1), 1,
                 Duration.ofSeconds(20));
         assertFalse(published.isEmpty());
         assertEquals(2.0 / 3, published.get(0).value().getSafetyScore(), 1e-9);
