@@ -119,14 +119,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /**
-     * The JVM options of a service instance. The services that wait on HTTP and Kafka (prompt-generator,
-     * model-invoker, judge-service) run on the C1 compiler alone: in a 10,000-prompt run, C2 took about a third
-     * of their CPU compiling code the run no longer needed, and without it their CPU per evaluation halved
-     * (docs/performance.md). The scorer aggregates on the CPU and keeps C2 (with C1 alone its benchmark fell from
-     * 8,390 to 5,439 judgments/s), but with smaller inlining budgets for C2 ({@link #SCORER_C2}). CARES_JVM_OPTIONS_APPEND (or the launcher's system property
-     * cares.jvm-options-append) adds options to every service, a profiler say; {name} becomes the instance's name and {service} the service's.
-     */
+
     /**
      * The scorer's C2 compiles less inlined code: in a 10,000-prompt run its C2 thread took 11.6 of the scorer's
      * CPU seconds with the defaults and 6.0 with these, and its replay of 1,000,000 judgments was no slower
@@ -134,6 +127,15 @@ public final class LocalStack implements AutoCloseable {
      */
     static final List<String> SCORER_C2 = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
 
+    /**
+     * The JVM options of a service instance. The services that wait on HTTP and Kafka (prompt-generator,
+     * model-invoker, judge-service) run on the C1 compiler alone: in a 10,000-prompt run, C2 took about a third
+     * of their CPU compiling code the run no longer needed, and without it their CPU per evaluation halved
+     * (docs/performance.md). The scorer aggregates on the CPU and keeps C2 (with C1 alone its benchmark fell from
+     * 8,390 to 5,439 judgments/s), with smaller inlining budgets ({@link #SCORER_C2}). CARES_JVM_OPTIONS_APPEND
+     * (or the launcher's system property cares.jvm-options-append) adds options to every service, a profiler say;
+     * {name} becomes the instance's name and {service} the service's.
+     */
     static List<String> serviceJvm(String service, String name) {
         List<String> options = new ArrayList<>(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC"));
         if (service.equals("scorer-service")) {
