@@ -1,30 +1,53 @@
 package io.caresstream.events.serde;
 
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroSchemaParser;
+import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
+import io.apicurio.registry.serde.data.KafkaSerdeRecord;
+import io.apicurio.registry.serde.strategy.TopicIdStrategy;
 import io.caresstream.events.security.ClientSecurity;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Every service that writes events names their topics ({@code cares.schemas.written}) and registers their schemas
  * when it starts, before its first event: a schema the registry refuses (an incompatible change) is reported at
- * start rather than at the first send, and a new model's first response does not wait on the registry. A registry
- * that cannot be reached is reported and the service starts anyway: its first send resolves the schema as before.
+ * start rather than at the first send. A registry that cannot be reached is reported and the service starts
+ * anyway: its first send resolves the schema as before.
+ * <p>
+ * The schemas a service reads ({@code cares.schemas.read}) are fetched too, and both are kept current in the
+ * background, a little before {@link SchemaInstanceResolver}'s period runs out, so neither a channel's first event
+ * nor any later one waits on the registry on a consumer's or a producer's thread. A read schema that is not
+ * registered yet (a stack whose models have not answered yet) is looked for every second.
  */
 @ApplicationScoped
 public class SchemasAtStartup {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemasAtStartup.class);
+    private static final long MISSING_RETRY_MS = 1_000;
 
     @ConfigProperty(name = "cares.schemas.written")
     Optional<List<String>> topics;
+
+    @ConfigProperty(name = "cares.schemas.read")
+    Optional<List<String>> readTopics;
 
     @ConfigProperty(name = "cares.registry.url")
     Optional<String> registryUrl;
@@ -35,19 +58,24 @@ public class SchemasAtStartup {
     @Inject
     ClientSecurity security;
 
+    private ScheduledExecutorService keeper;
+    private final Map<String, Long> nextRefresh = new ConcurrentHashMap<>();
+    private final Map<String, Long> readVersions = new ConcurrentHashMap<>();
+
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        if (topics.isEmpty() || registryUrl.isEmpty()) {
+        if (registryUrl.isEmpty() || (topics.isEmpty() && readTopics.isEmpty())) {
             return;
         }
-        var config = new java.util.HashMap<>(EventSerdes.config(registryUrl.get(), autoRegister, security));
+        var config = new HashMap<>(EventSerdes.config(registryUrl.get(), autoRegister, security));
         // A few attempts, not the channels' 5 s: a registry that is down must not hold the start up, and the first
         // send tries again. Services registering their first schemas at once can be refused for a while: the
         // registry's in-memory storage races on its first content id and times out on table locks, which on a
         // loaded 2-core machine outlasted three attempts 500 ms apart (EndToEndTest, CI).
-        config.put(io.apicurio.registry.serde.SerdeConfig.RETRY_COUNT, 6);
-        for (String topic : topics.get()) {
+        config.put(SerdeConfig.RETRY_COUNT, 6);
+        for (String topic : topics.orElse(List.of())) {
             long begun = System.nanoTime();
             try {
+                // Through a serializer, as a send would: its code is loaded too, and the resolution is shared.
                 EventSerdes.register(config, topic);
                 LOG.info("schema of {} {} in {} ms", topic, autoRegister ? "registered" : "found",
                         (System.nanoTime() - begun) / 1_000_000);
@@ -55,6 +83,63 @@ public class SchemasAtStartup {
                 LOG.warn("schema of {} not registered at start (the first event will try again): {}", topic,
                         e.getMessage());
             }
+        }
+        // In the background, one attempt each: a send or a read that finds nothing current asks the registry itself.
+        config.put(SerdeConfig.RETRY_COUNT, 1);
+        SchemaInstanceResolver<Schema, Object> background = resolver(config);
+        long period = background.periodMs();
+        topics.orElse(List.of()).forEach(topic -> nextRefresh.put("write " + topic, System.currentTimeMillis() + period / 2));
+        readTopics.orElse(List.of()).forEach(topic -> nextRefresh.put("read " + topic, 0L));
+        keeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "schema-keeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        keeper.scheduleWithFixedDelay(() -> keepCurrent(background, period), 0, MISSING_RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Refreshes each schema whose time has come; one not found yet is tried again a second later. */
+    private void keepCurrent(SchemaInstanceResolver<Schema, Object> resolver, long periodMs) {
+        nextRefresh.forEach((entry, due) -> {
+            if (System.currentTimeMillis() < due) {
+                return;
+            }
+            String topic = entry.substring(entry.indexOf(' ') + 1);
+            try {
+                if (entry.startsWith("write ")) {
+                    write(resolver, topic);
+                } else {
+                    long version = resolver.fetchLatest(topic + "-value").getGlobalId();
+                    if (!Long.valueOf(version).equals(readVersions.put(topic, version))) {
+                        LOG.info("schema of {} fetched: newest version is global id {}", topic, version);
+                    }
+                }
+                nextRefresh.put(entry, System.currentTimeMillis() + periodMs / 2);
+            } catch (RuntimeException e) {
+                // Not registered yet, or the registry is away for a moment: the events themselves will ask.
+                nextRefresh.put(entry, System.currentTimeMillis() + MISSING_RETRY_MS);
+            }
+        });
+    }
+
+    private static void write(SchemaInstanceResolver<Schema, Object> resolver, String topic) {
+        Schema schema = EventSerdes.valueSchema(topic);
+        resolver.refresh(new KafkaSerdeRecord<>(new KafkaSerdeMetadata(topic, false, new RecordHeaders()),
+                EventSerdes.placeholder(schema)));
+    }
+
+    /** A resolver as the channels' Avro serdes configure theirs: artifacts named after the topic. */
+    private static SchemaInstanceResolver<Schema, Object> resolver(Map<String, Object> config) {
+        SchemaInstanceResolver<Schema, Object> resolver = new SchemaInstanceResolver<>();
+        resolver.configure(config, new AvroSchemaParser<>(new CaresAvroDatumProvider<>()));
+        resolver.setArtifactResolverStrategy(new TopicIdStrategy<>());
+        return resolver;
+    }
+
+    @PreDestroy
+    void stop() {
+        if (keeper != null) {
+            keeper.shutdownNow();
         }
     }
 }

@@ -31,6 +31,10 @@ class SchemaInstanceResolverTest {
     /** Registrations still to refuse, as the registry refuses a duplicate insert of the same content. */
     private final AtomicInteger refusals = new AtomicInteger();
     private volatile long registrationDelayMs;
+    /** Reads of a version's content by its global id. */
+    private final AtomicInteger contentReads = new AtomicInteger();
+    /** Resolutions are shared per registry within the process: each test talks to a registry of its own. */
+    private final String registryUrl = "http://127.0.0.1:1/" + java.util.UUID.randomUUID() + "/apis/registry/v2";
 
     @Test
     void resolvesASchemaOnceWithinThePeriod() {
@@ -89,8 +93,57 @@ class SchemaInstanceResolverTest {
         assertEquals(1, registrations.get());
     }
 
+    @Test
+    void serializersOfOneProcessShareAResolution() {
+        // As the service's registration at start and its channel's serializer: two instances, one registration.
+        SchemaInstanceResolver<Schema, Object> atStart = configured(new SchemaInstanceResolver<>(), 60_000);
+        SchemaInstanceResolver<Schema, Object> channel = configured(new SchemaInstanceResolver<>(), 60_000);
+        assertEquals(1, atStart.resolveSchema(record("cares.scores", false, 1)).getGlobalId());
+        assertEquals(1, channel.resolveSchema(record("cares.scores", false, 2)).getGlobalId());
+        assertEquals(1, registrations.get(), "the channel's first send found the registration made at start");
+        assertEquals(2, channel.refresh(record("cares.scores", false, 3)).getGlobalId(), "a refresh asks again");
+        assertEquals(2, atStart.resolveSchema(record("cares.scores", false, 4)).getGlobalId(), "and is shared");
+    }
+
+    @Test
+    void anotherRegistryIsNotAnsweredFromTheFirstOnesResolutions() {
+        configured(new SchemaInstanceResolver<>(), 60_000).resolveSchema(record("cares.scores", false, 1));
+        SchemaInstanceResolverTest other = new SchemaInstanceResolverTest();
+        other.configured(new SchemaInstanceResolver<>(), 60_000).resolveSchema(record("cares.scores", false, 1));
+        assertEquals(1, registrations.get());
+        assertEquals(1, other.registrations.get(), "a second registry is asked itself");
+    }
+
+    @Test
+    void aSchemaFetchedAtStartIsWhatTheDeserializersFind() {
+        SchemaInstanceResolver<Schema, Object> atStart = configured(new SchemaInstanceResolver<>(), 60_000);
+        SchemaLookupResult<Schema> latest = atStart.fetchLatest("cares.scores-value");
+        assertEquals(LATEST_GLOBAL_ID, latest.getGlobalId());
+        assertEquals(1, contentReads.get());
+        for (int consumer = 0; consumer < 3; consumer++) {
+            SchemaInstanceResolver<Schema, Object> deserializer = configured(new SchemaInstanceResolver<>(), 60_000);
+            SchemaLookupResult<Schema> read = deserializer.resolveSchemaByArtifactReference(
+                    io.apicurio.registry.resolver.strategy.ArtifactReference.fromGlobalId(LATEST_GLOBAL_ID));
+            assertEquals(LabelCount.getClassSchema(), read.getParsedSchema().getParsedSchema());
+        }
+        assertEquals(1, contentReads.get(), "three consumers read the version fetched at start without asking");
+    }
+
+    @Test
+    void aVersionReadByOneConsumerIsAskedAgainAfterThePeriod() throws InterruptedException {
+        var reference = io.apicurio.registry.resolver.strategy.ArtifactReference.fromGlobalId(LATEST_GLOBAL_ID);
+        configured(new SchemaInstanceResolver<>(), 50).resolveSchemaByArtifactReference(reference);
+        configured(new SchemaInstanceResolver<>(), 50).resolveSchemaByArtifactReference(reference);
+        assertEquals(1, contentReads.get(), "the second consumer shares the first one's read");
+        Thread.sleep(120);
+        configured(new SchemaInstanceResolver<>(), 50).resolveSchemaByArtifactReference(reference);
+        assertEquals(2, contentReads.get(), "after the period the registry is asked again, as Apicurio's cache does");
+    }
+
+    private static final long LATEST_GLOBAL_ID = 7;
+
     private <R extends DefaultSchemaResolver<Schema, Object>> R configured(R resolver, long periodMs) {
-        resolver.configure(Map.of(SerdeConfig.REGISTRY_URL, "http://127.0.0.1:1/apis/registry/v2",
+        resolver.configure(Map.of(SerdeConfig.REGISTRY_URL, registryUrl,
                         SerdeConfig.AUTO_REGISTER_ARTIFACT, true, SchemaResolverConfig.CHECK_PERIOD_MS, periodMs,
                         SerdeConfig.RETRY_COUNT, 5, SerdeConfig.RETRY_BACKOFF_MS, 10),
                 new AvroSchemaParser<>(new CaresAvroDatumProvider<>()));
@@ -124,7 +177,27 @@ class SchemaInstanceResolverTest {
                 created.setContentId(created.getGlobalId());
                 return created;
             }
-            throw new AssertionError("unexpected registry call: " + method.getName());
+            switch (method.getName()) {
+                case "getArtifactMetaData" -> {
+                    ArtifactMetaData latest = new ArtifactMetaData();
+                    latest.setGlobalId(LATEST_GLOBAL_ID);
+                    latest.setGroupId("default");
+                    latest.setId((String) args[1]);
+                    latest.setVersion("3");
+                    latest.setContentId(LATEST_GLOBAL_ID);
+                    return latest;
+                }
+                case "getContentByGlobalId" -> {
+                    assertEquals(LATEST_GLOBAL_ID, (long) (Long) args[0]);
+                    contentReads.incrementAndGet();
+                    return new java.io.ByteArrayInputStream(LabelCount.getClassSchema().toString()
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                case "getArtifactReferencesByGlobalId" -> {
+                    return java.util.List.of();
+                }
+                default -> throw new AssertionError("unexpected registry call: " + method.getName());
+            }
         };
         return (RegistryClient) Proxy.newProxyInstance(RegistryClient.class.getClassLoader(),
                 new Class<?>[]{RegistryClient.class}, handler);
