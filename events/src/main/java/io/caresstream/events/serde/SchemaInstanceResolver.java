@@ -129,9 +129,11 @@ public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
      * will ask for it: a service reads its input topics' schemas before their first events arrive.
      */
     SchemaLookupResult<S> fetchLatest(String artifactId) {
-        SchemaLookupResult<S> latest = super.resolveSchemaByArtifactReference(
-                io.apicurio.registry.resolver.strategy.ArtifactReference.builder().artifactId(artifactId).build());
-        READ.put(new ReadKey(registry, schemaParser.getClass(), latest.getGlobalId()),
+        // Asked of the client itself: Apicurio's cache logs an error for every artifact not registered yet, which
+        // here is no error (a model that has not answered yet).
+        long globalId = client.getArtifactMetaData(null, artifactId).getGlobalId();
+        SchemaLookupResult<S> latest = super.resolveSchemaByGlobalId(globalId);
+        READ.put(new ReadKey(registry, schemaParser.getClass(), globalId),
                 new Resolved<>(latest, System.currentTimeMillis() + periodMs));
         return latest;
     }

@@ -35,13 +35,16 @@ import java.util.concurrent.TimeUnit;
  * The schemas a service reads ({@code cares.schemas.read}) are fetched too, and both are kept current in the
  * background, a little before {@link SchemaInstanceResolver}'s period runs out, so neither a channel's first event
  * nor any later one waits on the registry on a consumer's or a producer's thread. A read schema that is not
- * registered yet (a stack whose models have not answered yet) is looked for every second.
+ * registered yet (a stack whose models have not answered yet) is looked for every second in the first ten
+ * minutes, then every half period.
  */
 @ApplicationScoped
 public class SchemasAtStartup {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemasAtStartup.class);
     private static final long MISSING_RETRY_MS = 1_000;
+    /** How long a schema not registered yet is looked for every second; after that, every half period. */
+    private static final long EAGER_MS = 10 * 60_000;
 
     @ConfigProperty(name = "cares.schemas.written")
     Optional<List<String>> topics;
@@ -61,6 +64,7 @@ public class SchemasAtStartup {
     private ScheduledExecutorService keeper;
     private final Map<String, Long> nextRefresh = new ConcurrentHashMap<>();
     private final Map<String, Long> readVersions = new ConcurrentHashMap<>();
+    private final long startedAt = System.currentTimeMillis();
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
         if (registryUrl.isEmpty() || (topics.isEmpty() && readTopics.isEmpty())) {
@@ -116,8 +120,11 @@ public class SchemasAtStartup {
                 }
                 nextRefresh.put(entry, System.currentTimeMillis() + periodMs / 2);
             } catch (RuntimeException e) {
-                // Not registered yet, or the registry is away for a moment: the events themselves will ask.
-                nextRefresh.put(entry, System.currentTimeMillis() + MISSING_RETRY_MS);
+                // A read schema not registered yet, or the registry away for a moment: the events themselves will
+                // ask. A written schema was registered at start (or its first send registers it): no hurry.
+                long now = System.currentTimeMillis();
+                boolean eager = entry.startsWith("read ") && now - startedAt < EAGER_MS;
+                nextRefresh.put(entry, now + (eager ? MISSING_RETRY_MS : periodMs / 2));
             }
         });
     }
