@@ -13,10 +13,15 @@ import io.caresstream.events.Label;
 import io.caresstream.events.ScoreEvent;
 import io.caresstream.events.Method;
 import io.caresstream.events.PromptEvent;
+import io.caresstream.scorer.streams.StreamThreadRecovery;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -78,6 +83,16 @@ class ScoreResourceTest {
             Thread.sleep(200);
         }
         throw new AssertionError("no score for " + model + " on " + suite + " with " + described);
+    }
+
+    @Inject
+    Instance<StreamsUncaughtExceptionHandler> handlers;
+
+    /** The Quarkus extension installs the one handler it finds this way: a failed commit must not stop scoring. */
+    @Test
+    void theStreamsReplaceAThreadThatFailsOnABrokerError() {
+        assertTrue(handlers.isResolvable());
+        assertEquals(StreamThreadRecovery.class, ClientProxy.unwrap(handlers.get()).getClass());
     }
 
     @Test

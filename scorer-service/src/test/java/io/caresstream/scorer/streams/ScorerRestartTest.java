@@ -16,6 +16,14 @@ import io.caresstream.scorer.domain.JudgmentRow;
 import io.caresstream.scorer.domain.SuiteCount;
 import io.caresstream.scorer.domain.Tally;
 import io.quarkus.kafka.client.serialization.ObjectMapperSerde;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -24,6 +32,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -41,6 +50,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +78,51 @@ class ScorerRestartTest {
         KafkaStreams streams = new KafkaStreams(topology().topology(), properties(instance));
         streams.start();
         return streams;
+    }
+
+    /**
+     * The stream threads' producers, whose next transaction commit is refused on demand the way a broker back
+     * from a crash refused the transaction it held (InvalidTxnStateException, seen in the broker-crash test):
+     * nothing of that transaction reaches the broker's log as committed.
+     */
+    private static final class RefusingCommits implements KafkaClientSupplier {
+        final AtomicBoolean refuseNext = new AtomicBoolean();
+        final AtomicInteger refused = new AtomicInteger();
+
+        @Override
+        public Admin getAdmin(Map<String, Object> config) {
+            return Admin.create(config);
+        }
+
+        @Override
+        public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
+            return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+
+        @Override
+        public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
+            return getConsumer(config);
+        }
+
+        @Override
+        public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
+            return getConsumer(config);
+        }
+
+        @Override
+        public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
+            return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()) {
+                @Override
+                public void commitTransaction() {
+                    if (refuseNext.compareAndSet(true, false)) {
+                        refused.incrementAndGet();
+                        throw new InvalidTxnStateException("refused by the test: the producer attempted a "
+                                + "transactional operation in an invalid state");
+                    }
+                    super.commitTransaction();
+                }
+            };
+        }
     }
 
     private ScoreTopology topology() {
@@ -143,16 +200,43 @@ class ScorerRestartTest {
             produce(judgments(250, 300, random), latest);
             Map<String, Tally> expected = expected(latest);
             Map<String, Tally> actual = awaitEqual(List.of(second, third), expected, Duration.ofSeconds(90));
-            for (Map.Entry<String, Tally> entry : expected.entrySet()) {
-                Tally tally = actual.get(entry.getKey());
-                assertTrue(Arrays.deepEquals(entry.getValue().counts(), tally.counts()), entry.getKey());
-                assertEquals(entry.getValue().unjudgeable, tally.unjudgeable, entry.getKey());
-            }
-            assertEquals(900, actual.values().stream().mapToLong(Tally::judged).sum(), "3 models x 300 prompts");
+            assertFigures(expected, actual, 900, "3 models x 300 prompts");
             assertTrue(activeTasks(second) > 0 && activeTasks(third) > 0, "both instances share the work");
         } finally {
             second.close(Duration.ofSeconds(30));
             third.close(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aCommitTheBrokerRefusesReplacesTheStreamThreadAndEveryJudgmentCountsOnce() throws Exception {
+        Random random = new Random(11);
+        Map<String, JudgmentEvent> latest = new HashMap<>();
+        produce(judgments(0, 100, random), latest);
+
+        RefusingCommits clients = new RefusingCommits();
+        StreamThreadRecovery recovery = new StreamThreadRecovery(10, Duration.ofMinutes(10));
+        KafkaStreams streams = new KafkaStreams(topology().topology(), properties("refused"), clients);
+        List<KafkaStreams.State> states = new CopyOnWriteArrayList<>();
+        streams.setStateListener((now, before) -> states.add(now));
+        streams.setUncaughtExceptionHandler(recovery);
+        streams.start();
+        try {
+            awaitLabelled(List.of(streams), 1, Duration.ofSeconds(60));
+            clients.refuseNext.set(true);
+            produce(judgments(100, 200, random), latest);
+            produce(judgments(50, 80, new Random(3)), latest); // re-judgments while the thread is replaced
+
+            Map<String, Tally> expected = expected(latest);
+            assertFigures(expected, awaitEqual(List.of(streams), expected, Duration.ofSeconds(90)), 600,
+                    "3 models x 200 prompts, once each");
+            assertEquals(1, clients.refused.get(), "one commit refused");
+            assertEquals(1, recovery.replaced(), "its thread replaced");
+            assertEquals(KafkaStreams.State.RUNNING, streams.state());
+            assertTrue(states.stream().noneMatch(state -> state == KafkaStreams.State.PENDING_ERROR
+                    || state == KafkaStreams.State.ERROR), "the streams never stopped: " + states);
+        } finally {
+            streams.close(Duration.ofSeconds(30));
         }
     }
 
@@ -176,9 +260,7 @@ class ScorerRestartTest {
         try {
             produce(judgments(100, 120, random), latest);
             Map<String, Tally> expected = expected(latest);
-            Map<String, Tally> actual = awaitEqual(List.of(upgraded), expected, Duration.ofSeconds(60));
-            assertEquals(expected.keySet(), actual.keySet());
-            assertEquals(360, actual.values().stream().mapToLong(Tally::judged).sum(),
+            assertFigures(expected, awaitEqual(List.of(upgraded), expected, Duration.ofSeconds(60)), 360,
                     "3 models x 120 prompts, the 300 held before the upgrade included");
         } finally {
             upgraded.close(Duration.ofSeconds(30));
@@ -258,6 +340,17 @@ class ScorerRestartTest {
         } catch (InvalidStateStoreException e) {
             return 0;
         }
+    }
+
+    /** The instances' figures are those computed directly from the last judgment of every key. */
+    private static void assertFigures(Map<String, Tally> expected, Map<String, Tally> actual, long judged, String what) {
+        assertEquals(expected.keySet(), actual.keySet());
+        for (Map.Entry<String, Tally> entry : expected.entrySet()) {
+            Tally tally = actual.get(entry.getKey());
+            assertTrue(Arrays.deepEquals(entry.getValue().counts(), tally.counts()), entry.getKey());
+            assertEquals(entry.getValue().unjudgeable, tally.unjudgeable, entry.getKey());
+        }
+        assertEquals(judged, actual.values().stream().mapToLong(Tally::judged).sum(), what);
     }
 
     private static long activeTasks(KafkaStreams streams) {
