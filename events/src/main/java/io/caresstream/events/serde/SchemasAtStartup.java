@@ -70,6 +70,8 @@ public class SchemasAtStartup {
         if (registryUrl.isEmpty() || (topics.isEmpty() && readTopics.isEmpty())) {
             return;
         }
+        check("cares.schemas.written", topics);
+        check("cares.schemas.read", readTopics);
         var config = new HashMap<>(EventSerdes.config(registryUrl.get(), autoRegister, security));
         // A few attempts, not the channels' 5 s: a registry that is down must not hold the start up, and the first
         // send tries again. Services registering their first schemas at once can be refused for a while: the
@@ -100,6 +102,20 @@ public class SchemasAtStartup {
             return thread;
         });
         keeper.scheduleWithFixedDelay(() -> keepCurrent(background, period), 0, MISSING_RETRY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A misspelt topic stops the start, naming the setting: it would otherwise be looked for in the registry,
+     * and missed, for as long as the service runs.
+     */
+    static void check(String setting, Optional<List<String>> configured) {
+        for (String topic : configured.orElse(List.of())) {
+            try {
+                EventSerdes.valueSchema(topic);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(setting + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     /** Refreshes each schema whose time has come; one not found yet is tried again a second later. */

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -47,5 +49,14 @@ class EventSerdesTest {
     void aTopicWithoutEventsIsRefusedByName() {
         var refused = assertThrows(IllegalArgumentException.class, () -> EventSerdes.valueSchema("cares.prompts.dlq.model-invoker"));
         assertTrue(refused.getMessage().contains("cares.prompts.dlq.model-invoker"), refused.getMessage());
+    }
+
+    @Test
+    void aMisspeltSchemaTopicStopsTheStartNamingTheSetting() {
+        SchemasAtStartup.check("cares.schemas.read", Optional.of(List.of(Topics.PROMPTS, Topics.RESPONSES)));
+        var refused = assertThrows(IllegalStateException.class, () -> SchemasAtStartup.check("cares.schemas.read",
+                Optional.of(List.of(Topics.PROMPTS, "cares.respones"))));
+        assertTrue(refused.getMessage().startsWith("cares.schemas.read: "), refused.getMessage());
+        assertTrue(refused.getMessage().contains("cares.respones"), refused.getMessage());
     }
 }
