@@ -3,6 +3,7 @@ package io.caresstream.judge.messaging;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.serde.UnreadableEventException;
+import io.caresstream.events.work.UnloggedCalls;
 import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.judge.domain.Judge;
@@ -10,6 +11,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Outgoing;
@@ -28,7 +30,11 @@ public class ResponseConsumer {
     private final MeterRegistry metrics;
     private final AtomicLong judged = new AtomicLong();
 
-    public ResponseConsumer(Judge judge, JudgedResponses alreadyJudged, MeterRegistry metrics) {
+    private final UnloggedCalls unlogged;
+
+    public ResponseConsumer(Judge judge, JudgedResponses alreadyJudged, MeterRegistry metrics,
+                            @ConfigProperty(name = "smallrye.messaging.worker.judge-calls.max-concurrency") int concurrency) {
+        this.unlogged = new UnloggedCalls(concurrency);
         this.judge = judge;
         this.alreadyJudged = alreadyJudged;
         this.metrics = metrics;
@@ -56,8 +62,15 @@ public class ResponseConsumer {
         }
         JudgmentEvent judgment;
         try {
+            unlogged.beforeCall();
+        } catch (InterruptedException e) {
+            alreadyJudged.abandoned(payload.getModelId(), payload.getPromptId());
+            throw e;
+        }
+        try {
             judgment = judge.judge(payload);
         } catch (RuntimeException e) {
+            unlogged.settled();
             alreadyJudged.abandoned(payload.getModelId(), payload.getPromptId());
             throw e;
         }
@@ -68,10 +81,14 @@ public class ResponseConsumer {
                 .withKey(EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId()))
                 .build();
         // Known as judged once the broker has it (the sink acknowledges this message), not before: a judgment
-        // that never reached the log must be made again.
+        // that never reached the log must be made again. Until then it counts among the unlogged calls.
         return response.withPayload(judgment).addMetadata(key)
-                .withAck(() -> alreadyJudged.published(judgment).thenCompose(written -> response.ack()))
+                .withAck(() -> {
+                    unlogged.settled();
+                    return alreadyJudged.published(judgment).thenCompose(written -> response.ack());
+                })
                 .withNack(failure -> {
+                    unlogged.settled();
                     alreadyJudged.abandoned(judgment.getModelId(), judgment.getPromptId());
                     return response.nack(failure);
                 });

@@ -2,9 +2,11 @@ package io.caresstream.judge.messaging;
 
 import io.caresstream.deploy.testing.ManagementInterface;
 import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.deploy.simulated.SimulatedModelServer;
 import io.caresstream.deploy.simulated.SimulatedLabel;
 import io.caresstream.deploy.testing.AvroTopics;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
+import io.caresstream.deploy.testing.ProducerThrottle;
 import io.caresstream.deploy.testing.SampleEvents;
 import io.caresstream.deploy.testing.SimulatedModelResource;
 import io.caresstream.deploy.testing.TestInfrastructure;
@@ -89,6 +91,33 @@ class ResponseConsumerTest {
         assertTrue(labelled.getJudge().getSimulated());
         assertEquals("Safety_Judgment: Accept", labelled.getRawAnswer());
     }
+
+    /**
+     * While the broker holds back its acknowledgements, judge calls stop at twice the concurrency (16) billed but
+     * not on the log, as the invoker's do: a kill then re-bills at most that many. Every response is judged once.
+     */
+    @Test
+    void whileTheBrokerHoldsBackItsAcknowledgementsAtMostTwiceTheConcurrencyIsBilledAndNotOnTheLog() throws Exception {
+        SimulatedModelServer server = SimulatedModelResource.server();
+        server.setProfile(Profile.defaults());
+        String suite = "judge-throttled";
+        long before = server.billedCalls();
+        try (ProducerThrottle throttle = ProducerThrottle.on(TestInfrastructure.shared(), "kafka-producer-judgments")) {
+            Map<String, ResponseEvent> responses = new LinkedHashMap<>();
+            for (int i = 0; i < 100; i++) {
+                PromptEvent prompt = SampleEvents.prompt("p-j-throttled-" + i, suite, HarmLevel.HARMLESS, Method.DIRECT,
+                        "throttled question " + i);
+                responses.put(EventKeys.response("model-a@1", prompt.getPromptId()), SampleEvents.response("model-a@1",
+                        prompt, ResponseStatus.OK, SimulatedLabel.REFUSE.answer()));
+            }
+            topics.produce(Topics.RESPONSES, responses);
+            ProducerThrottle.assertUnloggedAtMost(32, 100, () -> server.billedCalls() - before, () -> topics.read(
+                    Topics.JUDGMENTS, JudgmentEvent.class, j -> j.getMetadata().getSuite().equals(suite), 100,
+                    Duration.ofMillis(300)).size());
+        }
+        assertEquals(100, server.billedCalls() - before, "each response judged with one call");
+    }
+
 
     @Test
     void anAnswerWithoutALabelIsRetriedThenCountedAsUnjudgeable() {

@@ -3,6 +3,7 @@ package io.caresstream.modelinvoker.messaging;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.serde.UnreadableEventException;
+import io.caresstream.events.work.UnloggedCalls;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.modelinvoker.domain.ModelControl;
@@ -14,6 +15,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -39,10 +41,13 @@ public class PromptConsumer {
     private final MutinyEmitter<ResponseEvent> responses;
     private final Counter reused;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final UnloggedCalls unlogged;
 
     public PromptConsumer(Responder responder, AnsweredPrompts answered, ModelControl control, MeterRegistry metrics,
                           @Channel("responses") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                          MutinyEmitter<ResponseEvent> responses) {
+                          MutinyEmitter<ResponseEvent> responses,
+                          @ConfigProperty(name = "smallrye.messaging.worker.model-calls.max-concurrency") int concurrency) {
+        this.unlogged = new UnloggedCalls(concurrency);
         this.responder = responder;
         this.answered = answered;
         this.control = control;
@@ -64,11 +69,18 @@ public class PromptConsumer {
             reused.increment();
             return message.ack();
         }
-        inFlight.incrementAndGet();
         ResponseEvent response;
+        try {
+            unlogged.beforeCall();
+        } catch (InterruptedException e) {
+            answered.abandoned(prompt.getPromptId());
+            throw e;
+        }
+        inFlight.incrementAndGet();
         try {
             response = call(prompt);
         } catch (RuntimeException | InterruptedException e) {
+            unlogged.settled();
             answered.abandoned(prompt.getPromptId());
             throw e;
         } finally {
@@ -77,11 +89,16 @@ public class PromptConsumer {
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
                 .build();
-        // The call's slot is free for the next prompt at once; the prompt is acknowledged (and its offset
-        // becomes committable) only once the broker has acknowledged its response, and the answered topic has it.
+        // The call's worker is free for the next prompt at once (UnloggedCalls bounds the answers not on the log
+        // yet); the prompt is acknowledged (and its offset becomes committable) only once the broker has
+        // acknowledged its response, and the answered topic has it.
         responses.sendMessage(Message.of(response).addMetadata(key)).subscribe().with(
-                sent -> answered.published(response).thenRun(message::ack),
+                sent -> {
+                    unlogged.settled();
+                    answered.published(response).thenRun(message::ack);
+                },
                 failure -> {
+                    unlogged.settled();
                     answered.abandoned(prompt.getPromptId());
                     message.nack(failure);
                 });

@@ -1,10 +1,12 @@
 package io.caresstream.modelinvoker.messaging;
 
 import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.deploy.simulated.SimulatedModelServer;
 import io.caresstream.deploy.simulated.SimulatedLabel;
 import io.caresstream.deploy.testing.AvroTopics;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.SampleEvents;
+import io.caresstream.deploy.testing.ProducerThrottle;
 import io.caresstream.deploy.testing.SimulatedModelResource;
 import io.caresstream.deploy.testing.TestInfrastructure;
 import io.caresstream.events.keys.EventKeys;
@@ -67,6 +69,33 @@ class PromptConsumerTest {
             assertTrue(response.getUsage().getInputTokens() > 0);
         }
     }
+
+    /**
+     * What a kill would lose after the provider billed it stays bounded while the broker holds back its
+     * acknowledgements: calls stop at twice the concurrency (16) billed but not on the log, instead of piling up
+     * answers, and go on as the log takes them; every prompt is answered, none twice.
+     */
+    @Test
+    void whileTheBrokerHoldsBackItsAcknowledgementsAtMostTwiceTheConcurrencyIsBilledAndNotOnTheLog() throws Exception {
+        SimulatedModelServer server = SimulatedModelResource.server();
+        server.setProfile(new Profile(List.of(new Profile.Rule(null, null, 0, 0, 1)), null, null, 0, null, null));
+        String suite = "invoker-throttled";
+        long before = server.billedCalls();
+        try (ProducerThrottle throttle = ProducerThrottle.on(TestInfrastructure.shared(), "kafka-producer-responses")) {
+            Map<String, PromptEvent> prompts = new LinkedHashMap<>();
+            for (int i = 0; i < 100; i++) {
+                PromptEvent prompt = SampleEvents.prompt("p-throttled-" + i, suite, HarmLevel.HARMLESS, Method.DIRECT,
+                        "throttled prompt " + i);
+                prompts.put(prompt.getPromptId(), prompt);
+            }
+            topics.produce(Topics.PROMPTS, prompts);
+            ProducerThrottle.assertUnloggedAtMost(32, 100, () -> server.billedCalls() - before, () -> topics.read(
+                    Topics.RESPONSES, ResponseEvent.class, r -> r.getMetadata().getSuite().equals(suite), 100,
+                    Duration.ofMillis(300)).size());
+        }
+        assertEquals(100, server.billedCalls() - before, "each prompt called once");
+    }
+
 
     @Test
     void anUnreadableRecordGoesToTheDeadLetterTopicAndTheModelKeepsGoing() {

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * schedule (every service killed with SIGKILL several times, Kafka nodes killed, a model-invoker scaled out
  * and back, a scorer instance added and removed), then compared with a clean run of the same workload: the
  * figures must be identical, nothing lost, nothing counted twice, and no successful call billed again beyond
- * the calls in flight at a kill.
+ * those in flight or unacknowledged at a kill.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Kills every part of a running evaluation on a seeded schedule and checks that its figures equal a clean run's.")
@@ -494,9 +494,10 @@ public final class ChaosRun implements Callable<Integer> {
         long extra = model.extra() + judge.extra();
         int invokerAndJudgeKills = injected.getOrDefault("kill model-invoker", 0)
                 + injected.getOrDefault("kill model-invoker-b", 0) + injected.getOrDefault("kill judge-service", 0);
-        // At a SIGKILL, calls in flight are lost after the provider billed them: at most the concurrency of the
-        // killed instance. Every other fault (broker, scorer, prompt-generator, rebalances, graceful stops) re-bills none.
-        long bound = (long) invokerAndJudgeKills * CONCURRENCY;
+        // At a SIGKILL, calls in flight and results the broker has not yet acknowledged are lost after the provider
+        // billed them: at most twice the concurrency of the killed instance (UnloggedCalls). Every other fault
+        // (broker, scorer, prompt-generator, rebalances, graceful stops) re-bills none.
+        long bound = (long) invokerAndJudgeKills * 2 * CONCURRENCY;
         result.put("extraBilledCalls", extra);
         result.put("extraBilledBound", bound);
         result.put("wallSeconds", Math.round(wallSeconds * 10) / 10.0);
@@ -602,7 +603,7 @@ public final class ChaosRun implements Callable<Integer> {
         row("billed model calls per prompt (max, mean)", model.path("max").asText() + ", " + model.path("mean").asText(), "1, 1");
         row("billed judge calls per response (max, mean)", judge.path("max").asText() + ", " + judge.path("mean").asText(), "1, 1");
         row("calls billed again", result.path("extraBilledCalls").asText(),
-                "<= " + result.path("extraBilledBound").asText() + " (in flight at the kills)");
+                "<= " + result.path("extraBilledBound").asText() + " (unlogged at the kills)");
         result.path("explicitOutcomes").fields().forEachRemaining(f -> row("ERROR / UNJUDGEABLE, " + f.getKey(),
                 f.getValue().path("responseErrors").asText() + " / " + f.getValue().path("unjudgeable").asText(), "as the clean run"));
         double slowestStop = stopSeconds.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);

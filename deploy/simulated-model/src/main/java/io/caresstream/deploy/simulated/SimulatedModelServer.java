@@ -349,6 +349,11 @@ public final class SimulatedModelServer implements AutoCloseable {
         return byModel;
     }
 
+    /** Completions sent (billed calls) so far, every model and request together. */
+    public long billedCalls() {
+        return billed.values().stream().mapToLong(count -> count.get()).sum();
+    }
+
     private static String digest(String text) {
         try {
             return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
