@@ -93,8 +93,9 @@ class ResponseConsumerTest {
     }
 
     /**
-     * While the broker holds back its acknowledgements, judge calls stop at twice the concurrency (16) billed but
-     * not on the log, as the invoker's do: a kill then re-bills at most that many. Every response is judged once.
+     * While the broker holds back its acknowledgements, judge calls stop at four times the concurrency (16)
+     * billed but not on the log, as the invoker's do: a kill then re-bills at most that many. Every response is
+     * judged once.
      */
     @Test
     void whileTheBrokerHoldsBackItsAcknowledgementsAtMostTwiceTheConcurrencyIsBilledAndNotOnTheLog() throws Exception {
@@ -104,18 +105,18 @@ class ResponseConsumerTest {
         long before = server.billedCalls();
         try (ProducerThrottle throttle = ProducerThrottle.on(TestInfrastructure.shared(), "kafka-producer-judgments")) {
             Map<String, ResponseEvent> responses = new LinkedHashMap<>();
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 200; i++) {
                 PromptEvent prompt = SampleEvents.prompt("p-j-throttled-" + i, suite, HarmLevel.HARMLESS, Method.DIRECT,
                         "throttled question " + i);
                 responses.put(EventKeys.response("model-a@1", prompt.getPromptId()), SampleEvents.response("model-a@1",
                         prompt, ResponseStatus.OK, SimulatedLabel.REFUSE.answer()));
             }
             topics.produce(Topics.RESPONSES, responses);
-            ProducerThrottle.assertUnloggedAtMost(32, 100, () -> server.billedCalls() - before, () -> topics.read(
-                    Topics.JUDGMENTS, JudgmentEvent.class, j -> j.getMetadata().getSuite().equals(suite), 100,
+            ProducerThrottle.assertUnloggedAtMost(64, 200, () -> server.billedCalls() - before, () -> topics.read(
+                    Topics.JUDGMENTS, JudgmentEvent.class, j -> j.getMetadata().getSuite().equals(suite), 200,
                     Duration.ofMillis(300)).size());
         }
-        assertEquals(100, server.billedCalls() - before, "each response judged with one call");
+        assertEquals(200, server.billedCalls() - before, "each response judged with one call");
     }
 
 

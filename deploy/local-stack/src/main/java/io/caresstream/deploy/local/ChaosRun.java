@@ -495,9 +495,9 @@ public final class ChaosRun implements Callable<Integer> {
         int invokerAndJudgeKills = injected.getOrDefault("kill model-invoker", 0)
                 + injected.getOrDefault("kill model-invoker-b", 0) + injected.getOrDefault("kill judge-service", 0);
         // At a SIGKILL, calls in flight and results the broker has not yet acknowledged are lost after the provider
-        // billed them: at most twice the concurrency of the killed instance (UnloggedCalls). Every other fault
+        // billed them: at most four times the concurrency of the killed instance (UnloggedCalls). Every other fault
         // (broker, scorer, prompt-generator, rebalances, graceful stops) re-bills none.
-        long bound = (long) invokerAndJudgeKills * 2 * CONCURRENCY;
+        long bound = (long) invokerAndJudgeKills * 4 * CONCURRENCY;
         result.put("extraBilledCalls", extra);
         result.put("extraBilledBound", bound);
         result.put("wallSeconds", Math.round(wallSeconds * 10) / 10.0);

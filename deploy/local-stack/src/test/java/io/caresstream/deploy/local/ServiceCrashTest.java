@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The model-invoker and the judge-service killed with SIGKILL in the middle of an evaluation and started
  * again: each takes the work up within seconds of its restart, every prompt ends with one judgment, the score
  * is the one a run without kills gives, and the calls made again are at most those in flight at the kill
- * and those answered but not yet acknowledged by the broker (together at most twice the concurrency), never the
+ * and those answered but not yet acknowledged by the broker (together at most four times the concurrency), never the
  * whole backlog since its last commit. Stopped gracefully
  * instead, the invoker finishes its calls in flight first and none is made again.
  */
@@ -59,9 +59,9 @@ class ServiceCrashTest {
                     + " (invoker) and %d ms (judge) after the restarted instance was ready%n",
                     modelCalls, judgeCalls, resumedInvoker, resumedJudge);
             // Made again: the calls in flight at the kill and the results the broker had not yet acknowledged,
-            // together at most twice the concurrency (UnloggedCalls).
-            assertTrue(modelCalls >= 64 && modelCalls <= 64 + 2 * CONCURRENCY, "model calls: " + modelCalls);
-            assertTrue(judgeCalls >= 64 && judgeCalls <= 64 + 2 * CONCURRENCY, "judge calls: " + judgeCalls);
+            // together at most four times the concurrency (UnloggedCalls).
+            assertTrue(modelCalls >= 64 && modelCalls <= 64 + 4 * CONCURRENCY, "model calls: " + modelCalls);
+            assertTrue(judgeCalls >= 64 && judgeCalls <= 64 + 4 * CONCURRENCY, "judge calls: " + judgeCalls);
             assertTrue(resumedInvoker < 10_000, "the invoker resumed " + resumedInvoker + " ms after its restart");
             assertTrue(resumedJudge < 10_000, "the judge resumed " + resumedJudge + " ms after its restart");
 
