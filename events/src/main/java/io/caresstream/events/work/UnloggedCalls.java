@@ -7,9 +7,9 @@ import java.util.concurrent.Semaphore;
  * the provider billed it, and its successor pays for again. A call's worker is free as soon as the call returns,
  * so while the broker is slow to acknowledge (a Kafka node lost, a throttled client) the results would pile up
  * unbounded; held to four times the concurrency, the next call waits for the log instead. Four, not two: a
- * provider answering in a few milliseconds against a broker acknowledging in 50-150 ms on a saturated machine
- * needs more than one answer unacknowledged per call slot (twice the concurrency cut the 0 ms end-to-end
- * benchmark's rate by 8-14%; four times left it as it was). A provider taking longer than the broker never waits.
+ * provider that answers faster than the broker acknowledges needs more than one answer unacknowledged per call
+ * slot (twice the concurrency cut the 0 ms end-to-end benchmark's rate by 8-14%; four times left it as it was).
+ * A provider slower than the broker's acknowledgements never waits.
  */
 public final class UnloggedCalls {
 
