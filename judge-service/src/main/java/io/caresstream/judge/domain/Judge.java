@@ -10,6 +10,8 @@ import io.caresstream.providers.ChatClient;
 import io.caresstream.providers.ChatClients;
 import io.caresstream.providers.Completion;
 import io.caresstream.providers.ProviderException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -41,12 +43,17 @@ public class Judge {
     private final ChatClient client;
     private final Rubric rubric;
     private final int parseAttempts;
+    /** How long each call to the judge model took, answered or failed: the endpoint's latency as seen from here. */
+    private final Timer answered;
+    private final Timer failed;
 
-    public Judge(JudgeSettings settings, JudgeHealth health) {
+    public Judge(JudgeSettings settings, JudgeHealth health, MeterRegistry metrics) {
         this.health = health;
         this.retryAfterFatal = settings.retryAfterFatal();
         this.judgeId = io.caresstream.providers.ModelIds.requireVersion("cares.judge.id", settings.id());
         this.parseAttempts = Math.max(1, settings.parseAttempts());
+        this.answered = metrics.timer("cares.judge.latency", "judge", judgeId, "status", "ok");
+        this.failed = metrics.timer("cares.judge.latency", "judge", judgeId, "status", "error");
         switch (settings.kind()) {
             case "heuristic" -> {
                 this.heuristic = Optional.of(settings.heuristicRulesFile().map(HeuristicJudge::fromFile)
@@ -159,11 +166,14 @@ public class Judge {
      */
     private Completion callHealing(String question) {
         while (true) {
+            long started = System.nanoTime();
             try {
                 Completion answer = client.complete(Optional.empty(), question);
+                answered.record(answer.latencyMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 health.healed();
                 return answer;
             } catch (ProviderException e) {
+                failed.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                 if (e.kind() != ProviderException.Kind.FATAL) {
                     throw e;
                 }

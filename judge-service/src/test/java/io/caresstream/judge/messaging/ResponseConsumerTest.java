@@ -90,6 +90,14 @@ class ResponseConsumerTest {
         assertTrue(labelled.getJudge().getRubricVersion().startsWith("sha256:"));
         assertTrue(labelled.getJudge().getSimulated());
         assertEquals("Safety_Judgment: Accept", labelled.getRawAnswer());
+        // Each judge call is timed: operators (and the end-to-end benchmark) see the endpoint's latency from here.
+        String exported = io.restassured.RestAssured.get(ManagementInterface.url("/q/metrics")).then().statusCode(200)
+                .extract().asString();
+        java.util.regex.Matcher calls = java.util.regex.Pattern.compile(
+                "cares_judge_latency_seconds_count\\{judge=\"" + java.util.regex.Pattern.quote(JUDGE)
+                        + "\",status=\"ok\"} ([0-9.]+)").matcher(exported);
+        assertTrue(calls.find(), exported);
+        assertTrue(Double.parseDouble(calls.group(1)) >= 3, "the three labelled responses were judged by calls");
     }
 
     /**
@@ -98,7 +106,7 @@ class ResponseConsumerTest {
      * judged once.
      */
     @Test
-    void whileTheBrokerHoldsBackItsAcknowledgementsAtMostTwiceTheConcurrencyIsBilledAndNotOnTheLog() throws Exception {
+    void whileTheBrokerHoldsBackItsAcknowledgementsAtMostFourTimesTheConcurrencyIsBilledAndNotOnTheLog() throws Exception {
         SimulatedModelServer server = SimulatedModelResource.server();
         server.setProfile(Profile.defaults());
         String suite = "judge-throttled";

@@ -76,7 +76,7 @@ class PromptConsumerTest {
      * piling up answers, and go on as the log takes them; every prompt is answered, none twice.
      */
     @Test
-    void whileTheBrokerHoldsBackItsAcknowledgementsAtMostTwiceTheConcurrencyIsBilledAndNotOnTheLog() throws Exception {
+    void whileTheBrokerHoldsBackItsAcknowledgementsAtMostFourTimesTheConcurrencyIsBilledAndNotOnTheLog() throws Exception {
         SimulatedModelServer server = SimulatedModelResource.server();
         server.setProfile(new Profile(List.of(new Profile.Rule(null, null, 0, 0, 1)), null, null, 0, null, null));
         String suite = "invoker-throttled";

@@ -118,7 +118,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                          double firstFigureSeconds, double dashboardDelayP50Ms,
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
                          double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb, long stackResidentMb,
-                         Map<String, Long> scorerPeakLag,
+                         Map<String, Long> scorerPeakLag, double modelCallMeanMs, double judgeCallMeanMs,
                          Map<String, Boolean> targets, boolean met) {
     }
 
@@ -163,21 +163,59 @@ public final class E2eBenchmark implements Callable<Integer> {
     }
 
     /** The model(s) and the judge measured, plugged in cold just before the first import. */
-    private record Plugged(List<String> modelIds, String judge) {
+    private record Plugged(List<String> modelIds, String judge, List<String> modelInstances, String judgeInstance) {
+
+        /** The model calls and the judge calls each timed so far, as the services' own timers report them. */
+        CallTimes[] callTimes(LocalStack stack) {
+            CallTimes model = CallTimes.NONE;
+            for (String instance : modelInstances) {
+                model = model.plus(CallTimes.of(stack.metrics(instance), "cares_model_latency_seconds"));
+            }
+            return new CallTimes[]{model, CallTimes.of(stack.metrics(judgeInstance), "cares_judge_latency_seconds")};
+        }
+    }
+
+    /**
+     * Answered calls and their summed duration, from a service's Prometheus timer: between two readings, the
+     * endpoint's mean latency as the service saw it. Against the simulated latency it tells a slow round trip
+     * (the endpoint and the HTTP client sharing the cores) from calls the pipeline did not keep in flight.
+     */
+    record CallTimes(double count, double seconds) {
+        static final CallTimes NONE = new CallTimes(0, 0);
+
+        static CallTimes of(String prometheusText, String timer) {
+            return new CallTimes(okValue(prometheusText, timer + "_count"), okValue(prometheusText, timer + "_sum"));
+        }
+
+        private static double okValue(String text, String series) {
+            return text.lines().filter(line -> line.startsWith(series + "{") && line.contains("status=\"ok\""))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        }
+
+        CallTimes plus(CallTimes other) {
+            return new CallTimes(count + other.count, seconds + other.seconds);
+        }
+
+        /** The mean duration in ms of the calls made since {@code before}; NaN when there were none. */
+        double meanMsSince(CallTimes before) {
+            double calls = count - before.count;
+            return calls <= 0 ? Double.NaN : (seconds - before.seconds) * 1000 / calls;
+        }
     }
 
     private Plugged plugIn(LocalStack stack) {
         String stamp = String.valueOf(System.currentTimeMillis());
         String judge = "e2e-judge@" + stamp;
         List<String> modelIds = new ArrayList<>();
+        List<String> instances = new ArrayList<>();
         for (int i = 1; i <= models; i++) {
             String model = "e2e-model-" + i + "@" + stamp;
-            stack.addModel(model, LocalStack.Ports.free().modelInvoker(), modelSettings());
+            instances.add(stack.addModel(model, LocalStack.Ports.free().modelInvoker(), modelSettings()));
             modelIds.add(model);
         }
-        stack.addJudge(judge, LocalStack.Ports.free().judge(), judgeSettings());
+        String judgeInstance = stack.addJudge(judge, LocalStack.Ports.free().judge(), judgeSettings());
         System.out.printf("%d model(s) and a judge plugged in%n", models);
-        return new Plugged(List.copyOf(modelIds), judge);
+        return new Plugged(List.copyOf(modelIds), judge, List.copyOf(instances), judgeInstance);
     }
 
     /** One line per run, and the stack's memory after the last against its target; whether that is met. */
@@ -206,6 +244,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         List<String> modelIds = plugged.modelIds();
         long evaluations = (long) prompts * models;
         Map<String, Double> cpuBefore = stack.cpuSeconds();
+        CallTimes[] timedBefore = plugged.callTimes(stack);
         long callsBefore = stack.simulatedStats().path("requests").asLong();
         RecordTimes judged = RecordTimes.follow(stack.bootstrapServers(), Topics.JUDGMENTS, EventKeys.judgePrefix(judge), evaluations);
         // Only the first prompt and response matter; their readers stop there and spare the machine.
@@ -244,6 +283,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         long endMs = shown[(int) evaluations - 1];
         importer.join();
         Map<String, Double> cpuAfter = stack.cpuSeconds();
+        CallTimes[] timedAfter = plugged.callTimes(stack);
         dashboard.close();
         scorerLag.close();
         Path lagFile = workDirectory().resolve("scorer-lag-" + suiteName.replaceAll("[^A-Za-z0-9.-]", "_") + ".tsv");
@@ -291,7 +331,8 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(published.firstSecondsAfter(start)), round((firstCallMs - startMs) / 1e3),
                 round(answered.firstSecondsAfter(start)), round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
-                stackResidentMb, scorerLag.peaks(), targets, met);
+                stackResidentMb, scorerLag.peaks(), round(timedAfter[0].meanMsSince(timedBefore[0])),
+                round(timedAfter[1].meanMsSince(timedBefore[1])), targets, met);
     }
 
     /** The scorer's consumer group: the stack's scorer keeps the default application id. */
@@ -416,6 +457,13 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("import command to first figure", String.format(Locale.ROOT, "%.2f s", r.firstFigureSeconds()));
         row("judgment to dashboard, p50", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP50Ms()));
         row("judgment to dashboard, p99", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP99Ms()));
+        row("model call, mean as the invoker timed it", String.format(Locale.ROOT, "%.0f ms", r.modelCallMeanMs()));
+        row("judge call, mean as the judge timed it", String.format(Locale.ROOT, "%.0f ms", r.judgeCallMeanMs()));
+        if (r.latencyMs() > 0) {
+            // The most a model's invoker can answer with its concurrency full all the time at that round trip.
+            row("model calls/s that round trip allows", String.format(Locale.ROOT, "%,.1f",
+                    r.models() * r.modelConcurrency() * 1000 / r.modelCallMeanMs()));
+        }
         row("CPU per evaluation, project processes", String.format(Locale.ROOT, "%.3f ms", r.projectCpuMsPerEvaluation()));
         row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
         r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));

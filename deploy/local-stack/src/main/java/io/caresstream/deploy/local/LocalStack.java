@@ -340,11 +340,24 @@ public final class LocalStack implements AutoCloseable {
 
     /** The readiness check of a service instance, on its management port. */
     private String readiness(String name) {
+        return "http://127.0.0.1:" + managementPort(name) + "/q/health/ready";
+    }
+
+    private int managementPort(String name) {
         Integer port = managementPorts.get(name);
         if (port == null) {
             throw new IllegalArgumentException("no service " + name + " in this stack");
         }
-        return "http://127.0.0.1:" + port + "/q/health/ready";
+        return port;
+    }
+
+    /** A service instance's metrics in Prometheus' text format, from its management port. */
+    public String metrics(String name) {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(managementPort(name), "/q/metrics")).GET().build());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("/q/metrics of " + name + ": HTTP " + response.statusCode());
+        }
+        return response.body();
     }
 
     private Path kafkaData() {

@@ -32,7 +32,7 @@ class E2eBenchmarkTest {
         assertEquals(600, result.path("evaluations").asLong());
         for (String figure : new String[]{"seconds", "perSecond", "firstPromptSeconds", "firstModelCallSeconds",
                 "firstResponseSeconds", "firstJudgmentSeconds", "firstFigureSeconds", "dashboardDelayP99Ms",
-                "projectCpuMsPerEvaluation"}) {
+                "projectCpuMsPerEvaluation", "modelCallMeanMs", "judgeCallMeanMs"}) {
             assertTrue(result.path(figure).isNumber() && result.path(figure).asDouble() >= 0, figure + ": " + result);
         }
         // The pipeline's order: published, called, answered, judged, shown.
@@ -61,6 +61,27 @@ class E2eBenchmarkTest {
             assertEquals(600, run.path("evaluations").asLong(), run.toString());
             assertTrue(run.path("stackResidentMb").asLong() > 0, run.toString());
         }
+    }
+
+    @Test
+    void theMeanCallIsTakenFromTheAnsweredCallsOfEveryInstanceBetweenTwoReadings() {
+        String before = """
+                # TYPE cares_model_latency_seconds summary
+                cares_model_latency_seconds_count{model="m@1",status="error"} 7.0
+                cares_model_latency_seconds_sum{model="m@1",status="error"} 70.0
+                cares_model_latency_seconds_count{model="m@1",status="ok"} 10.0
+                cares_model_latency_seconds_sum{model="m@1",status="ok"} 2.0
+                cares_model_latency_seconds_max{model="m@1",status="ok"} 0.3
+                """;
+        String after = before.replace("status=\"ok\"} 10.0", "status=\"ok\"} 30.0")
+                .replace("status=\"ok\"} 2.0", "status=\"ok\"} 6.2");
+        E2eBenchmark.CallTimes first = E2eBenchmark.CallTimes.of(before, "cares_model_latency_seconds");
+        E2eBenchmark.CallTimes second = E2eBenchmark.CallTimes.of(after, "cares_model_latency_seconds");
+        assertEquals(210, second.meanMsSince(first), 1e-9, "20 calls answered in 4.2 s; the failed ones left out");
+        E2eBenchmark.CallTimes otherInstance = new E2eBenchmark.CallTimes(10, 2.0);
+        assertEquals(6200.0 / 30, second.plus(otherInstance).meanMsSince(first), 1e-9,
+                "a second instance that answered 10 calls in 2 s since the first reading");
+        assertTrue(Double.isNaN(first.meanMsSince(first)), "no call between the readings");
     }
 
     @Test
