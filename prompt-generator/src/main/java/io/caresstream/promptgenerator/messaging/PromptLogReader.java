@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.util.List;
+
 /**
  * Reads the whole prompt log from the beginning at every start (no committed offsets), and keeps
  * following it, so the catalogue always reflects what the log holds.
@@ -21,13 +23,20 @@ public class PromptLogReader {
         this.catalogue = catalogue;
     }
 
+    /**
+     * A whole poll at a time (the channel's batch mode): an import's burst of prompts comes back here as a
+     * few batches instead of thousands of messages, each dispatched on its own, while the model and the
+     * scorer need the same cores.
+     */
     @Incoming("prompt-log")
-    public void read(PromptEvent prompt) {
-        if (prompt == null) {
-            // Unreadable: the model-invoker's dead-letter topic keeps it; the catalogue has nothing to file.
-            LOG.debug("skipped an unreadable record on the prompt log");
-            return;
+    public void read(List<PromptEvent> prompts) {
+        for (PromptEvent prompt : prompts) {
+            if (prompt == null) {
+                // Unreadable: the model-invoker's dead-letter topic keeps it; the catalogue has nothing to file.
+                LOG.debug("skipped an unreadable record on the prompt log");
+                continue;
+            }
+            catalogue.record(prompt);
         }
-        catalogue.record(prompt);
     }
 }

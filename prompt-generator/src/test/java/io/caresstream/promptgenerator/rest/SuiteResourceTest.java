@@ -88,6 +88,21 @@ class SuiteResourceTest {
                 .body("find { it.suite == 'sample-twice' }.byHarmLevel.HIGHLY_HARMFUL", equalTo(16));
     }
 
+    /**
+     * The catalogue reads the log a poll at a time: an unreadable record in a batch is skipped, and the
+     * records around it, and what comes after, are still filed.
+     */
+    @Test
+    void anUnreadableRecordOnThePromptLogLeavesTheCatalogueFollowingIt() {
+        AvroTopics.of(TestInfrastructure.shared()).produceRaw(Topics.PROMPTS, "catalogue-poison",
+                "not an avro event".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        asOperator().contentType(ContentType.JSON).body(Map.of("file", SAMPLE.toString(), "suite", "after-poison"))
+                .when().post("/api/suites/import-path")
+                .then().statusCode(200)
+                .body("published", equalTo(64));
+        awaitListed("after-poison", 64);
+    }
+
     @Test
     void aFileWithOneBadRowPublishesNothingByDefaultAndOnlyValidRowsWhenAsked() throws Exception {
         Path file = dir.resolve("half-bad.jsonl");
