@@ -81,7 +81,9 @@ class PromptConsumerTest {
         server.setProfile(new Profile(List.of(new Profile.Rule(null, null, 0, 0, 1)), null, null, 0, null, null));
         String suite = "invoker-throttled";
         long before = server.billedCalls();
-        try (ProducerThrottle throttle = ProducerThrottle.on(TestInfrastructure.shared(), "kafka-producer-responses")) {
+        try (var responses = topics.tally(Topics.RESPONSES, ResponseEvent.class,
+                r -> r.getMetadata().getSuite().equals(suite));
+             ProducerThrottle throttle = ProducerThrottle.on(TestInfrastructure.shared(), "kafka-producer-responses")) {
             Map<String, PromptEvent> prompts = new LinkedHashMap<>();
             for (int i = 0; i < 200; i++) {
                 PromptEvent prompt = SampleEvents.prompt("p-throttled-" + i, suite, HarmLevel.HARMLESS, Method.DIRECT,
@@ -89,9 +91,7 @@ class PromptConsumerTest {
                 prompts.put(prompt.getPromptId(), prompt);
             }
             topics.produce(Topics.PROMPTS, prompts);
-            ProducerThrottle.assertUnloggedAtMost(64, 200, () -> server.billedCalls() - before, () -> topics.read(
-                    Topics.RESPONSES, ResponseEvent.class, r -> r.getMetadata().getSuite().equals(suite), 200,
-                    Duration.ofMillis(300)).size());
+            ProducerThrottle.assertUnloggedAtMost(64, 200, () -> server.billedCalls() - before, responses::seen);
         }
         assertEquals(200, server.billedCalls() - before, "each prompt called once");
     }

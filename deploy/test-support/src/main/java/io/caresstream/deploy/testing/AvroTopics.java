@@ -109,6 +109,62 @@ public final class AvroTopics {
     }
 
     /**
+     * Counts the records of a topic that match a filter, from the beginning, as they arrive. It reads every
+     * partition directly (no consumer group), so it is positioned when this returns: a count taken later can lag
+     * the log by one poll, never by a group join.
+     */
+    public <T> Tally<T> tally(String topic, Class<T> type, Predicate<T> filter) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class,
+                SerdeConfig.REGISTRY_URL, registryUrl);
+        KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config);
+        List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return new Tally<>(consumer, type, filter);
+    }
+
+    /** What {@link #tally} counts; close it when done. */
+    public static final class Tally<T> implements AutoCloseable {
+        private final KafkaConsumer<String, GenericRecord> consumer;
+        private final Class<T> type;
+        private final Predicate<T> filter;
+        private int seen;
+
+        private Tally(KafkaConsumer<String, GenericRecord> consumer, Class<T> type, Predicate<T> filter) {
+            this.consumer = consumer;
+            this.type = type;
+            this.filter = filter;
+        }
+
+        /** Reads what arrived since the last call (one short poll) and returns the matching records seen so far. */
+        public int seen() {
+            org.apache.kafka.clients.consumer.ConsumerRecords<String, GenericRecord> records;
+            try {
+                records = consumer.poll(Duration.ofMillis(100));
+            } catch (org.apache.kafka.common.errors.RecordDeserializationException unreadable) {
+                consumer.seek(unreadable.topicPartition(), unreadable.offset() + 1);
+                return seen;
+            }
+            for (ConsumerRecord<String, GenericRecord> record : records) {
+                if (record.value() != null && filter.test(toSpecific(record.value(), type))) {
+                    seen++;
+                }
+            }
+            return seen;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    /**
      * Generic to specific through the event class's own loader: inside a Quarkus test several loaders
      * hold the Avro classes, and Avro's shared SpecificData would pick the wrong one.
      */

@@ -71,7 +71,8 @@ public final class ProducerThrottle implements AutoCloseable {
      * Watches calls made (billed on the simulated server) against results on the log until all {@code total} are
      * on it: billed but not on the log never exceeds {@code limit}, and the stall held the calls at the limit at
      * least once (else nothing was shown). Calls counted before the log is read are a lower bound of those made
-     * when it was read.
+     * when it was read; {@code logged} must never count fewer than are on the log ({@link AvroTopics#tally}, made
+     * before the first call: a reader that joins a group afresh each time can see none for a moment).
      */
     public static void assertUnloggedAtMost(int limit, int total, LongSupplier made, IntSupplier logged) {
         boolean reached = false;
