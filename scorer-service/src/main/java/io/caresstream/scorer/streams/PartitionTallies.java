@@ -37,9 +37,11 @@ import java.util.function.Supplier;
  * replacement is added. The deltas not yet emitted are kept in a logged store too: with exactly-once, a
  * restart finds the rows, the pending deltas and the input offsets at the same point, and emits those deltas
  * then. The rows store keeps the name, key and format of the table it replaces; a task that finds rows but
- * has never emitted (its rows were written by the earlier topology) tallies them all once. The emission is
- * scheduled only while deltas wait, since every punctuation makes its task commit a transaction: an idle
- * scorer commits nothing.
+ * has never emitted (its rows were written by the earlier topology) tallies them all once. A row that comes
+ * after a quiet interval moves on at once (the first judgment after a pause reaches the dashboard without
+ * waiting out an interval); the rows after it wait for the interval's end, so a task still emits at most once
+ * per interval. That emission is scheduled only while deltas wait, since every punctuation makes its task
+ * commit a transaction: an idle scorer commits nothing.
  *
  * @param <R> the row
  * @param <A> the tally, which can hold a group's counts or a delta of them
@@ -105,6 +107,8 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
             private boolean started;
             /** Scheduled only while deltas wait: a punctuation makes the task commit, idle or not. */
             private Cancellable emitter;
+            /** Wall-clock time of the last emission; none yet since this task started. */
+            private long emittedAt = Long.MIN_VALUE;
 
             @Override
             public void init(ProcessorContext<String, A> context) {
@@ -137,6 +141,23 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
                 }
             }
 
+            /** At once after a quiet interval, else at the interval's end. */
+            private void emitNowOrSoon() {
+                long now = context.currentSystemTimeMs();
+                long interval = emitInterval.toMillis();
+                if (emittedAt == Long.MIN_VALUE || now - emittedAt >= interval) {
+                    boolean afterQuietSpell = emittedAt == Long.MIN_VALUE || now - emittedAt >= 2 * interval;
+                    emit(now);
+                    if (afterQuietSpell) {
+                        // Visible downstream at this loop's commit, not up to a commit interval later. While
+                        // rows keep coming, emissions are an interval apart and the commit interval paces them.
+                        context.commit();
+                    }
+                } else {
+                    emitSoon();
+                }
+            }
+
             @Override
             public void process(Record<String, R> record) {
                 tallyEveryRowOnce();
@@ -157,13 +178,13 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
                 if (row != null) {
                     change(row, tallying.add());
                 }
+                emitNowOrSoon();
             }
 
             private void change(R row, BiFunction<A, R, A> how) {
                 String group = tallying.group().apply(row);
                 A delta = deltas.get(group);
                 deltas.put(group, how.apply(delta == null ? tallying.empty().get() : delta, row));
-                emitSoon();
             }
 
             /** Not in init: a logged store can be written only while a record or a punctuation is processed. */
@@ -179,6 +200,7 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
                     all.forEachRemaining(entry -> change(entry.value.value(), tallying.add()));
                 }
                 deltas.put(STARTED, tallying.empty().get());
+                emitSoon();
             }
 
             private void emit(long now) {
@@ -187,8 +209,11 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
                     context.forward(new Record<>(delta.key, delta.value, now));
                     deltas.delete(delta.key);
                 }
-                emitter.cancel();
-                emitter = null;
+                emittedAt = now;
+                if (emitter != null) {
+                    emitter.cancel();
+                    emitter = null;
+                }
             }
         };
     }

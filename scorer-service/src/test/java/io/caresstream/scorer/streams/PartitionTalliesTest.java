@@ -19,6 +19,10 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +39,7 @@ import java.util.Properties;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -113,13 +118,78 @@ class PartitionTalliesTest {
         for (int p = 0; p < 500; p++) {
             judgments.pipeInput(key(judgment("hot@1", p, Label.REFUSE)), judgment("hot@1", p, Label.REFUSE));
         }
-        assertTrue(store().isEmpty(), "nothing reaches the totals before the emit interval");
+        assertEquals(1, totals.readRecordsToList().size(), "the first judgment moves on at once");
+        assertEquals(1, store().get("hot@1|judge@1|suite").labelled(), "the others wait for the interval");
         driver.advanceWallClockTime(EMIT);
-        assertEquals(1, totals.readRecordsToList().size(), "500 judgments, one delta");
+        assertEquals(1, totals.readRecordsToList().size(), "499 judgments, one delta");
         assertEquals(500, store().get("hot@1|judge@1|suite").labelled());
 
         driver.advanceWallClockTime(EMIT);
         assertTrue(totals.isEmpty(), "no change, no delta");
+    }
+
+    @Test
+    void aJudgmentAfterAQuietIntervalMovesOnAtOnceAndTheNextWithinItWaits() {
+        JudgmentRow first = judgment("a@1", 1, Label.ACCEPT);
+        judgments.pipeInput(key(first), first);
+        assertEquals(1, store().get("a@1|judge@1|suite").labelled(), "no interval waited out after a start");
+
+        JudgmentRow second = judgment("a@1", 2, Label.ACCEPT);
+        judgments.pipeInput(key(second), second);
+        driver.advanceWallClockTime(EMIT.dividedBy(2));
+        assertEquals(1, store().get("a@1|judge@1|suite").labelled(), "within the interval of the last emission");
+        driver.advanceWallClockTime(EMIT.dividedBy(2));
+        assertEquals(2, store().get("a@1|judge@1|suite").labelled(), "at the interval's end");
+
+        driver.advanceWallClockTime(EMIT.multipliedBy(5)); // quiet
+        totals.readRecordsToList();
+        JudgmentRow third = judgment("a@1", 3, Label.REFUSE);
+        judgments.pipeInput(key(third), third);
+        assertEquals(3, store().get("a@1|judge@1|suite").labelled(), "after a quiet spell, at once again");
+        assertEquals(1, totals.readRecordsToList().size());
+    }
+
+    @Test
+    void onlyAnEmissionAfterAQuietSpellAsksForACommitAtOnce() {
+        PartitionTallies<JudgmentRow, Tally> tallies = new PartitionTallies<>("rows",
+                new ObjectMapperSerde<>(JudgmentRow.class), "deltas", new TallySerde(),
+                new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove), EMIT);
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "partition-tallies-commit-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        MockProcessorContext<String, Tally> context = new MockProcessorContext<>(config,
+                new org.apache.kafka.streams.processor.TaskId(0, 0), state.toFile());
+        context.setCurrentSystemTimeMs(1_000_000);
+        tallies.stores().forEach(builder -> {
+            StateStore store = builder.withCachingDisabled().withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+        });
+        Processor<String, JudgmentRow, String, Tally> processor = tallies.get();
+        processor.init(context);
+
+        java.util.function.IntConsumer judge = p -> {
+            JudgmentRow row = judgment("a@1", p, Label.ACCEPT);
+            processor.process(new Record<>(key(row), row, context.currentSystemTimeMs()));
+        };
+        judge.accept(1);
+        assertEquals(1, context.forwarded().size(), "the first judgment after a start moves on at once");
+        assertTrue(context.committed(), "and is committed at once");
+        context.resetForwards();
+        context.resetCommit();
+
+        for (int p = 2; p <= 10; p++) { // a steady flow: one every 25 ms
+            context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + 25);
+            judge.accept(p);
+        }
+        assertEquals(1, context.forwarded().size(), "the flow emits when an interval has passed");
+        assertFalse(context.committed(), "and leaves the commit to the commit interval");
+        context.resetForwards();
+
+        context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + EMIT.multipliedBy(3).toMillis());
+        judge.accept(11);
+        assertEquals(1, context.forwarded().size());
+        assertTrue(context.committed(), "a judgment after a quiet spell is committed at once again");
     }
 
     @Test
