@@ -30,6 +30,7 @@ scorer-service:
   - {resource: {type: topic, name: cares.human-labels, patternType: literal}, operations: [All]}
   - {resource: {type: topic, name: scorer-service-, patternType: prefix}, operations: [All]}
   - {resource: {type: group, name: scorer-service, patternType: literal}, operations: [Read]}
+  - {resource: {type: group, name: scorer-service-prompts, patternType: literal}, operations: [Read]}
   - {resource: {type: transactionalId, name: scorer-service, patternType: prefix}, operations: [Write]}
 apicurio-registry:
   - {resource: {type: topic, name: kafkasql-journal, patternType: literal}, operations: [All]}

@@ -8,7 +8,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -51,6 +50,13 @@ public class ConsumerProgress implements HealthCheck {
 
     @ConfigProperty(name = "cares.health.input-topics")
     Optional<List<String>> topics;
+
+    /**
+     * Input topics that another consumer group of the same service reads, each as {@code topic:group} (the
+     * scorer counts the prompts on a Kafka Streams client of its own); the others are the main group's.
+     */
+    @ConfigProperty(name = "cares.health.topic-groups")
+    Optional<List<String>> topicGroups = Optional.empty();
 
     @ConfigProperty(name = "cares.health.stall-after", defaultValue = "PT2M")
     Duration stallAfter;
@@ -125,7 +131,7 @@ public class ConsumerProgress implements HealthCheck {
             data.put("checked", "no (cares.health.consumer-group not set)");
             return new Verdict(true, data);
         }
-        data.put("group", group.get());
+        data.put("group", String.join(",", topicsByGroup().keySet()));
         IdleReason source = idleBecause != null ? idleBecause : idle != null && idle.isResolvable() ? idle.get() : null;
         Optional<String> idleReason = source == null ? Optional.empty() : source.now();
         try {
@@ -175,15 +181,34 @@ public class ConsumerProgress implements HealthCheck {
         }
     }
 
-    private Map<TopicPartition, Long> committed() throws ExecutionException, InterruptedException, TimeoutException {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin().listConsumerGroupOffsets(group.get())
-                .partitionsToOffsetAndMetadata().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        Map<TopicPartition, Long> committed = new HashMap<>();
-        offsets.forEach((partition, offset) -> {
-            if (offset != null && topics.get().contains(partition.topic())) {
-                committed.put(partition, offset.offset());
+    /** The input topics by the group that reads them. */
+    Map<String, List<String>> topicsByGroup() {
+        Map<String, String> others = new HashMap<>();
+        for (String entry : topicGroups.orElse(List.of())) {
+            int colon = entry.indexOf(':'); // a topic name has no colon
+            if (colon <= 0 || colon == entry.length() - 1) {
+                throw new IllegalArgumentException("cares.health.topic-groups: '" + entry + "' is not topic:group");
             }
-        });
+            others.put(entry.substring(0, colon), entry.substring(colon + 1));
+        }
+        Map<String, List<String>> byGroup = new java.util.LinkedHashMap<>();
+        for (String topic : topics.get()) {
+            byGroup.computeIfAbsent(others.getOrDefault(topic, group.get()), g -> new java.util.ArrayList<>()).add(topic);
+        }
+        return byGroup;
+    }
+
+    private Map<TopicPartition, Long> committed() throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        for (var groupTopics : topicsByGroup().entrySet()) {
+            // Only the group's own topics: a group may keep offsets of a topic it no longer reads.
+            admin().listConsumerGroupOffsets(groupTopics.getKey()).partitionsToOffsetAndMetadata()
+                    .get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((partition, offset) -> {
+                        if (offset != null && groupTopics.getValue().contains(partition.topic())) {
+                            committed.put(partition, offset.offset());
+                        }
+                    });
+        }
         return committed;
     }
 

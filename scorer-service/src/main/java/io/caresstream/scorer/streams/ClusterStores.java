@@ -71,6 +71,8 @@ public class ClusterStores {
     static final Duration VERSION_INTERVAL = Duration.ofMillis(100);
 
     private final KafkaStreams streams;
+    /** Holds {@value ScoreTopology#SUITE_TOTALS}; on every instance, like the scorer's own client. */
+    private final KafkaStreams promptCounts;
     private final ScoreUpdates updates;
     private final Optional<HostInfo> self;
     private final Map<HostInfo, Long> remoteVersions = new java.util.HashMap<>();
@@ -79,9 +81,11 @@ public class ClusterStores {
 
     private final ServiceToken serviceToken;
 
-    public ClusterStores(KafkaStreams streams, ScoreUpdates updates, ServiceToken serviceToken,
-                      @ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> server) {
+    public ClusterStores(KafkaStreams streams, PromptCountStreams promptCounts, ScoreUpdates updates,
+                         ServiceToken serviceToken,
+                         @ConfigProperty(name = "quarkus.kafka-streams.application-server") Optional<String> server) {
         this.streams = streams;
+        this.promptCounts = promptCounts.streams();
         this.updates = updates;
         this.serviceToken = serviceToken;
         this.self = server.map(HostInfo::buildFromEndpoint);
@@ -224,7 +228,7 @@ public class ClusterStores {
         try (KeyValueIterator<String, V> entries = this.<V>store(storeName).all()) {
             entries.forEachRemaining(entry -> all.put(entry.key, entry.value));
         } catch (InvalidStateStoreException e) {
-            throw notReady(e);
+            throw notReady(holder(storeName), e);
         }
         return all;
     }
@@ -258,29 +262,40 @@ public class ClusterStores {
                 }
             });
         } catch (InvalidStateStoreException e) {
-            throw notReady(e);
+            throw notReady(holder(storeName), e);
         }
         return rows;
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        KafkaStreams holder = holder(name);
         try {
             StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
                     StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
             // While a rebalance runs (an instance joins, leaves or restarts), the partitions this instance holds
             // answer with the state they have instead of no figures at all until it ends.
-            if (streams.state() == KafkaStreams.State.REBALANCING) {
+            if (holder.state() == KafkaStreams.State.REBALANCING) {
                 query = query.enableStaleStores();
             }
-            return streams.store(query);
+            return holder.store(query);
         } catch (InvalidStateStoreException | IllegalStateException e) {
             // IllegalStateException: Kafka Streams is not running (starting, stopping or failed).
-            throw notReady(e);
+            throw notReady(holder, e);
         }
     }
 
+    /** The client that runs the store's topology. */
+    private KafkaStreams holder(String storeName) {
+        return ScoreTopology.SUITE_TOTALS.equals(storeName) ? promptCounts : streams;
+    }
+
     private NotReadyException notReady(RuntimeException cause) {
-        return new NotReadyException("scores are not ready yet (Kafka Streams state: " + streams.state() + ")", cause);
+        return notReady(streams, cause);
+    }
+
+    private NotReadyException notReady(KafkaStreams client, RuntimeException cause) {
+        return new NotReadyException("scores are not ready yet (Kafka Streams state: " + client.state()
+                + (client == promptCounts ? ", prompt counts" : "") + ")", cause);
     }
 
     // ---- the other instances ---------------------------------------------------------------------------

@@ -50,7 +50,8 @@ import java.util.List;
  *   to the scores topic;</li>
  *   <li>responses (model, prompt), aggregated per model and suite into {@value #RESPONSE_TALLIES};</li>
  *   <li>prompts, counted per suite beside the size the prompt-generator announced for it, into
- *   {@value #SUITE_TOTALS} (the denominator of coverage).</li>
+ *   {@value #SUITE_TOTALS} (the denominator of coverage), in a topology of their own ({@link #promptCounts()})
+ *   that runs on its own Kafka Streams client.</li>
  * </ul>
  * All three are aggregated in two steps ({@link PartitionTallies}): each partition tallies its own rows, and
  * only the tallies' changes, a few per emit interval, are repartitioned to the totals. The work per event so
@@ -109,6 +110,15 @@ public class ScoreTopology {
         scoreJudgments(builder);
         keepHumanLabels(builder);
         tallyResponses(builder);
+        return builder.build();
+    }
+
+    /**
+     * The prompts counted per suite, on a Kafka Streams client of their own ({@link PromptCountStreams}): an
+     * import's burst of prompts then never holds a stream thread that a judgment's figure waits for.
+     */
+    public Topology promptCounts() {
+        StreamsBuilder builder = new StreamsBuilder();
         countPrompts(builder);
         return builder.build();
     }

@@ -267,8 +267,14 @@ class ScorerRestartTest {
         }
     }
 
+    /**
+     * Earlier releases counted the prompts on the scorer's one Kafka Streams client (the last one in two steps,
+     * the one before by a groupBy, a count and a join). The prompt counts now run on a client of their own,
+     * under their own application id: an upgraded scorer counts the prompts from the log once, and the
+     * scorer's client, which still holds the old table, no longer reads them.
+     */
     @Test
-    void aScorerUpgradedFromTheJoinedPromptCountsCountsThePromptsItAlreadyHeld() throws Exception {
+    void aScorerUpgradedFromPromptCountsOnItsOwnClientCountsEveryPromptOnce() throws Exception {
         Map<String, PromptEvent> prompts = new LinkedHashMap<>();
         for (int i = 0; i < 100; i++) {
             PromptEvent prompt = SampleEvents.prompt(suite + "-p" + i, suite, HarmLevel.values()[i % 4],
@@ -288,6 +294,10 @@ class ScorerRestartTest {
         runUntilHeld(earlier, ScoreTopology.PROMPT_SUITES, prompts.keySet());
 
         KafkaStreams upgraded = start("upgraded");
+        Properties promptCountsConfig = properties("upgraded-prompts");
+        promptCountsConfig.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId + PromptCountStreams.APPLICATION_ID_SUFFIX);
+        KafkaStreams promptCounts = new KafkaStreams(topology().promptCounts(), promptCountsConfig);
+        promptCounts.start();
         try {
             Map<String, PromptEvent> more = new LinkedHashMap<>();
             for (int i = 100; i < 120; i++) {
@@ -301,10 +311,19 @@ class ScorerRestartTest {
             SuiteCount total = null;
             while (!expected.equals(total) && System.nanoTime() < deadline) {
                 Thread.sleep(250);
-                total = suiteTotal(upgraded);
+                total = suiteTotal(promptCounts);
             }
-            assertEquals(expected, total, "the 100 prompts held before the upgrade counted once, with the 20 after");
+            assertEquals(expected, total, "the 100 prompts on the log before the upgrade counted once, with the 20 after");
+            while (upgraded.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            java.util.Set<String> read = new java.util.HashSet<>();
+            upgraded.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                    .forEach(task -> task.topicPartitions().forEach(partition -> read.add(partition.topic()))));
+            assertTrue(read.contains(Topics.JUDGMENTS) && !read.contains(Topics.PROMPTS),
+                    "the scorer's own client reads the judgments, no longer the prompts: " + read);
         } finally {
+            promptCounts.close(Duration.ofSeconds(30));
             upgraded.close(Duration.ofSeconds(30));
         }
     }

@@ -69,6 +69,8 @@ public final class ServiceGrants {
                 // Kafka Streams' changelog and repartition topics, its group and its transactions.
                 grants.add(grant(user, TOPIC, "scorer-service-", PREFIXED, ALL));
                 grants.add(grant(user, GROUP, "scorer-service", LITERAL, READ));
+                // The prompt counts' own Kafka Streams client (its topics and transactions share the prefix).
+                grants.add(grant(user, GROUP, "scorer-service-prompts", LITERAL, READ));
                 grants.add(grant(user, TRANSACTIONAL_ID, "scorer-service", PREFIXED, WRITE));
             }
             case "apicurio-registry" -> {

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A consumer group's lag on each of its input topics, sampled from the group's committed offsets twice a
+ * A service's lag on each of its input topics, each read by its consumer group, sampled from the group's committed offsets twice a
  * second while a run goes on: which input a stage is behind on, and for how long. (With exactly-once the
  * offsets move at each commit, so this is what the group has finished, not what it has read.)
  */
@@ -30,7 +30,8 @@ final class ConsumerLag implements AutoCloseable {
     static final long INTERVAL_MS = 500;
 
     private final Admin admin;
-    private final String group;
+    /** The group that reads each topic, in the table's column order. */
+    private final Map<String, String> groups;
     private final List<String> topics;
     private final long startMs;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -41,24 +42,31 @@ final class ConsumerLag implements AutoCloseable {
     /** Seconds since the start, then the lag on each topic in order. */
     private final List<double[]> samples = new ArrayList<>();
 
-    private ConsumerLag(String bootstrap, String group, List<String> topics, long startMs) {
+    private ConsumerLag(String bootstrap, Map<String, String> groups, long startMs) {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
-        this.group = group;
-        this.topics = List.copyOf(topics);
+        this.groups = new LinkedHashMap<>(groups);
+        this.topics = List.copyOf(groups.keySet());
         this.startMs = startMs;
     }
 
-    /** Samples the group's lag on the topics from now on, timed from startMs. */
-    static ConsumerLag watch(String bootstrap, String group, List<String> topics, long startMs) {
-        ConsumerLag lag = new ConsumerLag(bootstrap, group, topics, startMs);
+    /** Samples the lag on each topic (in order) of the group that reads it from now on, timed from startMs. */
+    static ConsumerLag watch(String bootstrap, Map<String, String> groupByTopic, long startMs) {
+        ConsumerLag lag = new ConsumerLag(bootstrap, groupByTopic, startMs);
         lag.sampler.scheduleWithFixedDelay(lag::sample, 0, INTERVAL_MS, TimeUnit.MILLISECONDS);
         return lag;
     }
 
     private void sample() {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = new java.util.HashMap<>();
+            for (String group : new java.util.LinkedHashSet<>(groups.values())) {
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS)
+                        .forEach((partition, offset) -> {
+                            if (group.equals(groups.get(partition.topic()))) {
+                                committed.put(partition, offset);
+                            }
+                        });
+            }
             // A topic not made yet (a scorer's repartition topic before it starts) counts 0 rather than losing the sample.
             Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);
             List<String> present = topics.stream().filter(existing::contains).toList();

@@ -257,9 +257,13 @@ public final class E2eBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         long startMs = System.currentTimeMillis();
         // Which input the scorer is behind on during the run: a figure waits for its stream thread.
-        ConsumerLag scorerLag = ConsumerLag.watch(stack.bootstrapServers(), SCORER_GROUP,
-                List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, SCORER_GROUP + "-deltas-by-score-repartition",
-                        SCORER_GROUP + "-prompt-deltas-by-suite-repartition"), startMs);
+        Map<String, String> scorerInputs = new LinkedHashMap<>();
+        scorerInputs.put(Topics.PROMPTS, PROMPT_COUNTS_GROUP);
+        scorerInputs.put(Topics.RESPONSES, SCORER_GROUP);
+        scorerInputs.put(Topics.JUDGMENTS, SCORER_GROUP);
+        scorerInputs.put(SCORER_GROUP + "-deltas-by-score-repartition", SCORER_GROUP);
+        scorerInputs.put(PROMPT_COUNTS_GROUP + "-prompt-deltas-by-suite-repartition", PROMPT_COUNTS_GROUP);
+        ConsumerLag scorerLag = ConsumerLag.watch(stack.bootstrapServers(), scorerInputs, startMs);
         java.util.concurrent.CompletableFuture<JsonNode> importer =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), suiteName));
         long deadline = start + Duration.ofMinutes(30).toNanos();
@@ -337,6 +341,8 @@ public final class E2eBenchmark implements Callable<Integer> {
 
     /** The scorer's consumer group: the stack's scorer keeps the default application id. */
     private static final String SCORER_GROUP = "scorer-service";
+    /** The scorer counts the prompts on a Kafka Streams client of its own. */
+    private static final String PROMPT_COUNTS_GROUP = SCORER_GROUP + "-prompts";
 
     /** Frames of a thread that waits rather than runs. */
     private static final String WAITING = ".*(EPoll\\.wait|epollWait|Unsafe\\.park|Object\\.wait|Thread\\.sleep|accept0|poll0).*";

@@ -25,12 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsumerLagTest {
 
     @Test
-    void theLagIsWhatTheGroupHasNotCommittedOnEachTopic(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void theLagIsWhatTheGroupReadingEachTopicHasNotCommittedOnIt(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         TestInfrastructure kafka = TestInfrastructure.shared();
         String stamp = String.valueOf(System.nanoTime());
         String ahead = "lag-ahead-" + stamp;
         String done = "lag-done-" + stamp;
         String group = "lag-group-" + stamp;
+        String other = "lag-other-group-" + stamp;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
              KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -42,12 +43,16 @@ class ConsumerLagTest {
                 producer.send(new ProducerRecord<>(done, 0, "k" + i, "v"));
             }
             producer.flush();
-            // The group has finished 10 records of one partition of the first topic, and all of the second.
+            // The group has finished 10 records of one partition of the first topic; the other group, which reads
+            // the second, all of it (the first group's offsets there are from before: not its work any more).
             admin.alterConsumerGroupOffsets(group, Map.of(new TopicPartition(ahead, 0), new OffsetAndMetadata(10),
-                    new TopicPartition(done, 0), new OffsetAndMetadata(30))).all().get();
+                    new TopicPartition(done, 0), new OffsetAndMetadata(3))).all().get();
+            admin.alterConsumerGroupOffsets(other, Map.of(new TopicPartition(done, 0), new OffsetAndMetadata(30))).all().get();
 
-            try (ConsumerLag lag = ConsumerLag.watch(kafka.bootstrapServers(), group, List.of(ahead, done),
-                    System.currentTimeMillis())) {
+            Map<String, String> groups = new java.util.LinkedHashMap<>();
+            groups.put(ahead, group);
+            groups.put(done, other);
+            try (ConsumerLag lag = ConsumerLag.watch(kafka.bootstrapServers(), groups, System.currentTimeMillis())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
                 while (lag.peaks().get(ahead) == 0 && System.nanoTime() < deadline) {
                     Thread.sleep(100);

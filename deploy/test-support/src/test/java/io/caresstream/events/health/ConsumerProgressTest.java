@@ -121,6 +121,56 @@ class ConsumerProgressTest {
         }
     }
 
+    @Test
+    void aTopicAnotherGroupOfTheServiceReadsIsMeasuredByThatGroupAlone() throws Exception {
+        String mine = "progress.mine";
+        String theirs = "progress.theirs";
+        String group = "progress-main-group";
+        String other = "progress-other-group";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers()));
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                     infrastructure.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
+            admin.createTopics(List.of(new NewTopic(mine, 1, (short) 1), new NewTopic(theirs, 1, (short) 1)))
+                    .all().get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 4; i++) {
+                producer.send(new ProducerRecord<>(mine, "k" + i, "v")).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(theirs, "k" + i, "v")).get(30, TimeUnit.SECONDS);
+            }
+            commit(admin, group, new TopicPartition(mine, 0), 4);
+            // What the main group read of the other topic before another group took it over: no longer its work.
+            commit(admin, group, new TopicPartition(theirs, 0), 1);
+            commit(admin, other, new TopicPartition(theirs, 0), 3);
+
+            MovableClock clock = new MovableClock();
+            ConsumerProgress check = new ConsumerProgress(clock);
+            check.bootstrapServers = infrastructure.bootstrapServers();
+            check.security = io.caresstream.events.security.ClientSecurity.none();
+            check.group = Optional.of(group);
+            check.topics = Optional.of(List.of(mine, theirs));
+            check.topicGroups = Optional.of(List.of(theirs + ":" + other));
+            check.stallAfter = Duration.ofSeconds(60);
+            try {
+                ConsumerProgress.Verdict verdict = check.evaluate();
+                assertTrue(verdict.ready(), verdict.toString());
+                assertEquals(1L, verdict.data().get("lag"), "the other group's one record to go, not the main group's three");
+                assertEquals(group + "," + other, verdict.data().get("group"));
+
+                clock.advance(Duration.ofSeconds(61));
+                assertFalse(check.evaluate().ready(), "the other group's stall makes the service unready");
+                commit(admin, other, new TopicPartition(theirs, 0), 4);
+                assertTrue(check.evaluate().ready(), "and its progress ready again");
+
+                check.topicGroups = Optional.of(List.of(theirs));
+                IllegalArgumentException wrong = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class, check::evaluate);
+                assertTrue(wrong.getMessage().contains("cares.health.topic-groups: 'progress.theirs' is not topic:group"),
+                        wrong.getMessage());
+            } finally {
+                check.close();
+            }
+        }
+    }
+
     private static void commit(Admin admin, String group, TopicPartition partition, long offset) throws Exception {
         admin.alterConsumerGroupOffsets(group, Map.of(partition, new OffsetAndMetadata(offset))).all().get(30, TimeUnit.SECONDS);
     }
