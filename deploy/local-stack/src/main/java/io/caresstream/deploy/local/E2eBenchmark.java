@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -107,7 +108,7 @@ public final class E2eBenchmark implements Callable<Integer> {
     @Option(names = "--project-root", description = "The repository, where the built services are (default: the current directory).")
     Path projectRoot;
 
-    @Option(names = "--work-dir", description = "Logs, the generated suite, e2e-result.json and the scorer's lag per run (scorer-lag-<suite>.tsv) (default: target/e2e-benchmark).")
+    @Option(names = "--work-dir", description = "Logs, the generated suite, e2e-result.json, the scorer's lag per run (scorer-lag-<suite>.tsv) and the judgments' delay to the dashboard by second (dashboard-delay-<suite>.tsv) (default: target/e2e-benchmark).")
     Path workDir;
 
     /** The figures of one run, as e2e-result.json holds them. */
@@ -300,6 +301,8 @@ public final class E2eBenchmark implements Callable<Integer> {
         double seconds = (endMs - startMs) / 1e3;
         double ideal = latencyMs == 0 ? Double.NaN : (prompts * latencyMs / 1000.0) / modelConcurrency + latencyMs / 1000.0;
         long[] delays = delays(judged.times(), dashboard.shownAt());
+        Files.write(workDirectory().resolve("dashboard-delay-" + suiteName.replaceAll("[^A-Za-z0-9.-]", "_") + ".tsv"),
+                delaysBySecond(judged.times(), delays, startMs));
         Map<String, Double> cpuPer1000 = new LinkedHashMap<>();
         double projectCpu = 0;
         for (var entry : cpuAfter.entrySet()) {
@@ -428,6 +431,24 @@ public final class E2eBenchmark implements Callable<Integer> {
             delays[k] = Math.max(0, shownAtMs[k] - sorted[k]);
         }
         return delays;
+    }
+
+    /**
+     * The judgment-to-dashboard delays by the second (after the import command) in which the judgments were
+     * written: how many, their p50 and their largest, so a p99 over target shows when in the run it arose.
+     */
+    static List<String> delaysBySecond(long[] judgedAtMs, long[] delays, long startMs) {
+        long[] sorted = judgedAtMs.clone();
+        Arrays.sort(sorted);
+        Map<Long, List<Long>> bySecond = new TreeMap<>();
+        for (int k = 0; k < delays.length; k++) {
+            bySecond.computeIfAbsent(Math.max(0, sorted[k] - startMs) / 1000, s -> new ArrayList<>()).add(delays[k]);
+        }
+        List<String> lines = new ArrayList<>(List.of("second\tjudgments\tp50 ms\tmax ms"));
+        bySecond.forEach((second, values) -> lines.add(String.format(Locale.ROOT, "%d\t%d\t%.0f\t%d", second,
+                values.size(), percentile(values.stream().mapToLong(Long::longValue).toArray(), 0.5),
+                values.stream().mapToLong(Long::longValue).max().orElse(0))));
+        return lines;
     }
 
     /** The nearest-rank percentile (p in 0..1): a delay some judgment really had. */

@@ -54,6 +54,12 @@ class E2eBenchmarkTest {
         assertEquals("seconds\tcares.prompts\tcares.responses\tcares.judgments"
                 + "\tscorer-service-deltas-by-score-repartition\tscorer-service-prompts-prompt-deltas-by-suite-repartition", lag.get(0));
         assertTrue(lag.size() > 2, lag.toString());
+        // Every judgment's delay, by the second it was written.
+        java.util.List<String> delays = java.nio.file.Files.readAllLines(
+                workDir.resolve("dashboard-delay-e2e-benchmark_v1.tsv"));
+        assertEquals("second\tjudgments\tp50 ms\tmax ms", delays.get(0));
+        assertEquals(600, delays.stream().skip(1).mapToLong(line -> Long.parseLong(line.split("\t")[1])).sum(),
+                delays.toString());
         // A second suite through the same, now warm, model and judge: measured apart, with the stack's memory.
         JsonNode runs = new ObjectMapper().readTree(workDir.resolve("e2e-runs.json").toFile());
         assertEquals(2, runs.size(), runs.toString());
@@ -91,5 +97,14 @@ class E2eBenchmarkTest {
         assertArrayEquals(new long[]{200, 100, 200}, E2eBenchmark.delays(judgedAt, shownAt));
         assertEquals(200, E2eBenchmark.percentile(new long[]{200, 100, 200}, 0.99));
         assertEquals(100, E2eBenchmark.percentile(new long[]{200, 100, 200}, 0.10));
+    }
+
+    @Test
+    void theDelaysAreTabledByTheSecondTheJudgmentsWereWritten() {
+        // Written 0.2, 0.9, 1.1 and 3.5 s after the start; the delays are by judgment in the order written.
+        long[] judgedAt = {10_900, 10_200, 13_500, 11_100};
+        long[] delays = {2_000, 1_500, 400, 900};
+        assertEquals(java.util.List.of("second\tjudgments\tp50 ms\tmax ms", "0\t2\t1500\t2000", "1\t1\t400\t400",
+                "3\t1\t900\t900"), E2eBenchmark.delaysBySecond(judgedAt, delays, 10_000));
     }
 }
