@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A tally as bytes: a version, the generator names, the outcome counts, then the counts that are not zero,
- * each as its cell's index and its count. The stores read and write a tally on every judgment, so this must
- * cost microseconds (JSON took most of the scorer's time); a partition's delta of a fraction of a second has
- * only a few cells set, so writing only those spares allocating and copying the whole block. Versions 1 (the
- * whole block) and 2 (sparse), written before cells had a slot for blocked responses, are still read.
+ * A tally as bytes: a version, the generator names, the outcome counts, then either the counts that are not
+ * zero, each as its cell's index and its count, or, when that would be larger, the whole block. The stores read
+ * and write a tally on every judgment, so this must cost microseconds (JSON took most of the scorer's time): a
+ * partition's delta of a fraction of a second has only a few cells set, so writing only those spares allocating
+ * and copying the whole block, while a partition's running tally has most cells set, and the whole block is then
+ * both smaller and copied in one go. Versions 1 (the whole block) and 2 (sparse), written before cells had a slot
+ * for blocked responses, are still read.
  */
 public final class TallyCodec {
 
@@ -18,6 +20,8 @@ public final class TallyCodec {
     private static final byte SPARSE = 2;
     /** Sparse, with four slots per cell: the three labels and the blocked responses. */
     private static final byte SPARSE_WITH_BLOCKED = 3;
+    /** The whole block, with four slots per cell. */
+    private static final byte DENSE_WITH_BLOCKED = 4;
     private static final int SLOTS_BEFORE_BLOCKED = 3;
 
     private TallyCodec() {
@@ -31,18 +35,23 @@ public final class TallyCodec {
                 set++;
             }
         }
-        int size = 1 + 4 + 8 + 8 + 1 + 4 + 12 * set;
+        long[] counts = tally.counts;
+        boolean dense = 12L * set > 8L * counts.length;
+        int size = 1 + 4 + 8 + 8 + 1 + (dense ? 8 * counts.length : 4 + 12 * set);
         for (String generator : tally.generators) {
             byte[] name = generator.getBytes(StandardCharsets.UTF_8);
             names.add(name);
             size += 4 + name.length;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
-        buffer.put(SPARSE_WITH_BLOCKED).putInt(names.size());
+        buffer.put(dense ? DENSE_WITH_BLOCKED : SPARSE_WITH_BLOCKED).putInt(names.size());
         names.forEach(name -> buffer.putInt(name.length).put(name));
         buffer.putLong(tally.unjudgeable).putLong(tally.responseErrors).put((byte) (tally.simulated ? 1 : 0));
+        if (dense) {
+            buffer.asLongBuffer().put(counts);
+            return buffer.array();
+        }
         buffer.putInt(set);
-        long[] counts = tally.counts;
         for (int cell = 0; cell < counts.length; cell++) {
             if (counts[cell] != 0) {
                 buffer.putInt(cell).putLong(counts[cell]);
@@ -54,7 +63,7 @@ public final class TallyCodec {
     public static Tally decode(byte[] bytes) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         byte version = buffer.get();
-        if (version != DENSE && version != SPARSE && version != SPARSE_WITH_BLOCKED) {
+        if (version < DENSE || version > DENSE_WITH_BLOCKED) {
             throw new IllegalArgumentException("unknown scoreboard encoding version " + version);
         }
         int generatorCount = buffer.getInt();
@@ -68,7 +77,9 @@ public final class TallyCodec {
         long responseErrors = buffer.getLong();
         boolean simulated = buffer.get() == 1;
         long[] counts = new long[generatorCount * Tally.CELLS_PER_GENERATOR];
-        if (version == DENSE) {
+        if (version == DENSE_WITH_BLOCKED) {
+            buffer.asLongBuffer().get(counts);
+        } else if (version == DENSE) {
             for (int cell = 0; cell < counts.length / Tally.SLOTS * SLOTS_BEFORE_BLOCKED; cell++) {
                 counts[withBlockedSlot(cell)] = buffer.getLong();
             }

@@ -64,22 +64,22 @@ public class InternalStoresResource {
 
     // Each store at its own name: ClusterStores asks the other instances for /internal/stores/{store name}.
     @GET
-    @Path("/" + ScoreTopology.SCOREBOARD)
-    public List<ClusterStores.Entry<byte[]>> stores() {
-        return stores.<Tally>localAll(ScoreTopology.SCOREBOARD).entrySet().stream()
+    @Path("/" + ScoreTopology.PARTITION_SCORES)
+    public List<ClusterStores.Entry<byte[]>> partitionScores() {
+        return stores.<Tally>localAll(ScoreTopology.PARTITION_SCORES).entrySet().stream()
                 .map(e -> new ClusterStores.Entry<>(e.getKey(), TallyCodec.encode(e.getValue()))).toList();
     }
 
     @GET
-    @Path("/" + ScoreTopology.RESPONSE_TALLIES)
-    public List<ClusterStores.Entry<ResponseTally>> responseTallies() {
-        return entries(stores.localAll(ScoreTopology.RESPONSE_TALLIES));
+    @Path("/" + ScoreTopology.PARTITION_RESPONSE_TALLIES)
+    public List<ClusterStores.Entry<ResponseTally>> partitionResponseTallies() {
+        return entries(stores.localAll(ScoreTopology.PARTITION_RESPONSE_TALLIES));
     }
 
     @GET
-    @Path("/" + ScoreTopology.SUITE_TOTALS)
-    public List<ClusterStores.Entry<SuiteCount>> suiteTotals() {
-        return entries(stores.localAll(ScoreTopology.SUITE_TOTALS));
+    @Path("/" + ScoreTopology.PARTITION_SUITE_COUNTS)
+    public List<ClusterStores.Entry<SuiteCount>> partitionSuiteCounts() {
+        return entries(stores.localAll(ScoreTopology.PARTITION_SUITE_COUNTS));
     }
 
     @GET

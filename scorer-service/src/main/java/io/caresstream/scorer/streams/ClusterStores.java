@@ -71,7 +71,7 @@ public class ClusterStores {
     static final Duration VERSION_INTERVAL = Duration.ofMillis(100);
 
     private final KafkaStreams streams;
-    /** Holds {@value ScoreTopology#SUITE_TOTALS}; on every instance, like the scorer's own client. */
+    /** Holds {@value ScoreTopology#PARTITION_SUITE_COUNTS}; on every instance, like the scorer's own client. */
     private final KafkaStreams promptCounts;
     private final ScoreUpdates updates;
     private final Optional<HostInfo> self;
@@ -93,12 +93,12 @@ public class ClusterStores {
 
     // ---- across instances ------------------------------------------------------------------------------
 
-    /** Every score key (model|judge|suite) with its tally. */
+    /** Every score key (model|judge|suite) with its tally: the partitions' tallies, summed. */
     public Map<String, Tally> tallies() {
-        Map<String, Tally> all = new LinkedHashMap<>(localAll(ScoreTopology.SCOREBOARD));
-        this.<byte[]>remoteEntries(ScoreTopology.SCOREBOARD, new TypeReference<>() {
-        }).forEach((key, bytes) -> all.put(key, TallyCodec.decode(bytes)));
-        return all;
+        Map<String, Tally> byPartition = new LinkedHashMap<>(localAll(ScoreTopology.PARTITION_SCORES));
+        this.<byte[]>remoteEntries(ScoreTopology.PARTITION_SCORES, new TypeReference<>() {
+        }).forEach((key, bytes) -> byPartition.put(key, TallyCodec.decode(bytes)));
+        return PartitionTallies.sumByGroup(byPartition, Tally::plus);
     }
 
     public Tally tally(String modelId, String judgeId, String suite) {
@@ -107,19 +107,19 @@ public class ClusterStores {
 
     /** Responses per model and suite, keyed by {@link EventKeys#modelSuite}. */
     public Map<String, ResponseTally> responseTallies() {
-        Map<String, ResponseTally> all = new LinkedHashMap<>(localAll(ScoreTopology.RESPONSE_TALLIES));
-        all.putAll(remoteEntries(ScoreTopology.RESPONSE_TALLIES, new TypeReference<>() {
+        Map<String, ResponseTally> byPartition = new LinkedHashMap<>(localAll(ScoreTopology.PARTITION_RESPONSE_TALLIES));
+        byPartition.putAll(remoteEntries(ScoreTopology.PARTITION_RESPONSE_TALLIES, new TypeReference<>() {
         }));
-        return all;
+        return PartitionTallies.sumByGroup(byPartition, ResponseTally::plus);
     }
 
     /** Prompts published to each suite so far. */
     public Map<String, Long> suiteSizes() {
-        Map<String, SuiteCount> all = new LinkedHashMap<>(localAll(ScoreTopology.SUITE_TOTALS));
-        all.putAll(remoteEntries(ScoreTopology.SUITE_TOTALS, new TypeReference<>() {
+        Map<String, SuiteCount> byPartition = new LinkedHashMap<>(localAll(ScoreTopology.PARTITION_SUITE_COUNTS));
+        byPartition.putAll(remoteEntries(ScoreTopology.PARTITION_SUITE_COUNTS, new TypeReference<>() {
         }));
         Map<String, Long> sizes = new LinkedHashMap<>();
-        all.forEach((suite, count) -> sizes.put(suite, count.size()));
+        PartitionTallies.sumByGroup(byPartition, SuiteCount::plus).forEach((suite, count) -> sizes.put(suite, count.size()));
         return sizes;
     }
 
@@ -286,7 +286,7 @@ public class ClusterStores {
 
     /** The client that runs the store's topology. */
     private KafkaStreams holder(String storeName) {
-        return ScoreTopology.SUITE_TOTALS.equals(storeName) ? promptCounts : streams;
+        return ScoreTopology.PARTITION_SUITE_COUNTS.equals(storeName) ? promptCounts : streams;
     }
 
     private NotReadyException notReady(RuntimeException cause) {
@@ -318,7 +318,7 @@ public class ClusterStores {
         return self.isEmpty() || self.get().equals(host);
     }
 
-    /** The other instances' entries of a small store (each key is held by one instance). */
+    /** The other instances' entries of a small store (each key is held by one partition, so one instance). */
     private <V> Map<String, V> remoteEntries(String storeName, TypeReference<List<Entry<V>>> type) {
         Map<String, V> entries = new LinkedHashMap<>();
         for (HostInfo host : others()) {

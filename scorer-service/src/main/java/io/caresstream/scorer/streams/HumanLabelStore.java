@@ -47,7 +47,7 @@ final class HumanLabelStore implements ProcessorSupplier<String, HumanLabelEvent
                 } else {
                     labels.put(record.key(), HumanLabel.of(record.value()));
                 }
-                updates.changed(record.key());
+                updates.changed();
             }
         };
     }

@@ -18,30 +18,44 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The first of two steps of an aggregation: each partition's rows (judgments, responses) are tallied by group
- * (a model, judge and suite) in the task that reads them, and what changed in each group moves on as one delta
- * per emit interval, keyed by the group, for the second step to add to the group's total. A table's groupBy
- * would send every row through a repartition topic to the single task that holds its group, so a model
- * evaluated alone was aggregated on one thread whatever the number of scorer instances; here the work per row
- * stays with the row's partition and spreads with the partitions.
+ * Rows (judgments, responses, prompts) tallied by group (a model, judge and suite) in the task that reads
+ * them, so the work per row stays with the row's partition and spreads with the partitions even when one
+ * model receives all of it. A table's groupBy would send every row through a repartition topic to the single
+ * task that holds its group.
+ *
+ * <p>Each task keeps its partition's running tally of every group, keyed by {@link #totalKey partition and
+ * group}; the figures people see are these tallies summed over the partitions when they are read
+ * ({@link #sumByGroup}). A judgment so reaches the dashboard as soon as its task has processed it, with no
+ * repartition topic and no commit in between: under exactly-once each of those waits for a transaction, and
+ * under load, for a stream thread busy committing. The tallies are derived from the rows store: kept in memory,
+ * not logged, and tallied again from the rows whenever the task starts (after a restart, a rebalance or a
+ * failure, when the rows are those of the last commit). Logged, a partition's tallies of many models would
+ * put kilobytes per model into the changelog at every commit.
+ *
+ * <p>Where the tallies must also move on as a topic (the scores), {@link #emittingDeltas} keeps what changed
+ * in each group since the last emission in a logged store and forwards it, keyed by the group, once per emit
+ * interval, for a second step to add to the group's total. A row that comes after a quiet interval moves on
+ * at once; the rows after it wait for the interval's end, so a task emits at most once per interval. That
+ * emission is scheduled only while deltas wait, since every punctuation makes its task commit a
+ * transaction: an idle scorer commits nothing. With exactly-once, a restart finds the rows, the pending
+ * deltas and the input offsets at the same point, and emits those deltas then; a task whose deltas store has
+ * never been written while it has rows (an earlier release's, which aggregated by groupBy) emits them all once.
  *
  * <p>The rows store keeps each row, so a replaced or deleted row is taken out of its group before its
- * replacement is added. The deltas not yet emitted are kept in a logged store too: with exactly-once, a
- * restart finds the rows, the pending deltas and the input offsets at the same point, and emits those deltas
- * then. The rows store keeps the name, key and format of the table it replaces; a task that finds rows but
- * has never emitted (its rows were written by the earlier topology) tallies them all once. A row that comes
- * after a quiet interval moves on at once (the first judgment after a pause reaches the dashboard without
- * waiting out an interval); the rows after it wait for the interval's end, so a task still emits at most once
- * per interval. That emission is scheduled only while deltas wait, since every punctuation makes its task
- * commit a transaction: an idle scorer commits nothing.
+ * replacement is added; it keeps the name, key and format of the table it replaces.
  *
  * @param <R> the row
  * @param <A> the tally, which can hold a group's counts or a delta of them
@@ -53,25 +67,40 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
                           BiFunction<A, R, A> remove) {
     }
 
-    /** Marks that the task's rows have been tallied; no group key starts with EventKeys' separator. */
+    /** Marks that the task's rows have moved on as deltas; no group key starts with EventKeys' separator. */
     static final String STARTED = "|started";
 
+    private static final char SEPARATOR = '|';
+
     private final String rowsStore;
-    private final String deltasStore;
+    private final String totalsStore;
     private final Serde<R> rowSerde;
     private final Serde<A> tallySerde;
     private final Tallying<R, A> tallying;
     private final Duration emitInterval;
+    private final Runnable onChange;
+    private String deltasStore;
     private boolean cacheRows;
 
-    PartitionTallies(String rowsStore, Serde<R> rowSerde, String deltasStore, Serde<A> tallySerde,
-                     Tallying<R, A> tallying, Duration emitInterval) {
+    /**
+     * @param emitInterval how often deltas move on (with {@link #emittingDeltas})
+     * @param onChange     told after every change to a tally, once the store holds it
+     */
+    PartitionTallies(String rowsStore, Serde<R> rowSerde, String totalsStore, Serde<A> tallySerde,
+                     Tallying<R, A> tallying, Duration emitInterval, Runnable onChange) {
         this.rowsStore = rowsStore;
-        this.deltasStore = deltasStore;
+        this.totalsStore = totalsStore;
         this.rowSerde = rowSerde;
         this.tallySerde = tallySerde;
         this.tallying = tallying;
         this.emitInterval = emitInterval;
+        this.onChange = onChange;
+    }
+
+    /** Also forwards each group's change, once per emit interval, keeping the changes not emitted yet in a store. */
+    PartitionTallies<R, A> emittingDeltas(String deltasStore) {
+        this.deltasStore = deltasStore;
+        return this;
     }
 
     /**
@@ -83,29 +112,60 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
         return this;
     }
 
+    /** The key of a group's total in one partition's store. */
+    static String totalKey(int partition, String group) {
+        return partition + String.valueOf(SEPARATOR) + group;
+    }
+
+    /**
+     * Every group's total over the partitions, from the entries of a totals store read across the tasks that
+     * hold them. A partition read twice (from two instances during a rebalance) has the same keys, so the
+     * caller's map already holds it once.
+     */
+    static <A> Map<String, A> sumByGroup(Map<String, A> entries, BinaryOperator<A> plus) {
+        Map<String, A> totals = new TreeMap<>();
+        entries.forEach((key, total) -> totals.merge(key.substring(key.indexOf(SEPARATOR) + 1), total, plus));
+        return totals;
+    }
+
     @Override
     public Set<StoreBuilder<?>> stores() {
+        Set<StoreBuilder<?>> stores = new HashSet<>();
         // Rows: by default uncached, since every key is new during a replay, so a cache would only evict the
-        // deltas' few, hot entries.
+        // totals' few, hot entries.
         StoreBuilder<TimestampedKeyValueStore<String, R>> rows = Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(rowsStore), Serdes.String(), rowSerde);
-        rows = cacheRows ? rows.withCachingEnabled() : rows.withCachingDisabled();
-        // Deltas: changed on every row but written to the changelog once per commit, thanks to the cache; a
-        // few entries, emptied at every emission, so in memory (restored from the changelog) rather than in
-        // RocksDB, which would write a file at every commit.
-        StoreBuilder<KeyValueStore<String, A>> deltas = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(deltasStore), Serdes.String(), tallySerde).withCachingEnabled();
-        return Set.of(rows, deltas);
+        stores.add(cacheRows ? rows.withCachingEnabled() : rows.withCachingDisabled());
+        // Tallies: rebuilt from the rows at every start, so neither logged nor cached; a few entries, in memory.
+        stores.add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(totalsStore), Serdes.String(), tallySerde)
+                .withCachingDisabled().withLoggingDisabled());
+        if (deltasStore != null) {
+            // Deltas: changed on every row but written to the changelog once per commit, thanks to the cache;
+            // in memory (restored from the changelog) rather than in RocksDB, which would write a file at every
+            // commit.
+            stores.add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(deltasStore), Serdes.String(),
+                    tallySerde).withCachingEnabled());
+        }
+        return stores;
     }
 
     @Override
     public Processor<String, R, String, A> get() {
         return new Processor<>() {
             private ProcessorContext<String, A> context;
+            private int partition;
             private TimestampedKeyValueStore<String, R> rows;
+            private KeyValueStore<String, A> totals;
+            /** Null unless deltas are emitted. */
             private KeyValueStore<String, A> deltas;
-            private boolean started;
-            /** Scheduled only while deltas wait: a punctuation makes the task commit, idle or not. */
+            /**
+             * What the tallies and deltas stores hold, as objects: each row then costs a tally's encoding, not
+             * also its decoding (a partition's running tally of judgments is kilobytes).
+             */
+            private final Map<String, A> liveTotals = new HashMap<>();
+            private final Map<String, A> liveDeltas = new HashMap<>();
+            private boolean deltasStarted;
+            /** Scheduled only while deltas wait: a punctuation makes the task commit. */
             private Cancellable emitter;
             /** Wall-clock time of the last emission; none yet since this task started. */
             private long emittedAt = Long.MIN_VALUE;
@@ -113,25 +173,63 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
             @Override
             public void init(ProcessorContext<String, A> context) {
                 this.context = context;
+                this.partition = context.taskId().partition();
                 this.rows = context.getStateStore(rowsStore);
-                this.deltas = context.getStateStore(deltasStore);
-                // Deltas restored from before a restart, or rows an earlier topology left: emit without
-                // waiting for the next record.
-                if (deltas.get(STARTED) == null || !pendingDeltas().isEmpty()) {
-                    emitSoon();
+                this.totals = context.getStateStore(totalsStore);
+                this.deltas = deltasStore == null ? null : context.getStateStore(deltasStore);
+                // A task that failed is initialised again on the same processor, its stores restored.
+                if (emitter != null) {
+                    emitter.cancel();
+                    emitter = null;
                 }
+                emittedAt = Long.MIN_VALUE;
+                tallyRows();
+                liveDeltas.clear();
+                if (deltas != null) {
+                    try (KeyValueIterator<String, A> all = deltas.all()) {
+                        all.forEachRemaining(entry -> liveDeltas.put(entry.key, entry.value));
+                    }
+                    deltasStarted = liveDeltas.containsKey(STARTED);
+                    // Deltas restored from before a restart, or rows an earlier release left: emit them
+                    // without waiting for the next record.
+                    if (!deltasStarted || !pendingDeltas().isEmpty()) {
+                        emitSoon();
+                    }
+                }
+            }
+
+            /** The partition's tallies, from its rows; allowed in init, since the store is not logged. */
+            private void tallyRows() {
+                liveTotals.clear();
+                try (KeyValueIterator<String, ValueAndTimestamp<R>> all = rows.all()) {
+                    all.forEachRemaining(entry -> {
+                        String key = totalKey(partition, tallying.group().apply(entry.value.value()));
+                        A tally = liveTotals.get(key);
+                        liveTotals.put(key, tallying.add().apply(tally == null ? tallying.empty().get() : tally,
+                                entry.value.value()));
+                    });
+                }
+                List<String> gone = new ArrayList<>();
+                try (KeyValueIterator<String, A> all = totals.all()) {
+                    all.forEachRemaining(entry -> {
+                        if (!liveTotals.containsKey(entry.key)) {
+                            gone.add(entry.key);
+                        }
+                    });
+                }
+                gone.forEach(totals::delete);
+                liveTotals.forEach(totals::put);
+                onChange.run();
             }
 
             /** The deltas not emitted yet (the marker is not one). */
             private List<KeyValue<String, A>> pendingDeltas() {
                 List<KeyValue<String, A>> pending = new ArrayList<>();
-                try (KeyValueIterator<String, A> all = deltas.all()) {
-                    all.forEachRemaining(entry -> {
-                        if (!entry.key.equals(STARTED)) {
-                            pending.add(entry);
-                        }
-                    });
-                }
+                liveDeltas.forEach((group, delta) -> {
+                    if (!group.equals(STARTED)) {
+                        pending.add(KeyValue.pair(group, delta));
+                    }
+                });
                 return pending;
             }
 
@@ -160,7 +258,7 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
 
             @Override
             public void process(Record<String, R> record) {
-                tallyEveryRowOnce();
+                startDeltas();
                 ValueAndTimestamp<R> stored = rows.get(record.key());
                 R old = stored == null ? null : stored.value();
                 R row = record.value();
@@ -178,36 +276,52 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
                 if (row != null) {
                     change(row, tallying.add());
                 }
-                emitNowOrSoon();
+                onChange.run();
+                if (deltas != null) {
+                    emitNowOrSoon();
+                }
             }
 
             private void change(R row, BiFunction<A, R, A> how) {
                 String group = tallying.group().apply(row);
-                A delta = deltas.get(group);
-                deltas.put(group, how.apply(delta == null ? tallying.empty().get() : delta, row));
+                update(totals, liveTotals, totalKey(partition, group), row, how);
+                if (deltas != null) {
+                    update(deltas, liveDeltas, group, row, how);
+                }
             }
 
-            /** Not in init: a logged store can be written only while a record or a punctuation is processed. */
-            private void tallyEveryRowOnce() {
-                if (started) {
+            private void update(KeyValueStore<String, A> store, Map<String, A> live, String key, R row,
+                                BiFunction<A, R, A> how) {
+                A tally = live.get(key);
+                A changed = how.apply(tally == null ? tallying.empty().get() : tally, row);
+                live.put(key, changed);
+                store.put(key, changed);
+            }
+
+            /**
+             * Rows an earlier release stored (it aggregated them by groupBy) move on once as deltas. Not in init:
+             * a logged store can be written only while a record or a punctuation is processed.
+             */
+            private void startDeltas() {
+                if (deltas == null || deltasStarted) {
                     return;
                 }
-                started = true;
-                if (deltas.get(STARTED) != null) {
-                    return;
-                }
+                deltasStarted = true;
                 try (KeyValueIterator<String, ValueAndTimestamp<R>> all = rows.all()) {
-                    all.forEachRemaining(entry -> change(entry.value.value(), tallying.add()));
+                    all.forEachRemaining(entry -> update(deltas, liveDeltas,
+                            tallying.group().apply(entry.value.value()), entry.value.value(), tallying.add()));
                 }
+                liveDeltas.put(STARTED, tallying.empty().get());
                 deltas.put(STARTED, tallying.empty().get());
                 emitSoon();
             }
 
             private void emit(long now) {
-                tallyEveryRowOnce();
+                startDeltas();
                 for (KeyValue<String, A> delta : pendingDeltas()) {
                     context.forward(new Record<>(delta.key, delta.value, now));
                     deltas.delete(delta.key);
+                    liveDeltas.remove(delta.key);
                 }
                 emittedAt = now;
                 if (emitter != null) {

@@ -43,20 +43,20 @@ import java.util.List;
 
 /**
  * Three tables, each keyed like its topic, so a redelivered or replaced event updates its row and every
- * aggregate subtracts the old value before adding the new one:
+ * tally subtracts the old value before adding the new one:
  * <ul>
- *   <li>judgments (judge, model, prompt), aggregated per model, judge and suite into the
- *   {@value #SCOREBOARD} store (by principle, harm level, method, generator and label) and published
- *   to the scores topic;</li>
- *   <li>responses (model, prompt), aggregated per model and suite into {@value #RESPONSE_TALLIES};</li>
+ *   <li>judgments (judge, model, prompt), tallied per model, judge and suite (by principle, harm level,
+ *   method, generator and label) into {@value #PARTITION_SCORES}, and published to the scores topic;</li>
+ *   <li>responses (model, prompt), tallied per model and suite into {@value #PARTITION_RESPONSE_TALLIES};</li>
  *   <li>prompts, counted per suite beside the size the prompt-generator announced for it, into
- *   {@value #SUITE_TOTALS} (the denominator of coverage), in a topology of their own ({@link #promptCounts()})
- *   that runs on its own Kafka Streams client.</li>
+ *   {@value #PARTITION_SUITE_COUNTS} (the denominator of coverage), in a topology of their own
+ *   ({@link #promptCounts()}) that runs on its own Kafka Streams client.</li>
  * </ul>
- * All three are aggregated in two steps ({@link PartitionTallies}): each partition tallies its own rows, and
- * only the tallies' changes, a few per emit interval, are repartitioned to the totals. The work per event so
- * spreads over the partitions (threads, instances) even when one model receives all of it, and the 10,000
- * prompts of an import cost one changelog record each rather than a regrouping, a count and a join.
+ * Each partition tallies its own rows ({@link PartitionTallies}), and the figures are those tallies summed
+ * over the partitions when they are read ({@link ClusterStores}): the work per event spreads over the
+ * partitions (threads, instances) even when one model receives all of it, and a judgment counts on the
+ * dashboard as soon as its task has processed it. For the scores topic alone, each partition's changes to
+ * the judgments' tallies, a few per emit interval, are repartitioned to the totals of {@value #SCOREBOARD}.
  *
  * <p>Beside them, the labels people gave responses in the review queue, in the global store
  * {@value #HUMAN_LABELS}. The queue itself is read from the judgments table when it is asked for, so reviewing
@@ -66,14 +66,15 @@ import java.util.List;
 public class ScoreTopology {
 
     public static final String JUDGMENTS = "judgments";
+    /** Each partition's tally of every model, judge and suite: summed, the dashboard's figures. */
+    public static final String PARTITION_SCORES = "partition-scores";
     public static final String SCORE_DELTAS = "score-deltas";
+    /** The tallies behind the scores topic. */
     public static final String SCOREBOARD = "score-totals";
     public static final String RESPONSES = "responses";
-    public static final String RESPONSE_DELTAS = "response-deltas";
-    public static final String RESPONSE_TALLIES = "response-totals";
+    public static final String PARTITION_RESPONSE_TALLIES = "partition-response-tallies";
     public static final String PROMPT_SUITES = "prompt-suites";
-    public static final String SUITE_DELTAS = "suite-deltas";
-    public static final String SUITE_TOTALS = "suite-totals";
+    public static final String PARTITION_SUITE_COUNTS = "partition-suite-counts";
     public static final String HUMAN_LABELS = "human-labels";
 
     @ConfigProperty(name = "cares.registry.url")
@@ -98,8 +99,9 @@ public class ScoreTopology {
     BlockedResponses blockedResponses = BlockedResponses.REFUSE;
 
     /**
-     * How often each partition's tallies move on to the totals. With exactly-once they become visible at the
-     * next commit, so about the commit interval: shorter only adds records.
+     * How often each partition's changes to the judgments' tallies move on to the scores topic. With
+     * exactly-once they become visible at the next commit, so about the commit interval: shorter only adds
+     * records.
      */
     @ConfigProperty(name = "cares.scorer.emit-interval", defaultValue = "200ms")
     Duration emitInterval = Duration.ofMillis(200);
@@ -127,13 +129,11 @@ public class ScoreTopology {
         builder.stream(Topics.JUDGMENTS, Consumed.with(Serdes.String(), this.<JudgmentEvent>avroSerde()))
                 .mapValues(judgment -> judgment == null ? null : JudgmentRow.of(judgment))
                 .process(new PartitionTallies<>(JUDGMENTS, new ObjectMapperSerde<>(JudgmentRow.class),
-                        SCORE_DELTAS, new TallySerde(),
+                        PARTITION_SCORES, new TallySerde(),
                         new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove),
-                        emitInterval))
+                        emitInterval, updates::changed).emittingDeltas(SCORE_DELTAS))
                 .groupByKey(Grouped.with("deltas-by-score", Serdes.String(), new TallySerde()))
-                // The version moves as each delta is added, not at the cache flush: the dashboard reads
-                // the store (cache included), so it can show a change one commit sooner.
-                .aggregate(Tally::new, (key, delta, total) -> updates.changed(total.plus(delta)),
+                .aggregate(Tally::new, (key, delta, total) -> total.plus(delta),
                         Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as(SCOREBOARD)
                                 .withKeySerde(Serdes.String()).withValueSerde(new TallySerde()))
                 .toStream()
@@ -150,36 +150,28 @@ public class ScoreTopology {
     }
 
     private void tallyResponses(StreamsBuilder builder) {
-        Serde<ResponseTally> tallies = new ObjectMapperSerde<>(ResponseTally.class);
         builder.stream(Topics.RESPONSES, Consumed.with(Serdes.String(), this.<ResponseEvent>avroSerde()))
                 .mapValues(response -> response == null ? null : ResponseRow.of(response, keepText))
                 .process(new PartitionTallies<>(RESPONSES, new ObjectMapperSerde<>(ResponseRow.class),
-                        RESPONSE_DELTAS, tallies,
+                        PARTITION_RESPONSE_TALLIES, RESPONSE_TALLY,
                         new PartitionTallies.Tallying<>(response -> EventKeys.modelSuite(response.modelId(), response.suite()),
                                 ResponseTally::new, ResponseTally::add, ResponseTally::remove),
-                        emitInterval))
-                .groupByKey(Grouped.with("deltas-by-model-suite", Serdes.String(), tallies))
-                .aggregate(ResponseTally::new, (key, delta, total) -> updates.changed(total.plus(delta)),
-                        Materialized.<String, ResponseTally, KeyValueStore<Bytes, byte[]>>as(RESPONSE_TALLIES)
-                                .withKeySerde(Serdes.String()).withValueSerde(tallies));
+                        emitInterval, updates::changed));
     }
+
+    static final Serde<ResponseTally> RESPONSE_TALLY = new ObjectMapperSerde<>(ResponseTally.class);
 
     private void countPrompts(StreamsBuilder builder) {
         countPrompts(builder.stream(Topics.PROMPTS, Consumed.with(Serdes.String(), this.<PromptEvent>avroSerde()))
                 .mapValues(prompt -> prompt == null ? null : PromptRow.of(prompt)));
     }
 
-    /** The prompts of each suite, keyed by prompt id, into {@value #SUITE_TOTALS}. */
+    /** The prompts of each suite, keyed by prompt id, counted into {@value #PARTITION_SUITE_COUNTS}. */
     void countPrompts(KStream<String, PromptRow> prompts) {
-        Serde<SuiteCount> counts = SUITE_COUNT;
-        prompts.process(new PartitionTallies<>(PROMPT_SUITES, STORED_PROMPT, SUITE_DELTAS, counts,
-                        new PartitionTallies.Tallying<>(PromptRow::suite, () -> SuiteCount.NONE,
-                                SuiteCount::add, SuiteCount::remove),
-                        emitInterval).withRowsCached())
-                .groupByKey(Grouped.with("prompt-deltas-by-suite", Serdes.String(), counts))
-                .aggregate(() -> SuiteCount.NONE, (suite, delta, total) -> updates.changed(total.plus(delta)),
-                        Materialized.<String, SuiteCount, KeyValueStore<Bytes, byte[]>>as(SUITE_TOTALS)
-                                .withKeySerde(Serdes.String()).withValueSerde(counts));
+        prompts.process(new PartitionTallies<>(PROMPT_SUITES, STORED_PROMPT, PARTITION_SUITE_COUNTS, SUITE_COUNT,
+                new PartitionTallies.Tallying<>(PromptRow::suite, () -> SuiteCount.NONE,
+                        SuiteCount::add, SuiteCount::remove),
+                emitInterval, updates::changed).withRowsCached());
     }
 
     /**

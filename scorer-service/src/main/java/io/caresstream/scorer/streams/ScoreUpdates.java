@@ -13,10 +13,9 @@ public class ScoreUpdates {
 
     private final AtomicLong version = new AtomicLong();
 
-    /** Marks a change and hands the changed value back, so it can sit inside an aggregator. */
-    <T> T changed(T value) {
+    /** Marks a change. */
+    void changed() {
         version.incrementAndGet();
-        return value;
     }
 
     public long version() {

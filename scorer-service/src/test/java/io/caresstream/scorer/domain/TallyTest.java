@@ -62,6 +62,32 @@ class TallyTest {
     }
 
     @Test
+    void aTallyWithMostCellsSetIsWrittenWholeAndRoundTrips() {
+        Tally tally = new Tally();
+        int prompt = 0;
+        for (String generator : new String[]{"gpt", "claude"}) {
+            for (Principle principle : Principle.values()) {
+                for (HarmLevel level : HarmLevel.values()) {
+                    for (Method method : Method.values()) {
+                        for (Label label : Label.values()) {
+                            prompt++;
+                            tally.add(row("p" + prompt, "b" + prompt, principle, level, method, generator, label));
+                        }
+                    }
+                }
+            }
+        }
+        tally.unjudgeable = 4;
+        byte[] bytes = TallyCodec.encode(tally);
+        assertTrue(bytes.length < 12 * prompt, "the whole block, smaller than the cells one by one: " + bytes.length);
+        Tally copy = TallyCodec.decode(bytes);
+        assertEquals(tally.generators(), copy.generators());
+        assertArrayEquals(tally.counts, copy.counts);
+        assertEquals(4, copy.unjudgeable);
+        assertEquals(prompt, copy.labelled());
+    }
+
+    @Test
     void theWholeBlockEncodingOfEarlierStoresIsStillRead() {
         Tally tally = new Tally()
                 .add(row("p1", "b1", Principle.PATIENT_PRIVACY_AND_CONSENT, HarmLevel.HIGHLY_HARMFUL, Method.DIRECT, "gpt", Label.REFUSE))

@@ -63,10 +63,7 @@ class PartitionTalliesTest {
     void start() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("judgments", Consumed.with(Serdes.String(), new ObjectMapperSerde<>(JudgmentRow.class)))
-                .process(new PartitionTallies<>("rows", new ObjectMapperSerde<>(JudgmentRow.class), "deltas",
-                        new TallySerde(),
-                        new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove),
-                        EMIT))
+                .process(tallies())
                 .groupByKey(Grouped.with("deltas-by-score", Serdes.String(), new TallySerde()))
                 .aggregate(Tally::new, (key, delta, total) -> total.plus(delta),
                         Materialized.<String, Tally, KeyValueStore<Bytes, byte[]>>as("totals")
@@ -82,6 +79,16 @@ class PartitionTalliesTest {
                 new ObjectMapperSerde<>(JudgmentRow.class).serializer());
         totals = driver.createOutputTopic("totals", Serdes.String().deserializer(), new TallySerde().deserializer());
     }
+
+    /** The judgments' tallies as the scorer keeps them, counting each change to {@link #changes}. */
+    private PartitionTallies<JudgmentRow, Tally> tallies() {
+        return new PartitionTallies<>("rows", new ObjectMapperSerde<>(JudgmentRow.class), "partition-totals",
+                new TallySerde(),
+                new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove),
+                EMIT, changes::incrementAndGet).emittingDeltas("deltas");
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
 
     @AfterEach
     void stop() {
@@ -104,6 +111,14 @@ class PartitionTalliesTest {
         KeyValueStore<String, Tally> store = driver.getKeyValueStore("totals");
         store.all().forEachRemaining(entry -> all.put(entry.key, entry.value));
         return all;
+    }
+
+    /** What the dashboard reads: the partitions' tallies, summed. */
+    private Map<String, Tally> partitionTotals() {
+        Map<String, Tally> byPartition = new HashMap<>();
+        KeyValueStore<String, Tally> store = driver.getKeyValueStore("partition-totals");
+        store.all().forEachRemaining(entry -> byPartition.put(entry.key, entry.value));
+        return PartitionTallies.sumByGroup(byPartition, Tally::plus);
     }
 
     private static void assertSameCounts(Tally expected, Tally actual) {
@@ -151,9 +166,7 @@ class PartitionTalliesTest {
 
     @Test
     void onlyAnEmissionAfterAQuietSpellAsksForACommitAtOnce() {
-        PartitionTallies<JudgmentRow, Tally> tallies = new PartitionTallies<>("rows",
-                new ObjectMapperSerde<>(JudgmentRow.class), "deltas", new TallySerde(),
-                new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove), EMIT);
+        PartitionTallies<JudgmentRow, Tally> tallies = tallies();
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "partition-tallies-commit-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -220,6 +233,92 @@ class PartitionTalliesTest {
         Map<String, Tally> actual = store();
         assertEquals(expected.keySet(), actual.keySet());
         expected.forEach((group, tally) -> assertSameCounts(tally, actual.get(group)));
+        Map<String, Tally> read = partitionTotals();
+        assertEquals(expected.keySet(), read.keySet(), "the dashboard's figures");
+        expected.forEach((group, tally) -> assertSameCounts(tally, read.get(group)));
+    }
+
+    @Test
+    void aJudgmentCountsOnTheDashboardAtOnceWithinAnInterval() {
+        JudgmentRow first = judgment("a@1", 1, Label.ACCEPT);
+        judgments.pipeInput(key(first), first);
+        long before = changes.get();
+        JudgmentRow second = judgment("a@1", 2, Label.REFUSE);
+        judgments.pipeInput(key(second), second);
+        assertEquals(1, store().get("a@1|judge@1|suite").labelled(), "the scores topic waits for the interval");
+        assertEquals(2, partitionTotals().get("a@1|judge@1|suite").labelled(), "the dashboard does not");
+        assertEquals(before + 1, changes.get(), "and hears of the change");
+        judgments.pipeInput(key(second), second);
+        assertEquals(before + 1, changes.get(), "a redelivery changes nothing");
+    }
+
+    @Test
+    void thePartitionsTalliesAddUpAndAPartitionReadTwiceCountsOnce() {
+        Tally inZero = new Tally().add(judgment("a@1", 1, Label.ACCEPT));
+        Tally inThree = new Tally().add(judgment("a@1", 2, Label.REFUSE)).add(judgment("a@1", 3, Label.REFUSE));
+        Map<String, Tally> entries = new HashMap<>();
+        entries.put(PartitionTallies.totalKey(0, "a@1|judge@1|suite"), inZero);
+        entries.put(PartitionTallies.totalKey(3, "a@1|judge@1|suite"), inThree);
+        // The same partition from a second instance (a warm-up replica during a rebalance) has the same key.
+        entries.put(PartitionTallies.totalKey(3, "a@1|judge@1|suite"),
+                new Tally().add(judgment("a@1", 2, Label.REFUSE)).add(judgment("a@1", 3, Label.REFUSE)));
+        Map<String, Tally> totals = PartitionTallies.sumByGroup(entries, Tally::plus);
+        assertEquals(java.util.Set.of("a@1|judge@1|suite"), totals.keySet());
+        assertEquals(3, totals.get("a@1|judge@1|suite").labelled());
+    }
+
+    @Test
+    void aTaskTalliesItsRowsWhenItStartsAndMovesOnlyAnEarlierReleasesRowsOnAsDeltas() {
+        MockProcessorContext<String, Tally> context = new MockProcessorContext<>(mockConfig(),
+                new org.apache.kafka.streams.processor.TaskId(0, 5), state.toFile());
+        context.setCurrentSystemTimeMs(1_000_000);
+        PartitionTallies<JudgmentRow, Tally> tallies = tallies();
+        Map<String, StateStore> stores = new HashMap<>();
+        tallies.stores().forEach(builder -> {
+            StateStore store = builder.withCachingDisabled().withLoggingDisabled().build();
+            store.init(context.getStateStoreContext(), store);
+            context.addStateStore(store);
+            stores.put(store.name(), store);
+        });
+        // Rows as a restart finds them (restored from the changelog), with nothing in the tallies' store.
+        @SuppressWarnings("unchecked")
+        org.apache.kafka.streams.state.TimestampedKeyValueStore<String, JudgmentRow> rows =
+                (org.apache.kafka.streams.state.TimestampedKeyValueStore<String, JudgmentRow>) stores.get("rows");
+        for (int p = 0; p < 30; p++) {
+            JudgmentRow row = judgment("old@1", p, Label.REFUSE);
+            rows.put(key(row), org.apache.kafka.streams.state.ValueAndTimestamp.make(row, 0));
+        }
+        @SuppressWarnings("unchecked")
+        KeyValueStore<String, Tally> totals = (KeyValueStore<String, Tally>) stores.get("partition-totals");
+        totals.put(PartitionTallies.totalKey(5, "gone@1|judge@1|suite"), new Tally()); // a group with no rows left
+        @SuppressWarnings("unchecked")
+        KeyValueStore<String, Tally> deltas = (KeyValueStore<String, Tally>) stores.get("deltas");
+        deltas.put(PartitionTallies.STARTED, new Tally()); // their deltas went on before the restart
+
+        Processor<String, JudgmentRow, String, Tally> processor = tallies.get();
+        processor.init(context);
+        assertEquals(30, totals.get(PartitionTallies.totalKey(5, "old@1|judge@1|suite")).labelled(), "at start");
+        assertNull(totals.get(PartitionTallies.totalKey(5, "gone@1|judge@1|suite")));
+        assertTrue(context.scheduledPunctuators().isEmpty(), "no deltas wait");
+
+        JudgmentRow next = judgment("old@1", 30, Label.ACCEPT);
+        processor.process(new Record<>(key(next), next, context.currentSystemTimeMs()));
+        assertEquals(31, totals.get(PartitionTallies.totalKey(5, "old@1|judge@1|suite")).labelled());
+        assertEquals(1, context.forwarded().size());
+        assertEquals(1, context.forwarded().get(0).record().value().labelled(), "only the new judgment moves on");
+
+        // An earlier release's rows, with no deltas marker: they move on once, as one delta.
+        deltas.delete(PartitionTallies.STARTED);
+        deltas.delete("old@1|judge@1|suite");
+        context.resetForwards();
+        Processor<String, JudgmentRow, String, Tally> upgraded = tallies.get();
+        upgraded.init(context);
+        context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + EMIT.toMillis());
+        context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 1).getPunctuator()
+                .punctuate(context.currentSystemTimeMs());
+        assertEquals(1, context.forwarded().size());
+        assertEquals(31, context.forwarded().get(0).record().value().labelled());
+        assertEquals(31, totals.get(PartitionTallies.totalKey(5, "old@1|judge@1|suite")).labelled(), "counted once");
     }
 
     @Test
@@ -235,5 +334,14 @@ class PartitionTalliesTest {
         assertEquals(0, store().get("a@1|judge@1|suite").labelled());
         assertEquals(1, store().get("a@1|judge@1|other-suite").labelled());
         assertNull(store().get("a@1|judge@1|third"));
+        assertEquals(0, partitionTotals().get("a@1|judge@1|suite").labelled());
+        assertEquals(1, partitionTotals().get("a@1|judge@1|other-suite").labelled());
+    }
+
+    private static Properties mockConfig() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "partition-tallies-mock-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return config;
     }
 }

@@ -263,7 +263,6 @@ public final class E2eBenchmark implements Callable<Integer> {
         scorerInputs.put(Topics.RESPONSES, SCORER_GROUP);
         scorerInputs.put(Topics.JUDGMENTS, SCORER_GROUP);
         scorerInputs.put(SCORER_GROUP + "-deltas-by-score-repartition", SCORER_GROUP);
-        scorerInputs.put(PROMPT_COUNTS_GROUP + "-prompt-deltas-by-suite-repartition", PROMPT_COUNTS_GROUP);
         ConsumerLag scorerLag = ConsumerLag.watch(stack.bootstrapServers(), scorerInputs, startMs);
         java.util.concurrent.CompletableFuture<JsonNode> importer =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), suiteName));

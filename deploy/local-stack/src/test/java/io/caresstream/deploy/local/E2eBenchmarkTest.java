@@ -44,15 +44,16 @@ class E2eBenchmarkTest {
             assertTrue(result.path("cpuSecondsPer1000").has(process), result.toString());
             assertTrue(result.path("peakResidentMb").path(process).asLong() > 0, result.toString());
         }
-        // The scorer's lag on each input and on the repartition topics its deltas cross, sampled through the run,
-        // the prompts' from the group of the scorer's client that counts them (ConsumerLagTest checks the figures).
+        // The scorer's lag on each input and on the repartition topic the scores' deltas cross, sampled through
+        // the run, the prompts' from the group of the scorer's client that counts them (ConsumerLagTest checks
+        // the figures).
         for (String topic : new String[]{"cares.prompts", "cares.responses", "cares.judgments",
-                "scorer-service-deltas-by-score-repartition", "scorer-service-prompts-prompt-deltas-by-suite-repartition"}) {
+                "scorer-service-deltas-by-score-repartition"}) {
             assertTrue(result.path("scorerPeakLag").path(topic).isNumber(), result.toString());
         }
         java.util.List<String> lag = java.nio.file.Files.readAllLines(workDir.resolve("scorer-lag-e2e-benchmark_v1.tsv"));
         assertEquals("seconds\tcares.prompts\tcares.responses\tcares.judgments"
-                + "\tscorer-service-deltas-by-score-repartition\tscorer-service-prompts-prompt-deltas-by-suite-repartition", lag.get(0));
+                + "\tscorer-service-deltas-by-score-repartition", lag.get(0));
         assertTrue(lag.size() > 2, lag.toString());
         // Every judgment's delay, by the second it was written.
         java.util.List<String> delays = java.nio.file.Files.readAllLines(
