@@ -6,6 +6,8 @@ import io.apicurio.registry.resolver.SchemaParser;
 import io.apicurio.registry.resolver.data.Record;
 import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
 import org.apache.avro.generic.GenericContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Configure with {@code apicurio.registry.schema-resolver=io.caresstream.events.serde.SchemaInstanceResolver}.
  */
 public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaInstanceResolver.class);
 
     /** A schema by identity: equal schemas from different places are still resolved once each. */
     private record Key(String registry, String topic, boolean isKey, Object schema) {
@@ -157,6 +161,12 @@ public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
                 if (attempt >= attempts) {
                     throw e;
                 }
+                // In place of Apicurio's cache's error, which prints the whole schema (its logger is off in
+                // every service): one line, and the refusal was no failure unless the last attempt fails too.
+                LOG.warn("schema of {} not resolved on attempt {} of {} ({}); trying again in {} ms",
+                        data.metadata() instanceof KafkaSerdeMetadata kafka
+                                ? kafka.getTopic() + (kafka.isKey() ? " (key)" : "") : "a record",
+                        attempt, attempts, firstLine(e), config.getRetryBackoff().toMillis());
                 try {
                     Thread.sleep(config.getRetryBackoff().toMillis());
                 } catch (InterruptedException interrupted) {
@@ -165,6 +175,12 @@ public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
                 }
             }
         }
+    }
+
+    /** The exception's class and the first line of its message, cut short: registry errors carry whole SQL. */
+    private static String firstLine(RuntimeException e) {
+        String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        return e.getClass().getSimpleName() + ": " + (message.length() > 160 ? message.substring(0, 160) + "…" : message);
     }
 
     @Override
