@@ -132,7 +132,7 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
     public Set<StoreBuilder<?>> stores() {
         Set<StoreBuilder<?>> stores = new HashSet<>();
         // Rows: by default uncached, since every key is new during a replay, so a cache would only evict the
-        // totals' few, hot entries.
+        // deltas' few, hot entries.
         StoreBuilder<TimestampedKeyValueStore<String, R>> rows = Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(rowsStore), Serdes.String(), rowSerde);
         stores.add(cacheRows ? rows.withCachingEnabled() : rows.withCachingDisabled());
