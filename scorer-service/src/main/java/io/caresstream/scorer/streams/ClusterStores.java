@@ -48,7 +48,8 @@ import java.util.function.Predicate;
  * from Kafka Streams' metadata (each instance advertises its HTTP address as its application server).
  * Every read throws {@link NotReadyException} while Kafka Streams is starting or an instance holding a part
  * cannot answer, so callers say "not ready" rather than show partial figures. During a rebalance each instance
- * answers from the state it holds (Kafka Streams' stale stores), so the figures stay on screen.
+ * answers from the state it holds (Kafka Streams' stale stores), so the figures stay on screen; the partitions'
+ * tallies alone are not ready until it ends (the pages keep the last known figures meanwhile).
  */
 @ApplicationScoped
 public class ClusterStores {
@@ -273,8 +274,13 @@ public class ClusterStores {
             StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query =
                     StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
             // While a rebalance runs (an instance joins, leaves or restarts), the partitions this instance holds
-            // answer with the state they have instead of no figures at all until it ends.
+            // answer with the state they have instead of no figures at all until it ends. Not the partitions'
+            // tallies: a partition has them only once its task runs, so a sum would leave out the partitions on
+            // the move and show figures too low; pages show the last known ones until the rebalance ends.
             if (holder.state() == KafkaStreams.State.REBALANCING) {
+                if (PARTITION_TALLIES.contains(name)) {
+                    throw notReady(holder, new InvalidStateStoreException("the partitions' tallies are moving"));
+                }
                 query = query.enableStaleStores();
             }
             return holder.store(query);
@@ -283,6 +289,10 @@ public class ClusterStores {
             throw notReady(holder, e);
         }
     }
+
+    /** The stores of each partition's tallies, summed when read (see {@link PartitionTallies}). */
+    private static final java.util.Set<String> PARTITION_TALLIES = java.util.Set.of(ScoreTopology.PARTITION_SCORES,
+            ScoreTopology.PARTITION_RESPONSE_TALLIES, ScoreTopology.PARTITION_SUITE_COUNTS);
 
     /** The client that runs the store's topology. */
     private KafkaStreams holder(String storeName) {
