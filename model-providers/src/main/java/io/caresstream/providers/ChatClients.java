@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds {@link ChatClient}s on LangChain4j for each supported provider: any OpenAI-compatible endpoint
@@ -52,14 +53,54 @@ public final class ChatClients {
     }
 
     /**
-     * One call through the same client, SDK and mapping, answered in the provider's format without the network
-     * or a key: run at start, it moves the loading and compiling of that path off the first real prompt, which
-     * a service plugged in while others keep the cores busy otherwise pays for in seconds.
+     * Calls through the same SDK, mapping and JDK HTTP client as real calls, answered in the provider's format
+     * by a server of the process's own on 127.0.0.1 ({@link RehearsalServer}), never the model's endpoint: run at
+     * start, they move the loading and compiling of the call's path off the first real prompts, which a service
+     * plugged in while others keep the cores busy otherwise pays for in seconds. A few hundred calls, some in
+     * flight together as real ones are, take the path past the JIT's compile thresholds.
+     *
+     * @return the last rehearsal call's completion
      */
-    public static Completion rehearse(ChatModelSpec spec) {
-        ChatClient client = new LangChain4jChatClient(spec, model(spec, "rehearsal",
-                new RehearsalHttpClient.Builder(spec.provider())), null);
-        return client.complete(Optional.of("rehearsal"), "rehearsal");
+    public static Completion rehearse(ChatModelSpec spec, int calls, int inFlight) {
+        if (calls < 1 || inFlight < 1) {
+            throw new IllegalArgumentException("a rehearsal needs at least one call and one in flight, got " + calls
+                    + " calls and " + inFlight + " in flight");
+        }
+        try (RehearsalServer server = RehearsalServer.start(spec.provider())) {
+            ChatModelSpec local = new ChatModelSpec(spec.id(), spec.provider(), server.baseUrl(), spec.modelName(),
+                    spec.temperature(), spec.maxTokens(), spec.systemPrompt(), spec.timeout(), 0, ApiKeySource.NONE,
+                    spec.simulated(), CallPolicy.DEFAULT, spec.price());
+            ChatClient client = create(local, Map.of());
+            AtomicInteger left = new AtomicInteger(calls);
+            AtomicReference<Completion> last = new AtomicReference<>();
+            AtomicReference<RuntimeException> failure = new AtomicReference<>();
+            Runnable caller = () -> {
+                try {
+                    while (failure.get() == null && left.getAndDecrement() > 0) {
+                        last.set(client.complete(spec.systemPrompt(), RehearsalServer.ANSWER_TEXT));
+                    }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            };
+            List<Thread> callers = new ArrayList<>();
+            for (int i = 0; i < Math.min(inFlight, calls); i++) {
+                Thread thread = new Thread(caller, "rehearsal-" + i);
+                thread.setDaemon(true);
+                thread.start();
+                callers.add(thread);
+            }
+            for (Thread thread : callers) {
+                thread.join();
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+            return last.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("rehearsal interrupted", e);
+        }
     }
 
     private static ChatModel model(ChatModelSpec spec, String apiKey, HttpClientBuilder http) {

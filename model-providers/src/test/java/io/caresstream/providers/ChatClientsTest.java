@@ -25,14 +25,21 @@ class ChatClientsTest {
 
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"openai", "anthropic", "gemini"})
-    void aRehearsalRunsTheProvidersMappingWithoutTheNetwork(String provider) {
-        // Nothing listens on port 1: a rehearsal that reached for the network would fail.
+    void rehearsalCallsGoThroughTheProvidersMappingToALoopbackServerNeverTheEndpoint(String provider) {
+        // Nothing listens on port 1: a rehearsal that reached for the model's endpoint would fail.
         ChatModelSpec spec = new ChatModelSpec("sim@1", provider, "http://127.0.0.1:1/v1", "simulated-model", 0.0, 64,
-                Optional.empty(), Duration.ofSeconds(5), 0, ApiKeySource.NONE, false);
-        Completion completion = ChatClients.rehearse(spec);
+                Optional.of("be careful"), Duration.ofSeconds(5), 0,
+                new ApiKeySource(Optional.of("CARES_TEST_UNSET_KEY"), Optional.empty()), false);
+        Completion completion = ChatClients.rehearse(spec, 40, 4);
         assertEquals("rehearsal", completion.text());
         assertEquals(1, completion.inputTokens());
         assertEquals(1, completion.outputTokens());
+    }
+
+    @Test
+    void aRehearsalAsksForAtLeastOneCall() {
+        ChatModelSpec spec = spec("http://127.0.0.1:1/v1", ApiKeySource.NONE);
+        assertThrows(IllegalArgumentException.class, () -> ChatClients.rehearse(spec, 0, 4));
     }
 
     @Test

@@ -7,9 +7,13 @@ import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.simulated.Profile;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -101,6 +105,12 @@ public final class E2eBenchmark implements Callable<Integer> {
             description = "The whole stack's resident memory after the last of several runs (default: ${DEFAULT-VALUE}).")
     long targetStackMb;
 
+    @Option(names = "--warm-stack", defaultValue = "0", description = "Before plugging in the measured model(s) and "
+            + "judge, run this many prompts through a model and a judge that are then removed, so that the stack "
+            + "(broker, registry, prompt-generator, scorer) has served before, as a running stack has; the model(s) "
+            + "and the judge measured are still new (default: ${DEFAULT-VALUE}, a stack started for the run).")
+    int warmStackPrompts;
+
     @Option(names = "--profile", description = "Record each service with JFR and write a CPU flame graph of each "
             + "(profiles/<service>.html in the work directory).")
     boolean recordProfiles;
@@ -113,9 +123,10 @@ public final class E2eBenchmark implements Callable<Integer> {
 
     /** The figures of one run, as e2e-result.json holds them. */
     public record Result(int prompts, int models, long latencyMs, int modelConcurrency, int judgeConcurrency,
-                         long evaluations, double seconds, double perSecond, double steadyPerSecond,
+                         int stackWarmedByPrompts, long evaluations, double seconds, double perSecond, double steadyPerSecond,
                          double idealSeconds, double ratioToIdeal, double firstPromptSeconds,
-                         double firstModelCallSeconds, double firstResponseSeconds, double firstJudgmentSeconds,
+                         double firstModelCallSeconds, double firstResponseSeconds, double firstJudgeCallSeconds,
+                         double firstJudgmentSeconds,
                          double firstFigureSeconds, double dashboardDelayP50Ms,
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
                          double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb, long stackResidentMb,
@@ -140,6 +151,9 @@ public final class E2eBenchmark implements Callable<Integer> {
         }
         List<Result> results = new ArrayList<>();
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
+            if (warmStackPrompts > 0) {
+                warmStack(stack);
+            }
             Plugged plugged = plugIn(stack);
             for (int run = 1; run <= runs; run++) {
                 String suiteName = run == 1 ? SUITE : "e2e-benchmark-run-" + run + "@v1";
@@ -204,6 +218,19 @@ public final class E2eBenchmark implements Callable<Integer> {
         }
     }
 
+    /** A model and a judge run a suite of their own through the stack, then leave it. */
+    private void warmStack(LocalStack stack) throws Exception {
+        Path suite = Throughput.generatedSuite(workDirectory(), warmStackPrompts);
+        String stamp = String.valueOf(System.currentTimeMillis());
+        String model = stack.addModel("e2e-warm-up-model@" + stamp, LocalStack.Ports.free().modelInvoker(), modelSettings());
+        String judge = stack.addJudge("e2e-warm-up-judge@" + stamp, LocalStack.Ports.free().judge(), judgeSettings());
+        System.out.printf("warming the stack: %,d prompts through a model and a judge that then leave%n", warmStackPrompts);
+        stack.importSuite(suite, "e2e-warm-up@v1");
+        stack.awaitScored("e2e-warm-up@v1", warmStackPrompts, Duration.ofMinutes(10), rows -> { });
+        stack.stopService(model);
+        stack.stopService(judge);
+    }
+
     private Plugged plugIn(LocalStack stack) {
         String stamp = String.valueOf(System.currentTimeMillis());
         String judge = "e2e-judge@" + stamp;
@@ -211,8 +238,14 @@ public final class E2eBenchmark implements Callable<Integer> {
         List<String> instances = new ArrayList<>();
         for (int i = 1; i <= models; i++) {
             String model = "e2e-model-" + i + "@" + stamp;
+            if (warmStackPrompts > 0) {
+                startAtLogEnd(stack, "model-invoker." + model, Topics.PROMPTS);
+            }
             instances.add(stack.addModel(model, LocalStack.Ports.free().modelInvoker(), modelSettings()));
             modelIds.add(model);
+        }
+        if (warmStackPrompts > 0) {
+            startAtLogEnd(stack, "judge-service." + judge, Topics.RESPONSES);
         }
         String judgeInstance = stack.addJudge(judge, LocalStack.Ports.free().judge(), judgeSettings());
         System.out.printf("%d model(s) and a judge plugged in%n", models);
@@ -246,7 +279,9 @@ public final class E2eBenchmark implements Callable<Integer> {
         long evaluations = (long) prompts * models;
         Map<String, Double> cpuBefore = stack.cpuSeconds();
         CallTimes[] timedBefore = plugged.callTimes(stack);
-        long callsBefore = stack.simulatedStats().path("requests").asLong();
+        JsonNode statsBefore = stack.simulatedStats();
+        long callsBefore = statsBefore.path("requests").asLong();
+        long judgeCallsBefore = judgeCalls(statsBefore);
         RecordTimes judged = RecordTimes.follow(stack.bootstrapServers(), Topics.JUDGMENTS, EventKeys.judgePrefix(judge), evaluations);
         // Only the first prompt and response matter; their readers stop there and spare the machine.
         RecordTimes published = RecordTimes.follow(stack.bootstrapServers(), Topics.PROMPTS, "", 1);
@@ -267,11 +302,18 @@ public final class E2eBenchmark implements Callable<Integer> {
         java.util.concurrent.CompletableFuture<JsonNode> importer =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> stack.importSuite(stackSuite(), suiteName));
         long deadline = start + Duration.ofMinutes(30).toNanos();
-        // The first model call: the simulated server's counter, asked until it moves (a few seconds at most).
+        // The first model call and the first judge call: the simulated server's counters, asked until they move
+        // (a few seconds at most). The judge's tells a response's way to the judge from the judge's own call.
         long firstCallMs = 0;
-        while (firstCallMs == 0) {
-            if (stack.simulatedStats().path("requests").asLong() > callsBefore) {
-                firstCallMs = System.currentTimeMillis();
+        long firstJudgeCallMs = 0;
+        while (firstJudgeCallMs == 0) {
+            JsonNode stats = stack.simulatedStats();
+            long now = System.currentTimeMillis();
+            if (firstCallMs == 0 && stats.path("requests").asLong() > callsBefore) {
+                firstCallMs = now;
+            }
+            if (judgeCalls(stats) > judgeCallsBefore) {
+                firstJudgeCallMs = now;
             }
             failIfOver(importer, deadline, 0);
             Thread.sleep(20);
@@ -332,10 +374,11 @@ public final class E2eBenchmark implements Callable<Integer> {
         targets.put(String.format(Locale.ROOT, "judgment to dashboard p99 under %.0f ms", targetDashboardP99Ms), p99 < targetDashboardP99Ms);
         targets.put(String.format(Locale.ROOT, "first figure within %.0f s", targetFirstFigureS), firstFigureSeconds <= targetFirstFigureS);
         boolean met = targets.values().stream().allMatch(Boolean::booleanValue);
-        return new Result(prompts, models, latencyMs, modelConcurrency, judgeConcurrency, evaluations, round(seconds),
-                round(perSecond), round(steady), round(ideal), round(ratio),
+        return new Result(prompts, models, latencyMs, modelConcurrency, judgeConcurrency, warmStackPrompts, evaluations,
+                round(seconds), round(perSecond), round(steady), round(ideal), round(ratio),
                 round(published.firstSecondsAfter(start)), round((firstCallMs - startMs) / 1e3),
-                round(answered.firstSecondsAfter(start)), round(judged.firstSecondsAfter(start)),
+                round(answered.firstSecondsAfter(start)), round((firstJudgeCallMs - startMs) / 1e3),
+                round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
                 stackResidentMb, scorerLag.peaks(), round(timedAfter[0].meanMsSince(timedBefore[0])),
                 round(timedAfter[1].meanMsSince(timedBefore[1])), targets, met);
@@ -377,6 +420,27 @@ public final class E2eBenchmark implements Callable<Integer> {
         return Map.of("smallrye.messaging.worker.model-calls.max-concurrency", String.valueOf(modelConcurrency),
                 "cares.model.model-name", "simulated-model",
                 "quarkus.log.category.\"io.caresstream\".level", "WARN");
+    }
+
+    /**
+     * After a warm-up the log holds its suite, which a model or judge plugged in would evaluate first: the measured
+     * ones' consumer groups are given the log's end as their committed offsets before they start, so they read
+     * only the measured suite, and no start-up race decides where they begin.
+     */
+    private static void startAtLogEnd(LocalStack stack, String group, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(partition -> ends.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+            admin.listOffsets(ends).all().get().forEach((partition, end) -> offsets.put(partition, new OffsetAndMetadata(end.offset())));
+            admin.alterConsumerGroupOffsets(group, offsets).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting " + group + "'s offsets", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot set " + group + "'s offsets on " + topic + " to the log's end", e.getCause());
+        }
     }
 
     private Map<String, String> judgeSettings() {
@@ -459,6 +523,17 @@ public final class E2eBenchmark implements Callable<Integer> {
                 .evaluate(Arrays.stream(values).asDoubleStream().toArray(), p * 100);
     }
 
+    /** The simulated judge's answers so far: it counts each call by the label it gives ("judge.refuse", ...). */
+    private static long judgeCalls(JsonNode stats) {
+        long calls = 0;
+        for (var field : (Iterable<Map.Entry<String, JsonNode>>) stats::fields) {
+            if (field.getKey().startsWith("judge.")) {
+                calls += field.getValue().asLong();
+            }
+        }
+        return calls;
+    }
+
     private static double round(double value) {
         return Double.isNaN(value) ? value : Math.round(value * 1000) / 1000.0;
     }
@@ -467,6 +542,9 @@ public final class E2eBenchmark implements Callable<Integer> {
         System.out.println();
         System.out.printf(Locale.ROOT, "%,d prompts x %d model(s), %d ms latency, model concurrency %d, judge concurrency %d%n",
                 r.prompts(), r.models(), r.latencyMs(), r.modelConcurrency(), r.judgeConcurrency());
+        System.out.println(r.stackWarmedByPrompts() == 0 ? "the stack started for this run; the model(s) and the judge plugged in new"
+                : String.format(Locale.ROOT, "a running stack (%,d prompts through it before, by a model and a judge that"
+                + " left); the model(s) and the judge plugged in new", r.stackWarmedByPrompts()));
         System.out.printf(Locale.ROOT, "%-44s %14s%n", "figure", "measured");
         row("evaluations", String.format(Locale.ROOT, "%,d", r.evaluations()));
         row("import command to last figure", String.format(Locale.ROOT, "%.2f s", r.seconds()));
@@ -479,6 +557,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("import command to first prompt published", String.format(Locale.ROOT, "%.2f s", r.firstPromptSeconds()));
         row("import command to first model call", String.format(Locale.ROOT, "%.2f s", r.firstModelCallSeconds()));
         row("import command to first response", String.format(Locale.ROOT, "%.2f s", r.firstResponseSeconds()));
+        row("import command to first judge call", String.format(Locale.ROOT, "%.2f s", r.firstJudgeCallSeconds()));
         row("import command to first judgment", String.format(Locale.ROOT, "%.2f s", r.firstJudgmentSeconds()));
         row("import command to first figure", String.format(Locale.ROOT, "%.2f s", r.firstFigureSeconds()));
         row("judgment to dashboard, p50", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP50Ms()));
