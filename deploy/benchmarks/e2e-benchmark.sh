@@ -4,7 +4,8 @@
 # project-made prompts, and prints the rate against the ideal, time to first call / judgment / figure, the
 # judgment-to-dashboard delay, CPU and peak memory per process; writes e2e-result.json; exits 1 on a missed
 # target. Build first (./mvnw package -DskipTests) or pass --build. Options: --prompts N, --latency-ms L,
-# --model-concurrency C, --judge-concurrency C, --models M, --work-dir DIR, --help.
+# --model-concurrency C, --judge-concurrency C, --models M, --runs N, --warm-stack N (a running stack: N prompts
+# through it first), --profile, --work-dir DIR, --help.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if [[ "${1:-}" == "--build" ]]; then shift; ./mvnw -q package -DskipTests; fi

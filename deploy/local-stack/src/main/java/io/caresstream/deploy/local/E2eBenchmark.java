@@ -47,8 +47,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The whole pipeline at the model endpoint's limit: a running stack (prompt-generator and scorer), fresh model(s)
- * and a fresh judge plugged in against the simulated server, and a suite of project-made prompts imported; timed
+ * The whole pipeline at the model endpoint's limit: a stack (prompt-generator and scorer) started for the run, or
+ * one that has served before ({@code --warm-stack}), fresh model(s) and a fresh judge plugged in against the
+ * simulated server, and a suite of project-made prompts imported; timed
  * from the import command to the last figure. Reports the rate against the ideal, the time to the first call,
  * judgment and figure, the delay from judgment to dashboard, and CPU and peak memory per process; exits 1 when a
  * target is missed.
