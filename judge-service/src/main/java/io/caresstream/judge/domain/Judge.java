@@ -10,6 +10,7 @@ import io.caresstream.providers.ChatClient;
 import io.caresstream.providers.ChatClients;
 import io.caresstream.providers.Completion;
 import io.caresstream.providers.ProviderException;
+import io.caresstream.providers.StartRehearsal;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
@@ -82,20 +83,12 @@ public class Judge {
      * seconds of it on a busy machine. The start takes that much longer (about 2 s on two busy cores).
      */
     void rehearse(@Observes StartupEvent start,
-                  @ConfigProperty(name = "cares.rehearsal.calls", defaultValue = "256") int calls,
-                  @ConfigProperty(name = "cares.rehearsal.in-flight", defaultValue = "8") int inFlight) {
-        if (client == null || calls == 0) {
-            return;
+                  @ConfigProperty(name = StartRehearsal.CALLS, defaultValue = "256") int calls,
+                  @ConfigProperty(name = StartRehearsal.IN_FLIGHT, defaultValue = "8") int inFlight) {
+        if (client == null) {
+            return; // a heuristic judge calls no model
         }
-        long started = System.nanoTime();
-        try {
-            ChatClients.rehearse(client.spec(), calls, inFlight);
-            LOG.infof("judge %s: %d calls rehearsed on a loopback server in %d ms", judgeId, calls,
-                    (System.nanoTime() - started) / 1_000_000);
-        } catch (RuntimeException | LinkageError e) {
-            // Only a head start: a runtime without the JDK's HTTP server (a trimmed image) still serves.
-            LOG.warnf("judge %s: the rehearsal calls failed (%s); the first calls may be slower", judgeId, e.getMessage());
-        }
+        StartRehearsal.run("judge " + judgeId, client.spec(), calls, inFlight);
     }
 
     public String judgeId() {

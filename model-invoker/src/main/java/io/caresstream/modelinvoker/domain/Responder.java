@@ -11,6 +11,7 @@ import io.caresstream.providers.ChatClients;
 import io.caresstream.providers.Completion;
 import io.caresstream.providers.Price;
 import io.caresstream.providers.ProviderException;
+import io.caresstream.providers.StartRehearsal;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -83,20 +84,9 @@ public class Responder {
      * seconds of it on a busy machine. The start takes that much longer (about 2 s on two busy cores).
      */
     void rehearse(@Observes StartupEvent start,
-                  @ConfigProperty(name = "cares.rehearsal.calls", defaultValue = "256") int calls,
-                  @ConfigProperty(name = "cares.rehearsal.in-flight", defaultValue = "8") int inFlight) {
-        if (calls == 0) {
-            return;
-        }
-        long started = System.nanoTime();
-        try {
-            ChatClients.rehearse(client.spec(), calls, inFlight);
-            LOG.infof("model %s: %d calls rehearsed on a loopback server in %d ms", modelId(), calls,
-                    (System.nanoTime() - started) / 1_000_000);
-        } catch (RuntimeException | LinkageError e) {
-            // Only a head start: a runtime without the JDK's HTTP server (a trimmed image) still serves.
-            LOG.warnf("model %s: the rehearsal calls failed (%s); the first calls may be slower", modelId(), e.getMessage());
-        }
+                  @ConfigProperty(name = StartRehearsal.CALLS, defaultValue = "256") int calls,
+                  @ConfigProperty(name = StartRehearsal.IN_FLIGHT, defaultValue = "8") int inFlight) {
+        StartRehearsal.run("model " + modelId(), client.spec(), calls, inFlight);
     }
 
     public String modelId() {

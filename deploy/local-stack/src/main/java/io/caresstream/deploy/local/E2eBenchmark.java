@@ -20,7 +20,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -122,6 +125,22 @@ public final class E2eBenchmark implements Callable<Integer> {
     @Option(names = "--work-dir", description = "Logs, the generated suite, e2e-result.json, the scorer's lag per run (scorer-lag-<suite>.tsv) and the judgments' delay to the dashboard by second (dashboard-delay-<suite>.tsv) (default: target/e2e-benchmark).")
     Path workDir;
 
+    private void checkOptions() {
+        atLeast("--prompts", prompts, 1);
+        atLeast("--latency-ms", latencyMs, 0);
+        atLeast("--model-concurrency", modelConcurrency, 1);
+        atLeast("--judge-concurrency", judgeConcurrency, 1);
+        atLeast("--models", models, 1);
+        atLeast("--runs", runs, 1);
+        atLeast("--warm-stack", warmStackPrompts, 0);
+    }
+
+    private void atLeast(String option, long value, long least) {
+        if (value < least) {
+            throw new ParameterException(spec.commandLine(), option + " must be " + least + " or more, got " + value);
+        }
+    }
+
     /** The figures of one run, as e2e-result.json holds them. */
     public record Result(int prompts, int models, long latencyMs, int modelConcurrency, int judgeConcurrency,
                          int stackWarmedByPrompts, long evaluations, double seconds, double perSecond, double steadyPerSecond,
@@ -135,8 +154,12 @@ public final class E2eBenchmark implements Callable<Integer> {
                          Map<String, Boolean> targets, boolean met) {
     }
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        checkOptions();
         Path root = (projectRoot == null ? Path.of("") : projectRoot).toAbsolutePath();
         Path dir = workDirectory();
         Path suite = Throughput.generatedSuite(dir, prompts);

@@ -111,4 +111,15 @@ class E2eBenchmarkTest {
         assertEquals(java.util.List.of("second\tjudgments\tp50 ms\tmax ms", "0\t2\t1500\t2000", "1\t1\t400\t400",
                 "3\t1\t900\t900"), E2eBenchmark.delaysBySecond(judgedAt, delays, 10_000));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"--warm-stack,-1,0", "--prompts,0,1", "--runs,0,1",
+            "--model-concurrency,0,1", "--latency-ms,-5,0"})
+    void anOptionOutOfRangeIsRefusedByNameBeforeAnythingStarts(String option, String value, String least) {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine command = new CommandLine(new E2eBenchmark()).setErr(new java.io.PrintWriter(err));
+        int exit = command.execute(option, value, "--work-dir", Path.of("target", "e2e-refused").toAbsolutePath().toString());
+        assertEquals(2, exit, err.toString());
+        assertTrue(err.toString().contains(option + " must be " + least + " or more, got " + value), err.toString());
+    }
 }
