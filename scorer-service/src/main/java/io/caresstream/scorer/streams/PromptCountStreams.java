@@ -47,14 +47,15 @@ public class PromptCountStreams {
 
     @Inject
     public PromptCountStreams(StreamsConfig scorerConfig, ScoreTopology topology, StreamThreadRecovery recovery,
-                              KafkaStreamsTopologyManager topics,
+                              KafkaStreamsTopologyManager topics, WarmProducers clients,
                               @ConfigProperty(name = "cares.scorer.prompt-count-threads", defaultValue = "1") int threads) {
         Properties config = new Properties();
         config.putAll(scorerConfig.originals());
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId(scorerConfig));
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
-        this.streams = new KafkaStreams(topology.promptCounts(), config);
+        this.streams = new KafkaStreams(topology.promptCounts(), config, clients);
         this.streams.setUncaughtExceptionHandler(recovery);
+        this.streams.setStateListener(clients);
         this.topics = topics;
     }
 
