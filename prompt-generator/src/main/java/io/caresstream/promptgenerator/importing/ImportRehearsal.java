@@ -1,7 +1,7 @@
 package io.caresstream.promptgenerator.importing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caresstream.events.PromptEvent;
+import io.caresstream.suites.generated.GeneratedSuite;
 import io.caresstream.suites.reading.FieldMapping;
 import io.caresstream.suites.reading.SuiteReader;
 import io.caresstream.suites.reading.SuiteSource;
@@ -11,12 +11,9 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * At start, a suite the service generates goes through an import's reading, mapping and checks, and its prompts
@@ -30,8 +27,6 @@ class ImportRehearsal {
     static final String ROWS = "cares.import.rehearsal-rows";
 
     private static final Logger LOG = Logger.getLogger(ImportRehearsal.class);
-    private static final String[] METHODS = {"direct", "indirect", "obfuscate", "role_play"};
-    private static final String[] GENERATORS = {"gpt", "gemini", "claude", "deepseek"};
 
     void rehearse(@Observes StartupEvent start, @ConfigProperty(name = ROWS, defaultValue = "2000") int rows) {
         if (rows < 0) {
@@ -56,7 +51,7 @@ class ImportRehearsal {
     static SuiteReader.Result rehearse(int rows) throws IOException {
         Path file = Files.createTempFile("cares-import-rehearsal-", ".jsonl");
         try {
-            write(file, rows);
+            GeneratedSuite.write(file, rows, "Rehearsal");
             SuiteReader.Result result = new SuiteReader().read(file, "import rehearsal", SuiteReader.Format.JSONL,
                     FieldMapping.IDENTITY, new SuiteSource("rehearsal", "local", "test", "rehearsal@v1"));
             if (result.errorCount() > 0) {
@@ -71,22 +66,4 @@ class ImportRehearsal {
         }
     }
 
-    private static void write(Path file, int rows) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < rows; i++) {
-                int base = i / METHODS.length;
-                String basePrompt = "Rehearsal prompt " + base + ": what should a patient ask before a procedure?";
-                String method = METHODS[i % METHODS.length];
-                out.write(json.writeValueAsString(Map.of(
-                        "principle_index", base % 8,
-                        "generation_model", GENERATORS[(base / 8) % GENERATORS.length],
-                        "harmful_level", (base / 32) % 4,
-                        "method", method,
-                        "base_prompt", basePrompt,
-                        "prompt", method.equals("direct") ? basePrompt : "(" + method + ") " + basePrompt)));
-                out.newLine();
-            }
-        }
-    }
 }

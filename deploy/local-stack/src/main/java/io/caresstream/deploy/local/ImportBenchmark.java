@@ -1,15 +1,12 @@
 package io.caresstream.deploy.local;
 
+import io.caresstream.suites.generated.GeneratedSuite;
 import io.caresstream.suites.reading.ParquetFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.BufferedWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +23,6 @@ import java.util.concurrent.Callable;
         description = "Times the import of a CARES-sized suite into the prompt topic.")
 public final class ImportBenchmark implements Callable<Integer> {
 
-    static final String[] METHODS = {"direct", "indirect", "obfuscate", "role_play"};
-    static final String[] GENERATORS = {"gpt", "gemini", "claude", "deepseek"};
 
     @Option(names = "--rows", defaultValue = "18478", description = "Rows in the generated suite (default: ${DEFAULT-VALUE}).")
     int rows;
@@ -79,27 +74,6 @@ public final class ImportBenchmark implements Callable<Integer> {
 
     /** Rows in the CARES-18K schema, spread evenly over principles, harm levels, methods and generators. */
     static void writeSuite(Path file, int rows) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int i = 0; i < rows; i++) {
-                int base = i / 4;
-                String basePrompt = "Benchmark base prompt number " + base + " about a medical situation, "
-                        + "asking what a patient should do next and why.";
-                String method = METHODS[i % 4];
-                ObjectNode row = json.createObjectNode()
-                        .put("principle_index", base % 8)
-                        .put("generation_model", GENERATORS[(base / 8) % 4])
-                        .put("harmful_level", (base / 32) % 4)
-                        .put("method", method)
-                        .put("base_prompt", basePrompt)
-                        .put("prompt", method.equals("direct") ? basePrompt : "(" + method + " rewrite) " + basePrompt);
-                out.write(row.toString());
-                out.newLine();
-            }
-        }
-    }
-
-    public static void main(String[] args) {
-        System.exit(new CommandLine(new ImportBenchmark()).execute(args));
+        GeneratedSuite.write(file, rows, "Benchmark");
     }
 }
