@@ -57,6 +57,14 @@ public final class CompletedWork {
     /** Keys of a worker's shared settings (e.g. a model's spending caps): every instance reads them. */
     static final String SETTING = "|setting|";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The priority of a service's observer that calls {@link #stop}, on the application context's
+     * {@code @BeforeDestroyed} event: after SmallRye's Kafka connector (50) has closed the consumers and flushed
+     * the producers of the service's channels.
+     */
+    public static final int STOP_PRIORITY = 100;
+    /** How long a stop waits for work whose result is on its way to the broker. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     /** The tokens a piece of work used, so averages survive restarts; stored as the done record's value. */
     public record Usage(long inputTokens, long outputTokens) {
@@ -205,10 +213,15 @@ public final class CompletedWork {
     }
 
     /**
-     * Stops following and sends what waits to be sent. The ids stay readable until the process ends: consumers may
-     * still be finishing their last records, and the directory is removed at the next start.
+     * Ends this instance's part once its inputs are closed: waits (at most {@link #STOP_TIMEOUT}) for the work under
+     * way to end, stops following, and writes every done record before the process ends. Call it after the messaging
+     * has closed (on the application context's {@code @BeforeDestroyed} event with {@link #STOP_PRIORITY}), not on
+     * {@code ShutdownEvent}: results still reach the broker while the messaging closes, and one whose done record is
+     * lost at the exit is done, and paid for, again after the restart (its input's offset is not committed either).
+     * The ids stay readable until the process ends; the directory is removed at the next start.
      */
     public void stop() {
+        awaitWorkUnderWay(STOP_TIMEOUT);
         follower.stop();
         Thread thread = following;
         if (thread != null) {
@@ -218,13 +231,30 @@ public final class CompletedWork {
                 Thread.currentThread().interrupt();
             }
         }
-        producer.flush();
+        producer.close(SEND_TIMEOUT);
     }
 
-    /** For tests and tools that own the whole lifecycle: also frees the disk and the producer. */
+    private void awaitWorkUnderWay(Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        try {
+            while (!claims.isEmpty() && System.nanoTime() < deadline) {
+                CompletableFuture.allOf(claims.values().toArray(CompletableFuture[]::new))
+                        .get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Reported below.
+        }
+        if (!claims.isEmpty()) {
+            LOG.warn("{}: {} pieces of work still under way after {} s at the stop; after a restart they are done again",
+                    settings.topic(), claims.size(), within.toSeconds());
+        }
+    }
+
+    /** For tests and tools that own the whole lifecycle: also frees the disk. */
     public void close() {
         stop();
-        producer.close(SEND_TIMEOUT);
         done.close();
     }
 
@@ -279,8 +309,8 @@ public final class CompletedWork {
      */
     public CompletionStage<Void> published(String id, Usage usage) {
         record(id, usage, System.currentTimeMillis());
-        release(id);
         CompletableFuture<Void> written = new CompletableFuture<>();
+        // Released once the record is handed to the producer: a stop waiting for the work under way then sends it.
         try {
             producer.send(new ProducerRecord<>(settings.topic(), id, usage.bytes()), (metadata, e) -> {
                 if (e != null) {
@@ -291,6 +321,8 @@ public final class CompletedWork {
         } catch (RuntimeException e) {
             LOG.warn("{}: the done record of {} was not written: {}", settings.topic(), id, e.getMessage());
             written.complete(null);
+        } finally {
+            release(id);
         }
         return written;
     }

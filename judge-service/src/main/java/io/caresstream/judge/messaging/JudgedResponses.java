@@ -11,10 +11,12 @@ import io.caresstream.judge.domain.Judge;
 import io.caresstream.judge.domain.JudgeSettings;
 import io.caresstream.judge.domain.RubricPin;
 import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Reception;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -82,7 +84,9 @@ public class JudgedResponses {
                         judgeId));
     }
 
-    void stop(@Observes ShutdownEvent stop) {
+    /** Once the messaging is closed, so that the last results' done records are written (CompletedWork#stop). */
+    void stop(@Observes(notifyObserver = Reception.IF_EXISTS) @BeforeDestroyed(ApplicationScoped.class)
+              @Priority(CompletedWork.STOP_PRIORITY) Object event) {
         judgments.stop();
     }
 

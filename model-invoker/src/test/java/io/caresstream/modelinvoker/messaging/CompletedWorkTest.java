@@ -147,6 +147,35 @@ class CompletedWorkTest {
         assertTrue(work.claim("p-2"));
         work.abandoned("p-2");
         assertTrue(work.claim("p-2"), "an abandoned attempt leaves the work to the next");
+        work.abandoned("p-2");
         work.close();
+    }
+
+    /**
+     * A graceful stop: a result acknowledged by the broker while the messaging closes still gets its done record,
+     * so the restarted instance skips its redelivered input instead of calling the model for it again.
+     */
+    @Test
+    void aStopWaitsForTheWorkUnderWayAndWritesItsDoneRecord() throws Exception {
+        String model = "stop-" + UUID.randomUUID();
+        CompletedWork first = answers(model, new AtomicInteger());
+        startAndWait(first);
+        assertTrue(first.claim("p-late"));
+        var late = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            first.published("p-late", CompletedWork.Usage.NONE);
+        });
+        first.close();
+        late.get(10, TimeUnit.SECONDS);
+
+        CompletedWork restarted = answers(model, new AtomicInteger());
+        startAndWait(restarted);
+        assertTrue(restarted.isDone("p-late"), "its done record was written before the stop returned");
+        assertFalse(restarted.claim("p-late"));
+        restarted.close();
     }
 }
