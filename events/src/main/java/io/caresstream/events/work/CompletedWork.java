@@ -383,7 +383,8 @@ public final class CompletedWork {
 
     /**
      * Asks for the done topic's partitions now, so that the first done record does not wait for them (11.6 ms in a
-     * judge). Only a head start: a broker that does not answer delays nothing but this thread.
+     * judge). The broker has just answered the topic's declaration; should it not answer now, the failure is only
+     * logged: the first done record asks again.
      */
     private void learnPartitions() {
         try {
