@@ -149,7 +149,9 @@ public final class E2eBenchmark implements Callable<Integer> {
                          double firstJudgmentSeconds,
                          double firstFigureSeconds, double dashboardDelayP50Ms,
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
-                         double projectCpuMsPerEvaluation, Map<String, Long> peakResidentMb, long stackResidentMb,
+                         double projectCpuMsPerEvaluation, Map<String, Double> jitCpuSecondsPer1000,
+                         Map<String, Double> gcCpuSecondsPer1000, double projectJitMsPerEvaluation,
+                         Map<String, Long> peakResidentMb, long stackResidentMb,
                          Map<String, Long> scorerPeakLag, double modelCallMeanMs, double judgeCallMeanMs,
                          Map<String, Boolean> targets, boolean met) {
     }
@@ -279,13 +281,13 @@ public final class E2eBenchmark implements Callable<Integer> {
     /** One line per run, and the stack's memory after the last against its target; whether that is met. */
     private boolean printRuns(List<Result> results) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-5s %10s %10s %12s %14s %14s %12s %16s%n", "run", "seconds", "eval/s",
-                "CPU ms/eval", "1st judgment s", "1st figure s", "p99 ms", "stack resident MB");
+        System.out.printf(Locale.ROOT, "%-5s %10s %10s %12s %12s %14s %14s %12s %16s%n", "run", "seconds", "eval/s",
+                "CPU ms/eval", "of it JIT", "1st judgment s", "1st figure s", "p99 ms", "stack resident MB");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
-            System.out.printf(Locale.ROOT, "%-5d %10.2f %10.1f %12.3f %14.2f %14.2f %12.0f %16d%n", i + 1, r.seconds(),
-                    r.perSecond(), r.projectCpuMsPerEvaluation(), r.firstJudgmentSeconds(), r.firstFigureSeconds(),
-                    r.dashboardDelayP99Ms(), r.stackResidentMb());
+            System.out.printf(Locale.ROOT, "%-5d %10.2f %10.1f %12.3f %12.3f %14.2f %14.2f %12.0f %16d%n", i + 1,
+                    r.seconds(), r.perSecond(), r.projectCpuMsPerEvaluation(), r.projectJitMsPerEvaluation(),
+                    r.firstJudgmentSeconds(), r.firstFigureSeconds(), r.dashboardDelayP99Ms(), r.stackResidentMb());
         }
         long last = results.get(results.size() - 1).stackResidentMb();
         long firstMb = results.get(0).stackResidentMb();
@@ -302,6 +304,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         List<String> modelIds = plugged.modelIds();
         long evaluations = (long) prompts * models;
         Map<String, Double> cpuBefore = stack.cpuSeconds();
+        ThreadCpu threadCpu = ThreadCpu.watch(stack::threadCpuSeconds);
         CallTimes[] timedBefore = plugged.callTimes(stack);
         JsonNode statsBefore = stack.simulatedStats();
         long callsBefore = statsBefore.path("requests").asLong();
@@ -353,6 +356,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         long endMs = shown[(int) evaluations - 1];
         importer.join();
         Map<String, Double> cpuAfter = stack.cpuSeconds();
+        Map<String, Map<ThreadCpu.Kind, Double>> cpuByKind = threadCpu.stop();
         CallTimes[] timedAfter = plugged.callTimes(stack);
         dashboard.close();
         scorerLag.close();
@@ -369,12 +373,20 @@ public final class E2eBenchmark implements Callable<Integer> {
         Files.write(workDirectory().resolve("dashboard-delay-" + suiteName.replaceAll("[^A-Za-z0-9.-]", "_") + ".tsv"),
                 delaysBySecond(judged.times(), delays, startMs));
         Map<String, Double> cpuPer1000 = new LinkedHashMap<>();
+        Map<String, Double> jitPer1000 = new LinkedHashMap<>();
+        Map<String, Double> gcPer1000 = new LinkedHashMap<>();
         double projectCpu = 0;
+        double projectJit = 0;
         for (var entry : cpuAfter.entrySet()) {
             double used = entry.getValue() - cpuBefore.getOrDefault(entry.getKey(), 0.0);
+            Map<ThreadCpu.Kind, Double> kinds = cpuByKind.getOrDefault(entry.getKey(), Map.of());
+            double jit = kinds.getOrDefault(ThreadCpu.Kind.JIT, 0.0);
             cpuPer1000.put(entry.getKey(), round(used * 1000 / evaluations));
+            jitPer1000.put(entry.getKey(), round(jit * 1000 / evaluations));
+            gcPer1000.put(entry.getKey(), round(kinds.getOrDefault(ThreadCpu.Kind.GC_AND_VM, 0.0) * 1000 / evaluations));
             if (APART.stream().noneMatch(entry.getKey()::startsWith)) {
                 projectCpu += used;
+                projectJit += jit;
             }
         }
         Map<String, Long> peak = new LinkedHashMap<>();
@@ -403,7 +415,8 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(published.firstSecondsAfter(start)), round((firstCallMs - startMs) / 1e3),
                 round(answered.firstSecondsAfter(start)), round((firstJudgeCallMs - startMs) / 1e3),
                 round(judged.firstSecondsAfter(start)),
-                round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), peak,
+                round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), jitPer1000,
+                gcPer1000, round(projectJit * 1000 / evaluations), peak,
                 stackResidentMb, scorerLag.peaks(), round(timedAfter[0].meanMsSince(timedBefore[0])),
                 round(timedAfter[1].meanMsSince(timedBefore[1])), targets, met);
     }
@@ -594,12 +607,19 @@ public final class E2eBenchmark implements Callable<Integer> {
                     r.models() * r.modelConcurrency() * 1000 / r.modelCallMeanMs()));
         }
         row("CPU per evaluation, project processes", String.format(Locale.ROOT, "%.3f ms", r.projectCpuMsPerEvaluation()));
+        row("  of which their JIT compilers' (warm-up)", String.format(Locale.ROOT, "%.3f ms", r.projectJitMsPerEvaluation()));
         row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
         r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-44s %18s %12s%n", "process", "CPU s / 1,000 eval", "peak RSS MB");
-        r.cpuSecondsPer1000().forEach((name, cpu) -> System.out.printf(Locale.ROOT, "%-44s %18.3f %12d%n", name, cpu,
-                r.peakResidentMb().getOrDefault(name, -1L)));
+        // By kind of thread: the JIT's compilers, the collector's and the JVM's own, and the rest, the application's.
+        System.out.printf(Locale.ROOT, "%-44s %18s %10s %10s %12s %12s%n", "process", "CPU s / 1,000 eval", "JIT",
+                "GC and VM", "application", "peak RSS MB");
+        r.cpuSecondsPer1000().forEach((name, cpu) -> {
+            double jit = r.jitCpuSecondsPer1000().getOrDefault(name, 0.0);
+            double gc = r.gcCpuSecondsPer1000().getOrDefault(name, 0.0);
+            System.out.printf(Locale.ROOT, "%-44s %18.3f %10.3f %10.3f %12.3f %12d%n", name, cpu, jit, gc,
+                    Math.max(0, cpu - jit - gc), r.peakResidentMb().getOrDefault(name, -1L));
+        });
         System.out.println();
         r.targets().forEach((target, met) -> System.out.printf("target: %-44s %s%n", target, met ? "met" : "NOT met"));
     }

@@ -684,6 +684,13 @@ public final class LocalStack implements AutoCloseable {
         return cpu;
     }
 
+    /** CPU seconds used so far by each live thread of every process of the stack, by process and thread id. */
+    public Map<String, Map<Long, JavaProcess.ThreadTime>> threadCpuSeconds() {
+        Map<String, Map<Long, JavaProcess.ThreadTime>> cpu = new LinkedHashMap<>();
+        processes.forEach(p -> cpu.put(p.name(), p.threadCpuSeconds()));
+        return cpu;
+    }
+
     public Ports ports() {
         return options.ports();
     }

@@ -46,7 +46,16 @@ class E2eBenchmarkTest {
         for (String process : new String[]{"kafka", "scorer-service", "prompt-generator"}) {
             assertTrue(result.path("cpuSecondsPer1000").has(process), result.toString());
             assertTrue(result.path("peakResidentMb").path(process).asLong() > 0, result.toString());
+            // Some of each process's CPU by kind of thread, never more than the whole (ThreadCpuTest: the sums).
+            double jitAndGc = result.path("jitCpuSecondsPer1000").path(process).asDouble(-1)
+                    + result.path("gcCpuSecondsPer1000").path(process).asDouble(-1);
+            assertTrue(jitAndGc >= 0 && jitAndGc <= result.path("cpuSecondsPer1000").path(process).asDouble() + 0.01,
+                    process + ": " + result);
         }
+        // The services plugged in fresh compile their hot code during the run.
+        assertTrue(result.path("projectJitMsPerEvaluation").asDouble() > 0
+                && result.path("projectJitMsPerEvaluation").asDouble() < result.path("projectCpuMsPerEvaluation").asDouble(),
+                result.toString());
         // The scorer's lag on each input and on the repartition topic the scores' deltas cross, sampled through
         // the run, the prompts' from the group of the scorer's client that counts them (ConsumerLagTest checks
         // the figures).

@@ -6,10 +6,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -169,13 +171,43 @@ public final class JavaProcess implements AutoCloseable {
     /** CPU time used so far (user and system), in seconds, read from /proc (Linux), or -1. */
     public double cpuSeconds() {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-            // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14, 15.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+            return cpuSecondsIn(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** A thread's name (as the kernel keeps it: its first 15 characters) and the CPU seconds it has used. */
+    public record ThreadTime(String name, double seconds) {
+    }
+
+    /**
+     * The CPU time each live thread has used so far, by thread id, read from /proc (Linux); empty when not on Linux
+     * or gone. A thread that has ended is no longer listed, though the process's own total keeps its time.
+     */
+    public Map<Long, ThreadTime> threadCpuSeconds() {
+        Map<Long, ThreadTime> threads = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    threads.put(Long.parseLong(task.getFileName().toString()), new ThreadTime(
+                            stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), cpuSecondsIn(stat)));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while the others were read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or already gone
+        }
+        return threads;
+    }
+
+    /** utime and stime of a /proc stat line, in seconds. */
+    private static double cpuSecondsIn(String stat) {
+        // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14, 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
     }
 
     /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
