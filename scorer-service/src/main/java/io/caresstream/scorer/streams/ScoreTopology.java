@@ -103,8 +103,8 @@ public class ScoreTopology {
      * exactly-once they become visible at the next commit, so about the commit interval: shorter only adds
      * records.
      */
-    @ConfigProperty(name = "cares.scorer.emit-interval", defaultValue = "200ms")
-    Duration emitInterval = Duration.ofMillis(200);
+    @ConfigProperty(name = "cares.scorer.emit-interval", defaultValue = "1s")
+    Duration emitInterval = Duration.ofSeconds(1);
 
     @Produces
     public Topology topology() {
