@@ -8,6 +8,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -95,12 +96,34 @@ public final class TopicProvisioner {
         return new Report(created, corrected, notAllowed);
     }
 
+    /** How long a topic another client has just created may stay unknown to the broker that answers. */
+    private static final long METADATA_CATCH_UP_MS = 10_000;
+
+    /**
+     * The topic's settings. A topic that another client created a moment ago (a service starting beside this one)
+     * exists for the controller before the answering broker's metadata has it: asked again until it has.
+     */
+    private static Config describe(Admin admin, ConfigResource resource)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        long deadline = System.currentTimeMillis() + METADATA_CATCH_UP_MS;
+        while (true) {
+            try {
+                return admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
     /** Sets the settings of configFor that an existing topic lacks; says what changed, "topic: key a -> b". */
     private static List<String> correct(Admin admin, String topic)
             throws InterruptedException, TimeoutException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
-            Config current = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+            Config current = describe(admin, resource);
             List<AlterConfigOp> changes = new ArrayList<>();
             List<String> said = new ArrayList<>();
             Map<String, String> wanted = new HashMap<>(configFor(topic));
