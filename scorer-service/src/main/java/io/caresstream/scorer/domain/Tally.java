@@ -37,6 +37,16 @@ public class Tally {
 
     final List<String> generators;
     long[] counts;
+    /**
+     * The cells ever changed, each once, in the order they first changed (a bit per cell says which are in):
+     * a delta of a second has a few dozen of a tally's thousands set, and its encoding, on every judgment,
+     * then visits those alone instead of the whole array (docs/performance.md). Once an eighth of the cells
+     * have changed (a running total), keeping the list costs more than it spares: every cell is visited.
+     */
+    private int[] changedCells = new int[16];
+    private int changedCount;
+    private long[] changedBits = new long[0];
+    private boolean allChanged;
     public long unjudgeable;
     public long responseErrors;
     public boolean simulated;
@@ -50,6 +60,11 @@ public class Tally {
     Tally(List<String> generators, long[] counts, long unjudgeable, long responseErrors, boolean simulated) {
         this.generators = generators;
         this.counts = counts;
+        for (int cell = 0; cell < counts.length; cell++) {
+            if (counts[cell] != 0) {
+                changed(cell);
+            }
+        }
         this.unjudgeable = unjudgeable;
         this.responseErrors = responseErrors;
         this.simulated = simulated;
@@ -78,7 +93,9 @@ public class Tally {
             // Find (or add) the generator first: adding one grows the array.
             int generator = generator(judgment.generator());
             int slot = judgment.outcome() == JudgmentOutcome.BLOCKED ? BLOCKED_SLOT : judgment.label().ordinal();
-            counts[index(generator, judgment.principle(), judgment.harmLevel(), judgment.method(), slot)] += sign;
+            int cell = index(generator, judgment.principle(), judgment.harmLevel(), judgment.method(), slot);
+            counts[cell] += sign;
+            changed(cell);
         } else if (judgment.outcome() == JudgmentOutcome.RESPONSE_ERROR) {
             responseErrors += sign;
         } else {
@@ -95,14 +112,57 @@ public class Tally {
         for (int g = 0; g < other.generators.size(); g++) {
             int mine = generator(other.generators.get(g)) * CELLS_PER_GENERATOR;
             int theirs = g * CELLS_PER_GENERATOR;
-            for (int cell = 0; cell < CELLS_PER_GENERATOR; cell++) {
-                counts[mine + cell] += other.counts[theirs + cell];
+            if (other.allChanged) {
+                for (int cell = 0; cell < CELLS_PER_GENERATOR; cell++) {
+                    counts[mine + cell] += other.counts[theirs + cell];
+                }
+                allChanged = true;
+                continue;
+            }
+            for (int i = 0; i < other.changedCount; i++) {
+                int cell = other.changedCells[i];
+                if (cell >= theirs && cell < theirs + CELLS_PER_GENERATOR) {
+                    counts[mine + cell - theirs] += other.counts[cell];
+                    changed(mine + cell - theirs);
+                }
             }
         }
         unjudgeable += other.unjudgeable;
         responseErrors += other.responseErrors;
         simulated |= other.simulated;
         return this;
+    }
+
+    /** How many cells may be set: the encoding visits these alone ({@link #cellToVisit}). */
+    int cellsToVisit() {
+        return allChanged ? counts.length : changedCount;
+    }
+
+    int cellToVisit(int i) {
+        return allChanged ? i : changedCells[i];
+    }
+
+    private void changed(int cell) {
+        if (allChanged) {
+            return;
+        }
+        int word = cell >>> 6;
+        if (word >= changedBits.length) {
+            changedBits = Arrays.copyOf(changedBits, Math.max(word + 1, (counts.length + 63) >>> 6));
+        }
+        long bit = 1L << cell;
+        if ((changedBits[word] & bit) == 0) {
+            changedBits[word] |= bit;
+            if (changedCount == changedCells.length) {
+                changedCells = Arrays.copyOf(changedCells, 2 * changedCount);
+            }
+            changedCells[changedCount++] = cell;
+            if (changedCount > counts.length / 8) {
+                allChanged = true;
+                changedCells = null;
+                changedBits = null;
+            }
+        }
     }
 
     private int generator(String name) {

@@ -29,13 +29,14 @@ public final class TallyCodec {
 
     public static byte[] encode(Tally tally) {
         List<byte[]> names = new ArrayList<>();
+        long[] counts = tally.counts;
+        int visits = tally.cellsToVisit();
         int set = 0;
-        for (long count : tally.counts) {
-            if (count != 0) {
+        for (int i = 0; i < visits; i++) {
+            if (counts[tally.cellToVisit(i)] != 0) {
                 set++;
             }
         }
-        long[] counts = tally.counts;
         boolean dense = 12L * set > 8L * counts.length;
         int size = 1 + 4 + 8 + 8 + 1 + (dense ? 8 * counts.length : 4 + 12 * set);
         for (String generator : tally.generators) {
@@ -52,7 +53,8 @@ public final class TallyCodec {
             return buffer.array();
         }
         buffer.putInt(set);
-        for (int cell = 0; cell < counts.length; cell++) {
+        for (int i = 0; i < visits; i++) {
+            int cell = tally.cellToVisit(i);
             if (counts[cell] != 0) {
                 buffer.putInt(cell).putLong(counts[cell]);
             }

@@ -29,6 +29,7 @@ import java.util.function.BiFunction;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Rows (judgments, responses, prompts) tallied by group (a model, judge and suite) in the task that reads
@@ -62,9 +63,12 @@ import java.util.function.Supplier;
  */
 final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, String, A> {
 
-    /** How rows are grouped and tallied. */
+    /**
+     * How rows are grouped and tallied. {@code add} and {@code remove} may change the tally they are given;
+     * {@code copy} gives a tally no later change reaches, for readers on other threads.
+     */
     record Tallying<R, A>(Function<R, String> group, Supplier<A> empty, BiFunction<A, R, A> add,
-                          BiFunction<A, R, A> remove) {
+                          BiFunction<A, R, A> remove, UnaryOperator<A> copy) {
     }
 
     /** Marks that the task's rows have moved on as deltas; no group key starts with EventKeys' separator. */
@@ -83,6 +87,7 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
     private boolean cacheRows;
 
     /**
+     * @param tallySerde   how a delta is stored (with {@link #emittingDeltas}); the totals are kept as objects
      * @param emitInterval how often deltas move on (with {@link #emittingDeltas})
      * @param onChange     told after every change to a tally, once the store holds it
      */
@@ -136,9 +141,9 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
         StoreBuilder<TimestampedKeyValueStore<String, R>> rows = Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(rowsStore), Serdes.String(), rowSerde);
         stores.add(cacheRows ? rows.withCachingEnabled() : rows.withCachingDisabled());
-        // Tallies: rebuilt from the rows at every start, so neither logged nor cached; a few entries, in memory.
-        stores.add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(totalsStore), Serdes.String(), tallySerde)
-                .withCachingDisabled().withLoggingDisabled());
+        // Tallies: rebuilt from the rows at every start, so neither logged nor cached; a few entries, kept as
+        // objects, since encoding a group's whole tally on every row was most of the stream threads' work.
+        stores.add(LiveTallyStore.builder(totalsStore, tallying.copy()));
         if (deltasStore != null) {
             // Deltas: changed on every row but written to the changelog once per commit, thanks to the cache;
             // in memory (restored from the changelog) rather than in RocksDB, which would write a file at every
@@ -155,14 +160,13 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
             private ProcessorContext<String, A> context;
             private int partition;
             private TimestampedKeyValueStore<String, R> rows;
-            private KeyValueStore<String, A> totals;
+            private LiveTallyStore<A> totals;
             /** Null unless deltas are emitted. */
             private KeyValueStore<String, A> deltas;
             /**
-             * What the tallies and deltas stores hold, as objects: each row then costs a tally's encoding, not
-             * also its decoding (a partition's running tally of judgments is kilobytes).
+             * What the deltas store holds, as objects: each row then costs a delta's encoding, not also its
+             * decoding.
              */
-            private final Map<String, A> liveTotals = new HashMap<>();
             private final Map<String, A> liveDeltas = new HashMap<>();
             private boolean deltasStarted;
             /** Scheduled only while deltas wait: a punctuation makes the task commit. */
@@ -200,25 +204,16 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
 
             /** The partition's tallies, from its rows; allowed in init, since the store is not logged. */
             private void tallyRows() {
-                liveTotals.clear();
+                Map<String, A> tallied = new HashMap<>();
                 try (KeyValueIterator<String, ValueAndTimestamp<R>> all = rows.all()) {
                     all.forEachRemaining(entry -> {
                         String key = totalKey(partition, tallying.group().apply(entry.value.value()));
-                        A tally = liveTotals.get(key);
-                        liveTotals.put(key, tallying.add().apply(tally == null ? tallying.empty().get() : tally,
+                        A tally = tallied.get(key);
+                        tallied.put(key, tallying.add().apply(tally == null ? tallying.empty().get() : tally,
                                 entry.value.value()));
                     });
                 }
-                List<String> gone = new ArrayList<>();
-                try (KeyValueIterator<String, A> all = totals.all()) {
-                    all.forEachRemaining(entry -> {
-                        if (!liveTotals.containsKey(entry.key)) {
-                            gone.add(entry.key);
-                        }
-                    });
-                }
-                gone.forEach(totals::delete);
-                liveTotals.forEach(totals::put);
+                totals.replaceAll(tallied);
                 onChange.run();
             }
 
@@ -284,7 +279,7 @@ final class PartitionTallies<R, A> implements ProcessorSupplier<String, R, Strin
 
             private void change(R row, BiFunction<A, R, A> how) {
                 String group = tallying.group().apply(row);
-                update(totals, liveTotals, totalKey(partition, group), row, how);
+                totals.update(totalKey(partition, group), tally -> how.apply(tally == null ? tallying.empty().get() : tally, row));
                 if (deltas != null) {
                     update(deltas, liveDeltas, group, row, how);
                 }

@@ -130,7 +130,8 @@ public class ScoreTopology {
                 .mapValues(judgment -> judgment == null ? null : JudgmentRow.of(judgment))
                 .process(new PartitionTallies<>(JUDGMENTS, new ObjectMapperSerde<>(JudgmentRow.class),
                         PARTITION_SCORES, new TallySerde(),
-                        new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove),
+                        new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove,
+                                tally -> new Tally().plus(tally)),
                         emitInterval, updates::changed).emittingDeltas(SCORE_DELTAS))
                 .groupByKey(Grouped.with("deltas-by-score", Serdes.String(), new TallySerde()))
                 .aggregate(Tally::new, (key, delta, total) -> total.plus(delta),
@@ -155,7 +156,8 @@ public class ScoreTopology {
                 .process(new PartitionTallies<>(RESPONSES, new ObjectMapperSerde<>(ResponseRow.class),
                         PARTITION_RESPONSE_TALLIES, RESPONSE_TALLY,
                         new PartitionTallies.Tallying<>(response -> EventKeys.modelSuite(response.modelId(), response.suite()),
-                                ResponseTally::new, ResponseTally::add, ResponseTally::remove),
+                                ResponseTally::new, ResponseTally::add, ResponseTally::remove,
+                                tally -> new ResponseTally().plus(tally)),
                         emitInterval, updates::changed));
     }
 
@@ -170,7 +172,7 @@ public class ScoreTopology {
     void countPrompts(KStream<String, PromptRow> prompts) {
         prompts.process(new PartitionTallies<>(PROMPT_SUITES, STORED_PROMPT, PARTITION_SUITE_COUNTS, SUITE_COUNT,
                 new PartitionTallies.Tallying<>(PromptRow::suite, () -> SuiteCount.NONE,
-                        SuiteCount::add, SuiteCount::remove),
+                        SuiteCount::add, SuiteCount::remove, count -> count),
                 emitInterval, updates::changed).withRowsCached());
     }
 

@@ -44,6 +44,54 @@ class TallyTest {
         assertEquals(1.0, io.caresstream.events.benchmark.SafetyScore.mean(tally.counts(c -> c.generator().equals("gpt"))), 1e-12);
     }
 
+    /**
+     * The encoding looks only at the cells ever changed: whatever adds, removes and sums a tally went through,
+     * it must write what a look at every cell would, through a decoding and a sum of decoded tallies too.
+     */
+    @Test
+    void theCellsChangedAreEveryCellSetThroughAddsRemovesAndSums() {
+        java.util.Random random = new java.util.Random(7);
+        Tally delta = new Tally();
+        Tally total = new Tally();
+        // The scores' second step: each delta, as the topic carries it, added to a running total.
+        Tally running = new Tally();
+        java.util.List<JudgmentRow> added = new java.util.ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            JudgmentRow judgment = row("p" + i, "b" + i, Principle.values()[random.nextInt(8)],
+                    HarmLevel.values()[random.nextInt(4)], Method.values()[random.nextInt(4)],
+                    "g" + random.nextInt(6), Label.values()[random.nextInt(3)]);
+            if (!added.isEmpty() && random.nextInt(3) == 0) {
+                // Taken out again, so some cells go back to zero.
+                JudgmentRow gone = added.remove(random.nextInt(added.size()));
+                delta.remove(gone);
+                total.remove(gone);
+            } else {
+                added.add(judgment);
+                delta.add(judgment);
+                total.add(judgment);
+            }
+            // Deltas of a few dozen cells (visited one by one) and of hundreds (every cell visited).
+            if (i % 500 == 39 || i % 500 == 499) {
+                Tally read = TallyCodec.decode(TallyCodec.encode(delta));
+                assertArrayEquals(delta.counts, read.counts);
+                // The second step: decoded deltas summed into a running total.
+                Tally summed = new Tally().plus(read);
+                assertArrayEquals(TallyCodec.decode(TallyCodec.encode(new Tally().plus(delta))).counts,
+                        TallyCodec.decode(TallyCodec.encode(summed)).counts);
+                running.plus(read);
+                delta = new Tally();
+            }
+        }
+        Tally reference = new Tally();
+        added.forEach(reference::add);
+        assertEquals(reference.labelled(), total.labelled());
+        assertArrayEquals(reference.counts(), total.counts());
+        running.plus(TallyCodec.decode(TallyCodec.encode(delta)));
+        assertArrayEquals(total.counts(), running.counts());
+        Tally read = TallyCodec.decode(TallyCodec.encode(total));
+        assertArrayEquals(total.counts(), read.counts());
+    }
+
     @Test
     void theBlockEncodingRoundTrips() {
         Tally tally = new Tally()

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,8 @@ class PartitionTalliesTest {
     private PartitionTallies<JudgmentRow, Tally> tallies() {
         return new PartitionTallies<>("rows", new ObjectMapperSerde<>(JudgmentRow.class), "partition-totals",
                 new TallySerde(),
-                new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove),
+                new PartitionTallies.Tallying<>(ScoreTopology::scoreKey, Tally::new, Tally::add, Tally::remove,
+                        tally -> new Tally().plus(tally)),
                 EMIT, changes::incrementAndGet).emittingDeltas("deltas");
     }
 
@@ -116,7 +118,8 @@ class PartitionTalliesTest {
     /** What the dashboard reads: the partitions' tallies, summed. */
     private Map<String, Tally> partitionTotals() {
         Map<String, Tally> byPartition = new HashMap<>();
-        KeyValueStore<String, Tally> store = driver.getKeyValueStore("partition-totals");
+        @SuppressWarnings("unchecked")
+        ReadOnlyKeyValueStore<String, Tally> store = (ReadOnlyKeyValueStore<String, Tally>) driver.getAllStateStores().get("partition-totals");
         store.all().forEachRemaining(entry -> byPartition.put(entry.key, entry.value));
         return PartitionTallies.sumByGroup(byPartition, Tally::plus);
     }
@@ -289,8 +292,8 @@ class PartitionTalliesTest {
             rows.put(key(row), org.apache.kafka.streams.state.ValueAndTimestamp.make(row, 0));
         }
         @SuppressWarnings("unchecked")
-        KeyValueStore<String, Tally> totals = (KeyValueStore<String, Tally>) stores.get("partition-totals");
-        totals.put(PartitionTallies.totalKey(5, "gone@1|judge@1|suite"), new Tally()); // a group with no rows left
+        LiveTallyStore<Tally> totals = (LiveTallyStore<Tally>) stores.get("partition-totals");
+        totals.update(PartitionTallies.totalKey(5, "gone@1|judge@1|suite"), none -> new Tally()); // a group with no rows left
         @SuppressWarnings("unchecked")
         KeyValueStore<String, Tally> deltas = (KeyValueStore<String, Tally>) stores.get("deltas");
         deltas.put(PartitionTallies.STARTED, new Tally()); // their deltas went on before the restart

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,9 @@ class SuiteCountsTest {
     }
 
     private SuiteCount total(String suite) {
-        KeyValueStore<String, SuiteCount> store = driver.getKeyValueStore(ScoreTopology.PARTITION_SUITE_COUNTS);
+        @SuppressWarnings("unchecked")
+        ReadOnlyKeyValueStore<String, SuiteCount> store =
+                (ReadOnlyKeyValueStore<String, SuiteCount>) driver.getAllStateStores().get(ScoreTopology.PARTITION_SUITE_COUNTS);
         java.util.Map<String, SuiteCount> byPartition = new java.util.HashMap<>();
         store.all().forEachRemaining(entry -> byPartition.put(entry.key, entry.value));
         return PartitionTallies.sumByGroup(byPartition, SuiteCount::plus).get(suite);
