@@ -204,15 +204,15 @@ public final class ChaosRun implements Callable<Integer> {
             }
             awaitScored(stack, "faulty");
             Outcome outcome = outcome(stack);
-            // Last, every service is stopped as an operator would (SIGTERM), each within 30 s.
-            for (String service : List.of("prompt-generator", "model-invoker", modelB, "judge-service", "scorer-service")) {
-                try {
-                    stopSeconds.put(service, stack.stopService(service).toMillis() / 1000.0);
-                } catch (IllegalStateException e) {
-                    stopSeconds.put(service, Double.NaN);
-                    say("  %s", e.getMessage());
-                }
-            }
+            // Last, every service is stopped as an operator stops a deployment (SIGTERM to all), each within 30 s.
+            stack.stopServices(List.of("prompt-generator", "model-invoker", modelB, "judge-service", "scorer-service"))
+                    .forEach((service, took) -> {
+                        stopSeconds.put(service, took == null ? Double.NaN : took.toMillis() / 1000.0);
+                        if (took == null) {
+                            say("  %s did not stop within %d s of SIGTERM and was killed", service,
+                                    LocalStack.STOP_GRACE.toSeconds());
+                        }
+                    });
             say("stopped with SIGTERM (seconds): %s", stopSeconds);
             return outcome;
         }

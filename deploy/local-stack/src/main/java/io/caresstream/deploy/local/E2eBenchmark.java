@@ -253,8 +253,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         System.out.printf("warming the stack: %,d prompts through a model and a judge that then leave%n", warmStackPrompts);
         stack.importSuite(suite, "e2e-warm-up@v1");
         stack.awaitScored("e2e-warm-up@v1", warmStackPrompts, Duration.ofMinutes(10), rows -> { });
-        stack.stopService(model);
-        stack.stopService(judge);
+        stack.stopServices(List.of(model, judge));
     }
 
     private Plugged plugIn(LocalStack stack) {

@@ -158,6 +158,8 @@ public final class LocalStack implements AutoCloseable {
     private final List<JavaProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Stops the stack when the launcher is stopped (Ctrl-C, SIGTERM), so no server outlives it. */
     private final Thread shutdownHook = new Thread(this::close, "local-stack-shutdown");
+    /** The names of the broker(s), the registry and the simulated model: stopped after the services that use them. */
+    private final java.util.Set<String> infrastructure = new java.util.concurrent.ConcurrentSkipListSet<>();
     /** Restarts of each process so far, for the names of their logs. */
     private final Map<String, Integer> restarts = new java.util.HashMap<>();
     /** Settings every service gets: where the broker, registry and simulated model are, and the token key. */
@@ -259,6 +261,8 @@ public final class LocalStack implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+
+        processes.forEach(process -> infrastructure.add(process.name()));
 
         LocalAuth.Issued issued = LocalAuth.ensure(authDir(), TOKEN_VALIDITY);
         auth = issued.auth();
@@ -563,16 +567,28 @@ public final class LocalStack implements AutoCloseable {
      * has not stopped within {@link #STOP_GRACE} is killed and reported with an IllegalStateException.
      */
     public Duration stopService(String name) {
-        JavaProcess process = process(name);
-        long stopping = System.nanoTime();
-        boolean graceful = process.terminate(STOP_GRACE);
-        processes.remove(process);
-        managementPorts.remove(name);
-        if (!graceful) {
+        Duration stopped = stopServices(List.of(name)).get(name);
+        if (stopped == null) {
             throw new IllegalStateException(name + " did not stop within " + STOP_GRACE.toSeconds()
                     + " s of SIGTERM and was killed; its log: " + options.workDir().resolve("logs"));
         }
-        return Duration.ofNanos(System.nanoTime() - stopping);
+        return stopped;
+    }
+
+    /**
+     * Stops service instances together with SIGTERM, as an operator stopping a deployment would, and forgets
+     * them; returns how long each took to stop, or null for one that had not stopped within {@link #STOP_GRACE}
+     * and was killed.
+     */
+    public Map<String, Duration> stopServices(List<String> names) {
+        List<JavaProcess> stopping = names.stream().map(this::process).toList();
+        Map<String, Duration> stopped = new LinkedHashMap<>();
+        JavaProcess.terminateAll(stopping, STOP_GRACE).forEach((process, took) -> {
+            processes.remove(process);
+            managementPorts.remove(process.name());
+            stopped.put(process.name(), took.orElse(null));
+        });
+        return stopped;
     }
 
     public String bootstrapServers() {
@@ -710,10 +726,15 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        // Services first, then the model, the registry and the broker they use.
+        // The services first, together as a deployment is stopped (each stop is mostly waiting: its calls in
+        // flight, a commit, leaving its groups), then the model, the registry and the broker they use.
         List<JavaProcess> started = new ArrayList<>(processes);
+        JavaProcess.terminateAll(started.stream().filter(p -> !infrastructure.contains(p.name())).toList(),
+                Duration.ofSeconds(15));
         for (int i = started.size() - 1; i >= 0; i--) {
-            started.get(i).close();
+            if (infrastructure.contains(started.get(i).name())) {
+                started.get(i).close();
+            }
         }
         processes.clear();
         try {

@@ -12,9 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** A Java application run as a child process, with its output in a log file; stopped by its own handle. */
 public final class JavaProcess implements AutoCloseable {
@@ -232,18 +237,37 @@ public final class JavaProcess implements AutoCloseable {
      * period it is killed. Returns whether it ended by itself.
      */
     public boolean terminate(Duration grace) {
-        process.destroy();
-        try {
-            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                return true;
-            }
-            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            return false;
+        return terminateAll(List.of(this), grace).get(this).isPresent();
+    }
+
+    /**
+     * Stops the processes together with SIGTERM, as a whole deployment is stopped, and waits for each up to the
+     * grace period, which they share; one still running then is killed. Returns, for each process, how long it
+     * took to end by itself, or empty when it had to be killed.
+     */
+    public static Map<JavaProcess, Optional<Duration>> terminateAll(List<JavaProcess> processes, Duration grace) {
+        long start = System.nanoTime();
+        Map<JavaProcess, CompletableFuture<Duration>> exits = new LinkedHashMap<>();
+        for (JavaProcess process : processes) {
+            process.process.destroy();
+            exits.put(process, process.process.onExit().thenApply(ended -> Duration.ofNanos(System.nanoTime() - start)));
         }
+        long deadline = start + grace.toNanos();
+        Map<JavaProcess, Optional<Duration>> stopped = new LinkedHashMap<>();
+        exits.forEach((process, exit) -> {
+            try {
+                stopped.put(process, Optional.of(
+                        exit.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)));
+            } catch (TimeoutException | ExecutionException e) {
+                process.kill();
+                stopped.put(process, Optional.empty());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.process.destroyForcibly();
+                stopped.put(process, Optional.empty());
+            }
+        });
+        return stopped;
     }
 
     private static void sleep(long millis) {
