@@ -17,7 +17,12 @@ import java.util.Collection;
 @Identifier("judge-canary-holder")
 public class CanaryHolder implements KafkaConsumerRebalanceListener {
 
+    private final ResponseConsumer responses;
     private volatile boolean holdsFirstPartition;
+
+    public CanaryHolder(ResponseConsumer responses) {
+        this.responses = responses;
+    }
 
     public boolean holdsFirstPartition() {
         return holdsFirstPartition;
@@ -30,6 +35,7 @@ public class CanaryHolder implements KafkaConsumerRebalanceListener {
 
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        responses.revoked(partitions);
         if (partitions.stream().anyMatch(partition -> partition.partition() == 0)) {
             holdsFirstPartition = false;
         }

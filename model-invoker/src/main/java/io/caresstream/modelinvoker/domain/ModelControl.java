@@ -26,7 +26,7 @@ public class ModelControl {
     public record Status(String model, State state, String reason, Instant since) {
     }
 
-    static final String CHANNEL = "prompts";
+    public static final String CHANNEL = "prompts";
     private static final Logger LOG = Logger.getLogger(ModelControl.class);
 
     private final ChannelRegistry channels;

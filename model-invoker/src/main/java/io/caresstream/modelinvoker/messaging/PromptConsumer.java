@@ -2,7 +2,7 @@ package io.caresstream.modelinvoker.messaging;
 
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
-import io.caresstream.events.serde.UnreadableEventException;
+import io.caresstream.events.work.CallPool;
 import io.caresstream.events.work.UnloggedCalls;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.ResponseEvent;
@@ -11,16 +11,21 @@ import io.caresstream.modelinvoker.domain.ModelStoppedException;
 import io.caresstream.modelinvoker.domain.Responder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,9 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Consumes the prompt log in this model's own consumer group (from the earliest offset, so a new model
  * is evaluated on everything already published) and publishes one response per prompt, keyed by model and
- * prompt so a redelivery replaces rather than adds. Calls run on a bounded worker pool, many in flight at
- * once. A prompt is acknowledged only after its response is written; one this model already answered is
- * acknowledged without calling it again.
+ * prompt so a redelivery replaces rather than adds. Calls run on this model's own pool of call threads
+ * ({@link CallPool}), many in flight at once. A prompt is acknowledged only after its response is written; one
+ * this model already answered is acknowledged without calling it again.
  */
 @ApplicationScoped
 public class PromptConsumer {
@@ -42,10 +47,12 @@ public class PromptConsumer {
     private final Counter reused;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final UnloggedCalls unlogged;
+    private final CallPool calls;
 
     public PromptConsumer(Responder responder, AnsweredPrompts answered, ModelControl control, MeterRegistry metrics,
                           @Channel("responses") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
                           MutinyEmitter<ResponseEvent> responses,
+                          KafkaClientService kafka, ChannelRegistry channels,
                           @ConfigProperty(name = "smallrye.messaging.worker.model-calls.max-concurrency") int concurrency) {
         this.unlogged = new UnloggedCalls(concurrency);
         this.responder = responder;
@@ -55,54 +62,80 @@ public class PromptConsumer {
         this.reused = metrics.counter("cares.model.reused", "model", responder.modelId());
         metrics.gauge("cares.model.in.flight", io.micrometer.core.instrument.Tags.of("model", responder.modelId()),
                 inFlight);
+        this.calls = CallPool.onChannel("model-calls", concurrency, kafka, channels, ModelControl.CHANNEL);
     }
 
     @Incoming("prompts")
-    @Blocking(value = "model-calls", ordered = false)
-    public CompletionStage<Void> respond(Message<PromptEvent> message) throws InterruptedException {
+    public CompletionStage<Void> respond(Message<PromptEvent> message) {
+        return calls.accept(message, Topics.PROMPTS, this::answer);
+    }
+
+    /** Prompts of partitions this instance no longer holds are left to their new owner. */
+    void revoked(Collection<TopicPartition> partitions) {
+        calls.revoked(partitions);
+    }
+
+    /**
+     * A graceful stop: the calls under way finish and their responses are published before the consumer closes
+     * and commits; prompts not yet called are left for the next start.
+     */
+    void stop(@Observes ShutdownEvent event) {
+        calls.stop();
+    }
+
+    /**
+     * Answers one prompt on a call thread; the stage completes once the prompt is acknowledged or refused. A call
+     * interrupted by the service's stop leaves its prompt unacknowledged, for the next start.
+     */
+    private CompletionStage<Void> answer(Message<PromptEvent> message) {
         PromptEvent prompt = message.getPayload();
-        if (prompt == null) {
-            // Could not be deserialized: the failure strategy sends it, with its raw bytes, to the dead-letter topic.
-            throw new UnreadableEventException(Topics.PROMPTS);
-        }
-        if (!answered.claim(prompt.getPromptId())) {
-            reused.increment();
-            return message.ack();
-        }
         ResponseEvent response;
         try {
-            unlogged.beforeCall();
+            if (!answered.claim(prompt.getPromptId())) {
+                reused.increment();
+                return message.ack();
+            }
+            try {
+                unlogged.beforeCall();
+            } catch (InterruptedException e) {
+                answered.abandoned(prompt.getPromptId());
+                throw e;
+            }
+            inFlight.incrementAndGet();
+            try {
+                response = call(prompt);
+            } catch (RuntimeException | InterruptedException e) {
+                unlogged.settled();
+                answered.abandoned(prompt.getPromptId());
+                throw e;
+            } finally {
+                inFlight.decrementAndGet();
+            }
         } catch (InterruptedException e) {
-            answered.abandoned(prompt.getPromptId());
-            throw e;
-        }
-        inFlight.incrementAndGet();
-        try {
-            response = call(prompt);
-        } catch (RuntimeException | InterruptedException e) {
-            unlogged.settled();
-            answered.abandoned(prompt.getPromptId());
-            throw e;
-        } finally {
-            inFlight.decrementAndGet();
+            Thread.currentThread().interrupt();
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return message.nack(e);
         }
         OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
                 .build();
-        // The call's worker is free for the next prompt at once (UnloggedCalls bounds the answers not on the log
+        // The call's thread is free for the next prompt at once (UnloggedCalls bounds the answers not on the log
         // yet); the prompt is acknowledged (and its offset becomes committable) only once the broker has
         // acknowledged its response, and the answered topic has it.
+        CompletableFuture<Void> settled = new CompletableFuture<>();
         responses.sendMessage(Message.of(response).addMetadata(key)).subscribe().with(
                 sent -> {
                     unlogged.settled();
-                    answered.published(response).thenRun(message::ack);
+                    answered.published(response).thenCompose(done -> message.ack())
+                            .whenComplete((done, failure) -> settled.complete(null));
                 },
                 failure -> {
                     unlogged.settled();
                     answered.abandoned(prompt.getPromptId());
-                    message.nack(failure);
+                    message.nack(failure).whenComplete((done, nackFailure) -> settled.complete(null));
                 });
-        return CompletableFuture.completedFuture(null);
+        return settled;
     }
 
     /** Calls the model; while it is stopped or capped, waits for a resume and tries again. */

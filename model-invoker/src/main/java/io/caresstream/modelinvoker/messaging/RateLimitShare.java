@@ -22,9 +22,16 @@ public class RateLimitShare implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(RateLimitShare.class);
 
     private final Responder responder;
+    private final PromptConsumer prompts;
 
-    public RateLimitShare(Responder responder) {
+    public RateLimitShare(Responder responder, PromptConsumer prompts) {
         this.responder = responder;
+        this.prompts = prompts;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+        prompts.revoked(partitions);
     }
 
     @Override

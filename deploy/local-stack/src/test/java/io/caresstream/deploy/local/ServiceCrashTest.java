@@ -66,7 +66,7 @@ class ServiceCrashTest {
             assertTrue(resumedJudge < 10_000, "the judge resumed " + resumedJudge + " ms after its restart");
 
             // A graceful stop (SIGTERM) mid-run: the calls in flight finish and are published before the
-            // invoker stops (the messaging layer waits for its records in flight), so none is made again; it
+            // invoker stops (its call pool waits for them before the consumer commits), so none is made again; it
             // stops well within 30 s.
             // Long calls (4 s), so a stop cannot slip between them.
             stack.setSimulatedProfile(slow.put("latencyMs", 4000).toString());
