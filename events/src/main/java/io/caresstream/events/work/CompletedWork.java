@@ -94,9 +94,11 @@ public final class CompletedWork {
      * @param topic the worker's done topic
      * @param consumerGroup the group the worker consumes its input in (its committed offsets tell an upgrade)
      * @param stateDir where the ids are kept on disk while the process runs
+     * @param lingerMs how long a done record waits for others to share its request: the worker's results channel's
+     *                 own {@code linger.ms}, since each done record follows a result
      */
     public record Settings(String bootstrapServers, ClientSecurity security, String topic, String consumerGroup,
-                           short replicationFactor, Path stateDir) {
+                           short replicationFactor, Path stateDir, int lingerMs) {
     }
 
     private final Settings settings;
@@ -146,7 +148,7 @@ public final class CompletedWork {
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         // Nobody waits on these but the acknowledgement of the input: batch them.
-        config.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(settings.lingerMs()));
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
         this.done = new DoneIds(settings.stateDir(), settings.topic());
     }

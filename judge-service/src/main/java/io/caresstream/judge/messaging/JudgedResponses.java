@@ -48,7 +48,9 @@ public class JudgedResponses {
                            @ConfigProperty(name = "cares.registry.url") String registry,
                            @ConfigProperty(name = "cares.health.consumer-group") String group,
                            @ConfigProperty(name = "cares.topics.replication-factor", defaultValue = "1") short replication,
-                           @ConfigProperty(name = "cares.work.state-dir") Path stateDir, ClientSecurity security) {
+                           @ConfigProperty(name = "cares.work.state-dir") Path stateDir,
+                           @ConfigProperty(name = "mp.messaging.outgoing.judgments.linger.ms") int linger,
+                           ClientSecurity security) {
         this.judgeId = settings.id();
         // Read once, on the first start after an upgrade: what this judge judged before its judged topic existed.
         TopicSnapshot reader = new TopicSnapshot(bootstrap, registry, security, Map.of(
@@ -58,7 +60,7 @@ public class JudgedResponses {
         CompletedWork.Earlier<JudgmentEvent> earlier = new CompletedWork.Earlier<>(reader, Topics.JUDGMENTS,
                 EventKeys.judgePrefix(settings.id()), JudgedResponses::counts, judgment -> CompletedWork.Usage.NONE);
         this.judgments = new CompletedWork(new CompletedWork.Settings(bootstrap, security, Topics.judged(settings.id()),
-                group, replication, stateDir), earlier, (usage, atMs) -> { });
+                group, replication, stateDir, linger), earlier, (usage, atMs) -> { });
         judgments.bind(judge.version(), bound -> refuse(new RubricPin(judgeId, bound, judge.version(),
                 judge.versionSource())));
     }

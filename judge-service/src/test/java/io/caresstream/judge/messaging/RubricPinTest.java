@@ -54,7 +54,7 @@ class RubricPinTest {
     /** An instance of the judge bound to a rubric; foreign receives the binding it meets instead of its own. */
     private CompletedWork instance(String rubric, CompletableFuture<String> foreign, CountDownLatch caughtUp) {
         CompletedWork work = new CompletedWork(new CompletedWork.Settings(kafka.bootstrapServers(), ClientSecurity.none(),
-                Topics.judged(judgeId), "judge-service." + judgeId, (short) 1, state.resolve("i" + started.size())),
+                Topics.judged(judgeId), "judge-service." + judgeId, (short) 1, state.resolve("i" + started.size()), 20),
                 null, (usage, atMs) -> { });
         work.bind(rubric, foreign::complete);
         work.start("test-judged", caughtUp::countDown, e -> {

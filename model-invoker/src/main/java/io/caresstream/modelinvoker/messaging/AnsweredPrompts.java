@@ -57,7 +57,9 @@ public class AnsweredPrompts {
                            @ConfigProperty(name = "cares.registry.url") String registry,
                            @ConfigProperty(name = "cares.health.consumer-group") String group,
                            @ConfigProperty(name = "cares.topics.replication-factor", defaultValue = "1") short replication,
-                           @ConfigProperty(name = "cares.work.state-dir") Path stateDir, ClientSecurity security) {
+                           @ConfigProperty(name = "cares.work.state-dir") Path stateDir,
+                           @ConfigProperty(name = "mp.messaging.outgoing.responses.linger.ms") int linger,
+                           ClientSecurity security) {
         this.modelId = settings.id();
         this.control = control;
         this.spending = spending;
@@ -69,7 +71,7 @@ public class AnsweredPrompts {
         CompletedWork.Earlier<ResponseEvent> earlier = new CompletedWork.Earlier<>(responses, Topics.RESPONSES,
                 EventKeys.responsePrefix(settings.id()), AnsweredPrompts::isAnswer, AnsweredPrompts::usage);
         this.answers = new CompletedWork(new CompletedWork.Settings(bootstrap, security, Topics.answered(settings.id()),
-                group, replication, stateDir), earlier, this::countTokens);
+                group, replication, stateDir, linger), earlier, this::countTokens);
         answers.onSetting((name, value) -> {
             if (CAPS.equals(name)) {
                 try {

@@ -53,7 +53,7 @@ class CompletedWorkTest {
                     return response.getStatus() == ResponseStatus.OK;
                 }, response -> CompletedWork.Usage.NONE);
         return new CompletedWork(new CompletedWork.Settings(kafka.bootstrapServers(), ClientSecurity.none(),
-                Topics.answered(model), "model-invoker." + model, (short) 1, state), earlier, (usage, atMs) -> { });
+                Topics.answered(model), "model-invoker." + model, (short) 1, state, 20), earlier, (usage, atMs) -> { });
     }
 
     private static void startAndWait(CompletedWork work) throws InterruptedException {
