@@ -7,13 +7,9 @@ import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.simulated.Profile;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -261,16 +257,18 @@ public final class E2eBenchmark implements Callable<Integer> {
         String judge = "e2e-judge@" + stamp;
         List<String> modelIds = new ArrayList<>();
         List<String> instances = new ArrayList<>();
+        // After a warm-up the log holds its suite, which a model or judge plugged in would evaluate first: the
+        // measured ones begin at the log's end, so they read only the measured suite.
         for (int i = 1; i <= models; i++) {
             String model = "e2e-model-" + i + "@" + stamp;
             if (warmStackPrompts > 0) {
-                startAtLogEnd(stack, "model-invoker." + model, Topics.PROMPTS);
+                stack.startGroupAtLogEnd("model-invoker." + model, Topics.PROMPTS);
             }
             instances.add(stack.addModel(model, LocalStack.Ports.free().modelInvoker(), modelSettings()));
             modelIds.add(model);
         }
         if (warmStackPrompts > 0) {
-            startAtLogEnd(stack, "judge-service." + judge, Topics.RESPONSES);
+            stack.startGroupAtLogEnd("judge-service." + judge, Topics.RESPONSES);
         }
         String judgeInstance = stack.addJudge(judge, LocalStack.Ports.free().judge(), judgeSettings());
         System.out.printf("%d model(s) and a judge plugged in%n", models);
@@ -456,27 +454,6 @@ public final class E2eBenchmark implements Callable<Integer> {
         return Map.of("smallrye.messaging.worker.model-calls.max-concurrency", String.valueOf(modelConcurrency),
                 "cares.model.model-name", "simulated-model",
                 "quarkus.log.category.\"io.caresstream\".level", "WARN");
-    }
-
-    /**
-     * After a warm-up the log holds its suite, which a model or judge plugged in would evaluate first: the measured
-     * ones' consumer groups are given the log's end as their committed offsets before they start, so they read
-     * only the measured suite, and no start-up race decides where they begin.
-     */
-    private static void startAtLogEnd(LocalStack stack, String group, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(partition -> ends.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
-            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-            admin.listOffsets(ends).all().get().forEach((partition, end) -> offsets.put(partition, new OffsetAndMetadata(end.offset())));
-            admin.alterConsumerGroupOffsets(group, offsets).all().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while setting " + group + "'s offsets", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot set " + group + "'s offsets on " + topic + " to the log's end", e.getCause());
-        }
     }
 
     private Map<String, String> judgeSettings() {

@@ -9,6 +9,11 @@ import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import io.caresstream.deploy.testing.JavaProcess;
 import io.caresstream.events.topics.TopicProvisioner;
 import io.caresstream.deploy.testing.LocalRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -589,6 +594,27 @@ public final class LocalStack implements AutoCloseable {
             stopped.put(process.name(), took.orElse(null));
         });
         return stopped;
+    }
+
+    /**
+     * Commits the end of the topic's log as the consumer group's offsets, so a worker started next under that group
+     * begins there: deterministic, where a reset to "latest" happens at the consumer's first position lookup, which
+     * a rebalance can put after records written in the meantime (they would be skipped).
+     */
+    public void startGroupAtLogEnd(String group, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> ends = new LinkedHashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(partition -> ends.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));
+            Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
+            admin.listOffsets(ends).all().get().forEach((partition, end) -> offsets.put(partition, new OffsetAndMetadata(end.offset())));
+            admin.alterConsumerGroupOffsets(group, offsets).all().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while setting " + group + "'s offsets", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot set " + group + "'s offsets on " + topic + " to the log's end", e.getCause());
+        }
     }
 
     public String bootstrapServers() {

@@ -192,19 +192,21 @@ public class ScaleOutBenchmark implements Callable<Integer> {
 
     private List<String> start(LocalStack stack, String service, String id, int count) {
         // Each instance starts at the end of its input: the work is written once all are ready (see feed), so
-        // the first instances do not eat the log while the others start, and all begin together.
-        Map<String, String> settings = service.equals("model-invoker")
+        // the first instances do not eat the log while the others start, and all begin together. The group's
+        // offsets are committed at the log's end first: with a reset to "latest" instead, a rebalance could put an
+        // instance's first position lookup after the work was written, and it skipped the work (a run of 0/s).
+        boolean invoker = service.equals("model-invoker");
+        stack.startGroupAtLogEnd(service + "." + id, invoker ? Topics.PROMPTS : Topics.RESPONSES);
+        Map<String, String> settings = invoker
                 ? Map.of("smallrye.messaging.worker.model-calls.max-concurrency", String.valueOf(concurrency),
-                "cares.model.model-name", "simulated-model", "quarkus.log.category.\"io.caresstream\".level", "WARN",
-                "mp.messaging.incoming.prompts.auto.offset.reset", "latest")
+                "cares.model.model-name", "simulated-model", "quarkus.log.category.\"io.caresstream\".level", "WARN")
                 : Map.of("smallrye.messaging.worker.judge-calls.max-concurrency", String.valueOf(concurrency),
-                "quarkus.log.category.\"io.caresstream\".level", "WARN",
-                "mp.messaging.incoming.responses.auto.offset.reset", "latest");
+                "quarkus.log.category.\"io.caresstream\".level", "WARN");
         List<String> started = new ArrayList<>();
         long starting = System.nanoTime();
         for (int i = 0; i < count; i++) {
             int port = LocalStack.Ports.free().modelInvoker();
-            started.add(service.equals("model-invoker") ? stack.addModelInstance(id, port, settings)
+            started.add(invoker ? stack.addModelInstance(id, port, settings)
                     : stack.addJudgeInstance(id, port, settings));
         }
         System.out.printf("%s %s: %d instance(s) ready in %.1f s%n", service, id, count,
