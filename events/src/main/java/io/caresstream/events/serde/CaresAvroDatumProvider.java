@@ -24,8 +24,12 @@ public class CaresAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
 
     private static final SpecificData CONTRACTS = new SpecificData(CaresAvroDatumProvider.class.getClassLoader());
 
-    /** By writer schema (by value: the registry's cache may parse a version again, never a new version twice). */
-    private final Map<Schema, DatumReader<T>> readers = new ConcurrentHashMap<>();
+    /**
+     * By writer schema (by value: the registry's cache may parse a version again, never a new version twice), and
+     * shared by every deserializer of the process: the reader the start's rehearsal built
+     * ({@link EventSerdes#rehearseRead}) is the one the channel's first record meets.
+     */
+    private static final Map<Schema, DatumReader<?>> READERS = new ConcurrentHashMap<>();
 
     /** The last schema asked for and its reader: a topic's records nearly all share one schema instance. */
     private volatile Last<T> last;
@@ -39,18 +43,18 @@ public class CaresAvroDatumProvider<T> extends DefaultAvroDatumProvider<T> {
         if (known != null && known.schema() == writerSchema) {
             return known.reader(); // comparing schemas by value costs more than this whole lookup
         }
-        DatumReader<T> reader = readers.computeIfAbsent(writerSchema, this::newReader);
+        @SuppressWarnings("unchecked")
+        DatumReader<T> reader = (DatumReader<T>) READERS.computeIfAbsent(writerSchema, CaresAvroDatumProvider::newReader);
         last = new Last<>(writerSchema, reader);
         return reader;
     }
 
-    @SuppressWarnings("unchecked")
-    private DatumReader<T> newReader(Schema writerSchema) {
+    private static DatumReader<?> newReader(Schema writerSchema) {
         Class<?> type = CONTRACTS.getClass(writerSchema);
         if (type == null || type == Object.class) {
             return new GenericDatumReader<>(writerSchema);
         }
         // Read with our own version of the schema: fields added later get their defaults.
-        return (DatumReader<T>) new SpecificDatumReader<>(writerSchema, CONTRACTS.getSchema(type), CONTRACTS);
+        return new SpecificDatumReader<>(writerSchema, CONTRACTS.getSchema(type), CONTRACTS);
     }
 }

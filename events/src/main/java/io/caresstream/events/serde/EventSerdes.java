@@ -1,6 +1,10 @@
 package io.caresstream.events.serde;
 
 import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.resolver.SchemaLookupResult;
+import io.apicurio.registry.serde.AbstractKafkaSerDe;
+import io.apicurio.registry.serde.DefaultIdHandler;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.caresstream.events.JudgmentEvent;
@@ -12,9 +16,15 @@ import io.caresstream.events.topics.Topics;
 import org.apache.avro.Conversion;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -68,8 +78,59 @@ public final class EventSerdes {
         }
     }
 
+    /**
+     * Reads an event of the topic {@code reads} times as a consumer's channel reads its records, and throws it away:
+     * a sample event, written with the registry's newest version of the topic's schema as a producer would write
+     * it (that version's id, then the event), read back by a deserializer with the channels' settings. A plugged-in
+     * worker's first records then meet the deserializer's code loaded and compiled and the schema's reader built
+     * (readers are shared: {@link CaresAvroDatumProvider}), not half a second of that on two busy cores
+     * (docs/performance.md).
+     *
+     * @throws IllegalStateException when the registry's newest version is not this build's schema (it is read as
+     *                               it comes); otherwise what a read would throw
+     */
+    public static void rehearseRead(Map<String, Object> config, String topic, int reads) {
+        Schema ours = valueSchema(topic);
+        SchemaLookupResult<Schema> newest = SchemasAtStartup.resolver(config).fetchLatest(topic + "-value");
+        if (!ours.equals(newest.getParsedSchema().getParsedSchema())) {
+            throw new IllegalStateException("the registry's newest schema of " + topic + " (global id "
+                    + newest.getGlobalId() + ") is not this build's");
+        }
+        ByteArrayOutputStream record = new ByteArrayOutputStream();
+        try {
+            record.write(AbstractKafkaSerDe.MAGIC_BYTE);
+            DefaultIdHandler ids = new DefaultIdHandler();
+            ids.configure(config, false);
+            ids.writeId(newest.toArtifactReference(), record);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(record, null);
+            new SpecificDatumWriter<>(ours).write(sample(ours), encoder);
+            encoder.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an in-memory stream
+        }
+        byte[] bytes = record.toByteArray();
+        try (AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>()) {
+            deserializer.configure(config, false);
+            for (int i = 0; i < reads; i++) {
+                deserializer.deserialize(topic, new RecordHeaders(), bytes);
+            }
+        }
+    }
+
     /** An instance of the schema's generated class with every field at its default or its type's zero value. */
     static Object placeholder(Schema schema) {
+        return instance(schema, false);
+    }
+
+    /**
+     * An instance of the schema's generated class with every field set, optional ones and nested records included,
+     * so that reading it takes every path a real event can.
+     */
+    static Object sample(Schema schema) {
+        return instance(schema, true);
+    }
+
+    private static Object instance(Schema schema, boolean everyField) {
         SpecificData model = SpecificData.getForSchema(schema);
         if (schema.getLogicalType() != null) {
             Conversion<?> conversion = model.getConversionFor(schema.getLogicalType());
@@ -81,14 +142,17 @@ public final class EventSerdes {
             case RECORD -> {
                 IndexedRecord record = (IndexedRecord) model.newRecord(null, schema);
                 for (Schema.Field field : schema.getFields()) {
-                    record.put(field.pos(), field.hasDefaultValue() ? model.getDefaultValue(field) : placeholder(field.schema()));
+                    record.put(field.pos(), field.hasDefaultValue() && !everyField ? model.getDefaultValue(field)
+                            : instance(field.schema(), everyField));
                 }
                 yield record;
             }
-            case UNION -> placeholder(schema.getTypes().get(0));
+            case UNION -> instance(schema.getTypes().stream()
+                    .filter(type -> !everyField || type.getType() != Schema.Type.NULL)
+                    .findFirst().orElse(schema.getTypes().get(0)), everyField);
             case ENUM -> model.createEnum(schema.getEnumSymbols().get(0), schema);
-            case ARRAY -> List.of();
-            case MAP -> Map.of();
+            case ARRAY -> everyField ? List.of(instance(schema.getElementType(), true)) : List.of();
+            case MAP -> everyField ? Map.of("key", instance(schema.getValueType(), true)) : Map.of();
             case STRING -> "";
             case BYTES -> ByteBuffer.allocate(0);
             case FIXED -> model.createFixed(null, new byte[schema.getFixedSize()], schema);

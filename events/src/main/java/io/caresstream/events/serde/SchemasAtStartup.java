@@ -45,6 +45,8 @@ public class SchemasAtStartup {
     private static final long MISSING_RETRY_MS = 1_000;
     /** How long a schema not registered yet is looked for every second; after that, every half period. */
     private static final long EAGER_MS = 10 * 60_000;
+    /** Reads rehearsed per read topic once its schema is found: enough for the reading code's first compilation. */
+    static final int READ_REHEARSALS = 500;
 
     @ConfigProperty(name = "cares.schemas.written")
     Optional<List<String>> topics;
@@ -101,7 +103,8 @@ public class SchemasAtStartup {
             thread.setDaemon(true);
             return thread;
         });
-        keeper.scheduleWithFixedDelay(() -> keepCurrent(background, period), 0, MISSING_RETRY_MS, TimeUnit.MILLISECONDS);
+        keeper.scheduleWithFixedDelay(() -> keepCurrent(background, period, config), 0, MISSING_RETRY_MS,
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -118,8 +121,12 @@ public class SchemasAtStartup {
         }
     }
 
-    /** Refreshes each schema whose time has come; one not found yet is tried again a second later. */
-    private void keepCurrent(SchemaInstanceResolver<Schema, Object> resolver, long periodMs) {
+    /**
+     * Refreshes each schema whose time has come; one not found yet is tried again a second later. A read schema
+     * found for the first time is read a few hundred times ({@link EventSerdes#rehearseRead}), on this thread, so
+     * that the channel's consumer does not do it first with its first records.
+     */
+    private void keepCurrent(SchemaInstanceResolver<Schema, Object> resolver, long periodMs, Map<String, Object> config) {
         nextRefresh.forEach((entry, due) -> {
             if (System.currentTimeMillis() < due) {
                 return;
@@ -130,8 +137,12 @@ public class SchemasAtStartup {
                     write(resolver, topic);
                 } else {
                     long version = resolver.fetchLatest(topic + "-value").getGlobalId();
-                    if (!Long.valueOf(version).equals(readVersions.put(topic, version))) {
+                    Long before = readVersions.put(topic, version);
+                    if (!Long.valueOf(version).equals(before)) {
                         LOG.info("schema of {} fetched: newest version is global id {}", topic, version);
+                    }
+                    if (before == null) {
+                        rehearseRead(config, topic);
                     }
                 }
                 nextRefresh.put(entry, System.currentTimeMillis() + periodMs / 2);
@@ -145,6 +156,17 @@ public class SchemasAtStartup {
         });
     }
 
+    private static void rehearseRead(Map<String, Object> config, String topic) {
+        long begun = System.nanoTime();
+        try {
+            EventSerdes.rehearseRead(config, topic, READ_REHEARSALS);
+            LOG.info("{} reads of {} rehearsed in {} ms", READ_REHEARSALS, topic, (System.nanoTime() - begun) / 1_000_000);
+        } catch (RuntimeException e) {
+            // Only a head start: a topic whose newest schema is a newer writer's is read as it comes.
+            LOG.info("reads of {} not rehearsed ({}); the first records may be slower", topic, e.getMessage());
+        }
+    }
+
     private static void write(SchemaInstanceResolver<Schema, Object> resolver, String topic) {
         Schema schema = EventSerdes.valueSchema(topic);
         resolver.refresh(new KafkaSerdeRecord<>(new KafkaSerdeMetadata(topic, false, new RecordHeaders()),
@@ -152,7 +174,7 @@ public class SchemasAtStartup {
     }
 
     /** A resolver as the channels' Avro serdes configure theirs: artifacts named after the topic. */
-    private static SchemaInstanceResolver<Schema, Object> resolver(Map<String, Object> config) {
+    static SchemaInstanceResolver<Schema, Object> resolver(Map<String, Object> config) {
         SchemaInstanceResolver<Schema, Object> resolver = new SchemaInstanceResolver<>();
         resolver.configure(config, new AvroSchemaParser<>(new CaresAvroDatumProvider<>()));
         resolver.setArtifactResolverStrategy(new TopicIdStrategy<>());

@@ -21,28 +21,45 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EventSerdesTest {
 
     @Test
-    void thePlaceholderOfEveryEventTopicIsAnEventThatWritesAndReadsBack() throws IOException {
+    void thePlaceholderAndTheSampleOfEveryEventTopicAreEventsThatWriteAndReadBack() throws IOException {
         Map<String, Class<?>> events = Map.of(Topics.PROMPTS, PromptEvent.class, Topics.RESPONSES, ResponseEvent.class,
                 Topics.JUDGMENTS, JudgmentEvent.class, Topics.SCORES, ScoreEvent.class);
         for (var topic : events.entrySet()) {
             Schema schema = EventSerdes.valueSchema(topic.getKey());
-            Object placeholder = EventSerdes.placeholder(schema);
-            assertInstanceOf(topic.getValue(), placeholder, topic.getKey());
-
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
-            new SpecificDatumWriter<>(schema).write(placeholder, encoder);
-            encoder.flush();
-            Object read = new SpecificDatumReader<>(schema).read(null,
-                    DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
-            assertEquals(placeholder, read, topic.getKey());
+            assertWritesAndReadsBack(topic.getValue(), schema, EventSerdes.placeholder(schema), topic.getKey());
+            assertWritesAndReadsBack(topic.getValue(), schema, EventSerdes.sample(schema), topic.getKey());
         }
+    }
+
+    /** The sample the start's read rehearsal reads takes every path a real event can: its optional parts are set. */
+    @Test
+    void theSampleOfAnEventSetsItsOptionalParts() {
+        ResponseEvent response = (ResponseEvent) EventSerdes.sample(ResponseEvent.getClassSchema());
+        assertNotNull(response.getUsage());
+        assertNotNull(response.getGuard());
+        assertNotNull(response.getMetadata());
+        ResponseEvent placeholder = (ResponseEvent) EventSerdes.placeholder(ResponseEvent.getClassSchema());
+        assertNull(placeholder.getGuard(), "the placeholder leaves optional parts at their defaults");
+    }
+
+    private static void assertWritesAndReadsBack(Class<?> type, Schema schema, Object placeholder, String topic)
+            throws IOException {
+        assertInstanceOf(type, placeholder, topic);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new SpecificDatumWriter<>(schema).write(placeholder, encoder);
+        encoder.flush();
+        Object read = new SpecificDatumReader<>(schema).read(null,
+                DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertEquals(placeholder, read, topic);
     }
 
     @Test
