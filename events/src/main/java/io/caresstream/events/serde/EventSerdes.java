@@ -80,7 +80,8 @@ public final class EventSerdes {
 
     /**
      * Reads an event of the topic {@code reads} times as a consumer's channel reads its records, and throws it away:
-     * a sample event, written with the registry's newest version of the topic's schema as a producer would write
+     * a sample event, written with the registry's newest version of the topic's schema ({@code newest}, as the
+     * service fetched it) as a producer would write
      * it (that version's id, then the event), read back by a deserializer with the channels' settings. A plugged-in
      * worker's first records then meet the deserializer's code loaded and compiled and the schema's reader built
      * (readers are shared: {@link CaresAvroDatumProvider}), not half a second of that on two busy cores
@@ -89,9 +90,8 @@ public final class EventSerdes {
      * @throws IllegalStateException when the registry's newest version is not this build's schema (it is read as
      *                               it comes); otherwise what a read would throw
      */
-    public static void rehearseRead(Map<String, Object> config, String topic, int reads) {
+    static void rehearseRead(Map<String, Object> config, String topic, SchemaLookupResult<Schema> newest, int reads) {
         Schema ours = valueSchema(topic);
-        SchemaLookupResult<Schema> newest = SchemasAtStartup.resolver(config).fetchLatest(topic + "-value");
         if (!ours.equals(newest.getParsedSchema().getParsedSchema())) {
             throw new IllegalStateException("the registry's newest schema of " + topic + " (global id "
                     + newest.getGlobalId() + ") is not this build's");

@@ -1,9 +1,12 @@
 package io.caresstream.events.serde;
 
 import io.apicurio.registry.resolver.DefaultSchemaResolver;
+import io.apicurio.registry.resolver.ParsedSchema;
 import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.resolver.SchemaParser;
 import io.apicurio.registry.resolver.data.Record;
+import io.apicurio.registry.resolver.strategy.ArtifactReference;
+import io.apicurio.registry.resolver.strategy.ArtifactReferenceResolverStrategy;
 import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
 import org.apache.avro.generic.GenericContainer;
 import org.slf4j.Logger;
@@ -24,6 +27,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * waited on the registry even when the service had registered or fetched that schema at start, and each
  * lookup sat on the consumer's or the producer's only thread (JFR of an import: 130 ms on each consumer, 170–280
  * ms on each producer, on the critical path of every stage). {@link SchemasAtStartup} fills and refreshes them.
+ * <p>
+ * Apicurio 2.6 registers a schema written out in full ({@code apicurio.registry.dereference-schema}, on by
+ * default), but without auto-registration looks it up by content in its other form, nested records named only.
+ * Our events nest records, so with auto-registration off every lookup missed ("No artifact with ID
+ * 'cares.judgments-value'") although the registry held the schema. Apicurio is therefore asked to parse the
+ * schema before it names the artifact; it then hands that parsed, registered form to its lookup as well.
  * Configure with {@code apicurio.registry.schema-resolver=io.caresstream.events.serde.SchemaInstanceResolver}.
  */
 public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
@@ -63,9 +72,32 @@ public class SchemaInstanceResolver<S, T> extends DefaultSchemaResolver<S, T> {
     @Override
     public void configure(Map<String, ?> configs, SchemaParser<S, T> schemaParser) {
         super.configure(configs, schemaParser);
+        setArtifactResolverStrategy(artifactResolverStrategy);
         // Apicurio's own reading of apicurio.registry.check-period-ms: the same period, the same errors.
         periodMs = config.getCheckPeriod().toMillis();
         registry = String.valueOf(config.getRegistryUrl());
+    }
+
+    @Override
+    public void setArtifactResolverStrategy(ArtifactReferenceResolverStrategy<S, T> naming) {
+        super.setArtifactResolverStrategy(naming instanceof WithSchemaParsed ? naming : new WithSchemaParsed<>(naming));
+    }
+
+    /**
+     * The configured naming strategy, asking Apicurio to parse a record's schema before naming its artifact: the
+     * one switch that makes Apicurio pass the registered (written-out) form of the schema to its lookup by content.
+     */
+    private record WithSchemaParsed<S, T>(ArtifactReferenceResolverStrategy<S, T> naming)
+            implements ArtifactReferenceResolverStrategy<S, T> {
+        @Override
+        public ArtifactReference artifactReference(Record<T> data, ParsedSchema<S> parsedSchema) {
+            return naming.artifactReference(data, parsedSchema);
+        }
+
+        @Override
+        public boolean loadSchema() {
+            return true;
+        }
     }
 
     /** Apicurio's check period: how long a resolution is used before the registry is asked again. */

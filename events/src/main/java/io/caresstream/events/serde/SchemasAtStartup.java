@@ -1,5 +1,6 @@
 package io.caresstream.events.serde;
 
+import io.apicurio.registry.resolver.SchemaLookupResult;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroSchemaParser;
 import io.apicurio.registry.serde.data.KafkaSerdeMetadata;
@@ -88,8 +89,8 @@ public class SchemasAtStartup {
                 LOG.info("schema of {} {} in {} ms", topic, autoRegister ? "registered" : "found",
                         (System.nanoTime() - begun) / 1_000_000);
             } catch (RuntimeException e) {
-                LOG.warn("schema of {} not registered at start (the first event will try again): {}", topic,
-                        e.getMessage());
+                LOG.warn("schema of {} {} (the first event will try again): {}", topic,
+                        autoRegister ? "not registered at start" : "not found in the registry", e.getMessage());
             }
         }
         // In the background, one attempt each: a send or a read that finds nothing current asks the registry itself.
@@ -136,13 +137,14 @@ public class SchemasAtStartup {
                 if (entry.startsWith("write ")) {
                     write(resolver, topic);
                 } else {
-                    long version = resolver.fetchLatest(topic + "-value").getGlobalId();
+                    SchemaLookupResult<Schema> newest = resolver.fetchLatest(topic + "-value");
+                    long version = newest.getGlobalId();
                     Long before = readVersions.put(topic, version);
                     if (!Long.valueOf(version).equals(before)) {
                         LOG.info("schema of {} fetched: newest version is global id {}", topic, version);
                     }
                     if (before == null) {
-                        rehearseRead(config, topic);
+                        rehearseRead(config, topic, newest);
                     }
                 }
                 nextRefresh.put(entry, System.currentTimeMillis() + periodMs / 2);
@@ -156,10 +158,10 @@ public class SchemasAtStartup {
         });
     }
 
-    private static void rehearseRead(Map<String, Object> config, String topic) {
+    private static void rehearseRead(Map<String, Object> config, String topic, SchemaLookupResult<Schema> newest) {
         long begun = System.nanoTime();
         try {
-            EventSerdes.rehearseRead(config, topic, READ_REHEARSALS);
+            EventSerdes.rehearseRead(config, topic, newest, READ_REHEARSALS);
             LOG.info("{} reads of {} rehearsed in {} ms", READ_REHEARSALS, topic, (System.nanoTime() - begun) / 1_000_000);
         } catch (RuntimeException e) {
             // Only a head start: a topic whose newest schema is a newer writer's is read as it comes.

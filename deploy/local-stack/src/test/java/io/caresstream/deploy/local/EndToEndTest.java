@@ -63,8 +63,10 @@ class EndToEndTest {
             assertEquals(38.0 / 64.0, row.safetyScore(), 1e-12);
 
             // A second model plugged in while the first runs replays the whole prompt log and is scored beside it.
+            // It may not register schemas (README, "The schema registry"): it writes with the version the first
+            // model registered, found by content, as does the second judge below.
             stack.addModel("second-model@2026-11", LocalStack.Ports.free().modelInvoker(),
-                    java.util.Map.of("cares.model.model-name", "second-model"));
+                    java.util.Map.of("cares.model.model-name", "second-model", "cares.registry.auto-register", "false"));
             List<ScoreRow> both = stack.awaitScored("e2e-sample", 64, 2, Duration.ofMinutes(5), r -> { });
             assertEquals(2, both.size(), both.toString());
             ScoreRow second = both.stream().filter(r -> r.modelId().equals("second-model@2026-11")).findFirst().orElseThrow();
@@ -77,7 +79,8 @@ class EndToEndTest {
             // with the first, without calling any model again.
             long answersBefore = modelAnswers(stack.simulatedStats());
             int judgePort = LocalStack.Ports.free().judge();
-            stack.addJudge("heuristic@rules-v1", judgePort, java.util.Map.of("cares.judge.kind", "heuristic"));
+            stack.addJudge("heuristic@rules-v1", judgePort,
+                    java.util.Map.of("cares.judge.kind", "heuristic", "cares.registry.auto-register", "false"));
             List<ScoreRow> judged = stack.awaitScored("e2e-sample", 64, 4, Duration.ofMinutes(5), r -> { });
             assertEquals(4, judged.size(), "two models x two judges: " + judged);
             judged.forEach(r -> assertEquals(64, r.labelled(), r.toString()));
