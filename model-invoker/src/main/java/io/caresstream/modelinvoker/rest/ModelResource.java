@@ -7,7 +7,7 @@ import io.caresstream.modelinvoker.domain.ModelControl;
 import io.caresstream.modelinvoker.domain.Responder;
 import io.caresstream.modelinvoker.domain.SpendingLedger;
 import io.caresstream.modelinvoker.messaging.AnsweredPrompts;
-import io.caresstream.modelinvoker.messaging.PromptLogScan;
+import io.caresstream.events.serde.PromptLogScan;
 import io.caresstream.providers.ChatModelSpec;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;

@@ -6,7 +6,7 @@ import io.caresstream.events.Method;
 import io.caresstream.events.PromptEvent;
 import io.caresstream.events.PromptMetadata;
 import io.caresstream.events.RewriteProvenance;
-import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
+import io.caresstream.events.serde.PromptLogScan;
 import io.caresstream.suites.reading.PromptIds;
 import io.caresstream.suites.variants.SeededOrder;
 import io.caresstream.promptgenerator.messaging.PromptPublisher;
@@ -62,13 +62,13 @@ public class VariantGenerator {
     static final int LISTED_FAILURES = 50;
     private static final Logger LOG = Logger.getLogger(VariantGenerator.class);
 
-    private final SuiteCatalogue catalogue;
+    private final PromptLogScan promptLog;
     private final PromptPublisher publisher;
     private final AttackerRewriter attacker;
     private final Obfuscator obfuscator = Obfuscator.withDefaultDecoys();
 
-    public VariantGenerator(SuiteCatalogue catalogue, PromptPublisher publisher, AttackerRewriter attacker) {
-        this.catalogue = catalogue;
+    public VariantGenerator(PromptLogScan promptLog, PromptPublisher publisher, AttackerRewriter attacker) {
+        this.promptLog = promptLog;
         this.publisher = publisher;
         this.attacker = attacker;
     }
@@ -90,7 +90,8 @@ public class VariantGenerator {
             throw new IllegalArgumentException("only obfuscate has a model-free generator; "
                     + CaresCodes.code(method) + " needs the attacker model");
         }
-        List<PromptEvent> prompts = catalogue.prompts(suite);
+        // From the log itself, up to its end now: the suite's prompts are held only while their variants are made.
+        List<PromptEvent> prompts = promptLog.suite(suite);
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no suite '" + suite + "' on the prompt log");
         }

@@ -9,6 +9,7 @@ import io.caresstream.deploy.testing.TestInfrastructure;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.Method;
 import io.caresstream.events.PromptEvent;
+import io.caresstream.events.serde.PromptLogScan;
 import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -39,6 +40,9 @@ class AttackerVariantsTest {
 
     @Inject
     SuiteCatalogue catalogue;
+
+    @Inject
+    PromptLogScan promptLog;
 
     private void importSample(String suite) throws InterruptedException {
         String sample = TestInfrastructure.projectRoot().resolve("deploy/sample-suite/cares-sample.jsonl").toString();
@@ -75,7 +79,7 @@ class AttackerVariantsTest {
                         Duration.ofSeconds(20))
                 .stream().map(ConsumerRecord::value).toList();
         assertEquals(13, rewrites.size());
-        Map<String, PromptEvent> directByBase = catalogue.prompts("attacked").stream()
+        Map<String, PromptEvent> directByBase = promptLog.suite("attacked").stream()
                 .filter(p -> p.getMetadata().getMethod() == Method.DIRECT)
                 .collect(Collectors.toMap(p -> p.getMetadata().getBasePromptId(), Function.identity()));
         for (PromptEvent rewrite : rewrites) {
