@@ -98,11 +98,11 @@ public class ModelResource {
         if (suite == null || suite.isBlank()) {
             throw new BadRequestException("'suite' is required, e.g. ?suite=cares-18k/test@49f6ff9");
         }
-        var prompts = promptLog.prompts(p -> p.getMetadata().getSuite().equals(suite));
+        var prompts = promptLog.suite(suite);
         if (prompts.isEmpty()) {
             throw new NotFoundException("no suite '" + suite + "' on the prompt log");
         }
-        return CostForecast.of(responder.client().spec(), suite, prompts.values(), answered::answered,
+        return CostForecast.of(responder.client().spec(), suite, prompts, answered::answered,
                 answered.meanOutputTokens());
     }
 }

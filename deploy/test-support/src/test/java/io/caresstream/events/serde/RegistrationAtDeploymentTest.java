@@ -4,6 +4,7 @@ import io.apicurio.registry.rest.client.RegistryClient;
 import io.apicurio.registry.rest.client.RegistryClientFactory;
 import io.apicurio.registry.rest.v2.beans.ArtifactMetaData;
 import io.apicurio.registry.serde.DefaultIdHandler;
+import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.types.ArtifactType;
 import io.caresstream.deploy.testing.TestInfrastructure;
@@ -15,6 +16,9 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,7 +37,7 @@ class RegistrationAtDeploymentTest {
 
     @Test
     void aServiceThatMayNotRegisterWritesWithTheVersionRegisteredAtDeployment() {
-        for (String eventTopic : java.util.List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES)) {
+        for (String eventTopic : List.of(Topics.PROMPTS, Topics.RESPONSES, Topics.JUDGMENTS, Topics.SCORES)) {
             String topic = eventTopic + "-" + UUID.randomUUID();
             Schema schema = EventSerdes.valueSchema(eventTopic);
             // As an operator registers it through the registry's API: formatted as a file would be.
@@ -61,8 +65,8 @@ class RegistrationAtDeploymentTest {
 
     /** One event through a serializer with the services' settings and registration off, a few attempts only. */
     private byte[] write(String topic, Object event) {
-        var config = new java.util.HashMap<>(EventSerdes.config(registryUrl, false, ClientSecurity.none()));
-        config.put(io.apicurio.registry.serde.SerdeConfig.RETRY_COUNT, 1);
+        Map<String, Object> config = new HashMap<>(EventSerdes.config(registryUrl, false, ClientSecurity.none()));
+        config.put(SerdeConfig.RETRY_COUNT, 1);
         try (AvroKafkaSerializer<Object> serializer = new AvroKafkaSerializer<>()) {
             serializer.configure(config, false);
             return serializer.serialize(topic, event); // without headers: the id leads the bytes
