@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.deploy.simulated.SimulatedModelServer;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.topics.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -148,8 +149,8 @@ public final class E2eBenchmark implements Callable<Integer> {
                          double projectCpuMsPerEvaluation, Map<String, Double> jitCpuSecondsPer1000,
                          Map<String, Double> gcCpuSecondsPer1000, double projectJitMsPerEvaluation,
                          Map<String, Long> peakResidentMb, long stackResidentMb,
-                         Map<String, Long> scorerPeakLag, double modelCallMeanMs, double judgeCallMeanMs,
-                         Map<String, Boolean> targets, boolean met) {
+                         Map<String, Long> scorerPeakLag, double endpointAnswerMeanMs, double modelCallMeanMs,
+                         double judgeCallMeanMs, Map<String, Boolean> targets, boolean met) {
     }
 
     @Spec
@@ -355,6 +356,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         Map<String, Double> cpuAfter = stack.cpuSeconds();
         Map<String, Map<ThreadCpu.Kind, Double>> cpuByKind = threadCpu.stop();
         CallTimes[] timedAfter = plugged.callTimes(stack);
+        double endpointAnswerMeanMs = endpointAnswerMeanMs(statsBefore, stack.simulatedStats());
         dashboard.close();
         scorerLag.close();
         Path lagFile = workDirectory().resolve("scorer-lag-" + suiteName.replaceAll("[^A-Za-z0-9.-]", "_") + ".tsv");
@@ -414,7 +416,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), jitPer1000,
                 gcPer1000, round(projectJit * 1000 / evaluations), peak,
-                stackResidentMb, scorerLag.peaks(), round(timedAfter[0].meanMsSince(timedBefore[0])),
+                stackResidentMb, scorerLag.peaks(), round(endpointAnswerMeanMs), round(timedAfter[0].meanMsSince(timedBefore[0])),
                 round(timedAfter[1].meanMsSince(timedBefore[1])), targets, met);
     }
 
@@ -537,6 +539,18 @@ public final class E2eBenchmark implements Callable<Integer> {
     }
 
     /** The simulated judge's answers so far: it counts each call by the label it gives ("judge.refuse", ...). */
+    /**
+     * The simulated endpoint's own mean time from a request's arrival to its answer between two readings of its
+     * counters: the latency the ideal counts, plus whatever the endpoint itself added; NaN without answers.
+     */
+    static double endpointAnswerMeanMs(JsonNode before, JsonNode after) {
+        long answers = after.path(SimulatedModelServer.TIMED_ANSWERS).asLong()
+                - before.path(SimulatedModelServer.TIMED_ANSWERS).asLong();
+        long micros = after.path(SimulatedModelServer.TIMED_ANSWERS_MICROS).asLong()
+                - before.path(SimulatedModelServer.TIMED_ANSWERS_MICROS).asLong();
+        return answers <= 0 ? Double.NaN : micros / 1000.0 / answers;
+    }
+
     private static long judgeCalls(JsonNode stats) {
         long calls = 0;
         for (var field : (Iterable<Map.Entry<String, JsonNode>>) stats::fields) {
@@ -575,6 +589,8 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("import command to first figure", String.format(Locale.ROOT, "%.2f s", r.firstFigureSeconds()));
         row("judgment to dashboard, p50", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP50Ms()));
         row("judgment to dashboard, p99", String.format(Locale.ROOT, "%.0f ms", r.dashboardDelayP99Ms()));
+        row("endpoint's answer after the request arrived, mean", String.format(Locale.ROOT, "%.1f ms",
+                r.endpointAnswerMeanMs()));
         row("model call, mean as the invoker timed it", String.format(Locale.ROOT, "%.0f ms", r.modelCallMeanMs()));
         row("judge call, mean as the judge timed it", String.format(Locale.ROOT, "%.0f ms", r.judgeCallMeanMs()));
         if (r.latencyMs() > 0) {

@@ -35,7 +35,7 @@ class E2eBenchmarkTest {
         for (String figure : new String[]{"seconds", "perSecond", "firstPromptSeconds", "firstModelCallSeconds",
                 "firstResponseSeconds", "firstJudgeCallSeconds", "firstJudgmentSeconds", "firstFigureSeconds",
                 "dashboardDelayP99Ms",
-                "projectCpuMsPerEvaluation", "modelCallMeanMs", "judgeCallMeanMs"}) {
+                "projectCpuMsPerEvaluation", "endpointAnswerMeanMs", "modelCallMeanMs", "judgeCallMeanMs"}) {
             assertTrue(result.path(figure).isNumber() && result.path(figure).asDouble() >= 0, figure + ": " + result);
         }
         // The pipeline's order: published, called, answered, judged, shown.

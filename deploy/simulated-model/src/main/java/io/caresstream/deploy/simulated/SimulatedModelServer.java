@@ -3,6 +3,7 @@ package io.caresstream.deploy.simulated;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -16,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +52,11 @@ public final class SimulatedModelServer implements AutoCloseable {
     public static final String FINGERPRINT = "cares-simulated";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Routing-context key: when the request reached the server; its answer leaves the latency after that. */
+    private static final String ARRIVED = "cares.arrived";
+    /** Counters of the answers sent after the latency, and of their time from arrival, summed in microseconds. */
+    public static final String TIMED_ANSWERS = "latency.answers";
+    public static final String TIMED_ANSWERS_MICROS = "latency.after-arrival.micros";
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -66,6 +74,15 @@ public final class SimulatedModelServer implements AutoCloseable {
     private static final int REMEMBERED = 10_000;
     /** The latest answered calls (model, prompt, whether a reminder came with it), for tests to inspect. */
     private final java.util.Deque<Map<String, Object>> recent = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /**
+     * Times the latency to the microsecond: a Vert.x timer has millisecond steps and its event loop rounds its
+     * wait up, so answers left 1-2 ms late on average, a percent of a 200 ms latency counted against the client.
+     */
+    private final ScheduledExecutorService latencyTimer = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "simulated-latency");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private SimulatedModelServer(Vertx vertx, HttpServer server, PromptCatalog catalog, Profile profile, String apiKey) {
         this.vertx = vertx;
@@ -90,6 +107,10 @@ public final class SimulatedModelServer implements AutoCloseable {
         Router router = Router.router(vertx);
         HttpServer httpServer = vertx.createHttpServer();
         SimulatedModelServer simulated = new SimulatedModelServer(vertx, httpServer, catalog, profile, apiKey);
+        router.route().handler(ctx -> {
+            ctx.put(ARRIVED, System.nanoTime());
+            ctx.next();
+        });
         router.route().handler(BodyHandler.create());
         router.post("/v1/chat/completions").handler(simulated::chatCompletion);
         router.post("/v1/messages").handler(ctx -> simulated.handle(ctx, Wire.ANTHROPIC));
@@ -100,8 +121,17 @@ public final class SimulatedModelServer implements AutoCloseable {
         router.get("/admin/billing").handler(ctx -> ctx.json(simulated.billing()));
         router.put("/admin/profile").handler(simulated::replaceProfile);
         try {
-            httpServer.requestHandler(router).listen(port, host).toCompletionStage().toCompletableFuture()
+            // One server per core on the same port, each on an event loop of its own (Vert.x hands each new
+            // connection to the next): requests are read and answered in parallel, as an endpoint serves its
+            // callers, not queued behind one event loop while others' answers wait their turn to leave. A
+            // negative port is Vert.x's way of sharing one free port among servers.
+            int shared = port == 0 ? -1 : port;
+            httpServer.requestHandler(router).listen(shared, host).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
+            for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
+                vertx.createHttpServer().requestHandler(router).listen(shared, host)
+                        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             vertx.close();
             throw new IllegalStateException("simulated model server could not listen on " + host + ":" + port, e);
@@ -283,11 +313,7 @@ public final class SimulatedModelServer implements AutoCloseable {
                 return;
             }
             ObjectNode body = blockedIn(wire, model, current.blocking().promptShape(), tokens(call.allText()));
-            if (current.latencyMs() > 0) {
-                vertx.setTimer(current.latencyMs(), id -> bill(ctx, callKey, body));
-            } else {
-                bill(ctx, callKey, body);
-            }
+            answerAfterLatency(ctx, current.latencyMs(), () -> bill(ctx, callKey, body));
             return;
         }
         String answer;
@@ -323,11 +349,25 @@ public final class SimulatedModelServer implements AutoCloseable {
         // Billed: a completion was sent (a fault is not billed). Counted as the answer leaves, so a client killed
         // while the latency runs still pays, as with a real provider.
         ObjectNode body = answerIn(wire, model, answer, tokens(call.allText()), tokens(answer));
-        if (current.latencyMs() > 0) {
-            vertx.setTimer(current.latencyMs(), id -> bill(ctx, callKey, body));
-        } else {
-            bill(ctx, callKey, body);
+        answerAfterLatency(ctx, current.latencyMs(), () -> bill(ctx, callKey, body));
+    }
+
+    /** Sends the answer, on the request's event loop, once the latency has passed since the request arrived. */
+    private void answerAfterLatency(RoutingContext ctx, long latencyMs, Runnable answer) {
+        long arrived = ctx.get(ARRIVED);
+        Runnable timed = () -> {
+            stats.computeIfAbsent(TIMED_ANSWERS_MICROS, k -> new AtomicLong())
+                    .addAndGet(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - arrived));
+            count(TIMED_ANSWERS);
+            answer.run();
+        };
+        if (latencyMs <= 0) {
+            timed.run();
+            return;
         }
+        Context loop = vertx.getOrCreateContext();
+        long wait = arrived + TimeUnit.MILLISECONDS.toNanos(latencyMs) - System.nanoTime();
+        latencyTimer.schedule(() -> loop.runOnContext(v -> timed.run()), wait, TimeUnit.NANOSECONDS);
     }
 
     private void bill(RoutingContext ctx, String callKey, ObjectNode body) {
@@ -591,6 +631,7 @@ public final class SimulatedModelServer implements AutoCloseable {
 
     @Override
     public void close() {
+        latencyTimer.shutdownNow();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -84,6 +84,34 @@ class SimulatedModelServerTest {
     }
 
     @Test
+    void answersLeaveTheLatencyAfterTheirRequestArrivedAndAreCounted() throws Exception {
+        server = SimulatedModelServer.start(0, PromptCatalog.empty(), Profile.defaults().withLatencyMs(150), null);
+        // Many callers at once, each on connections of its own, as a pool of model calls is.
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(24);
+        List<java.util.concurrent.CompletableFuture<Long>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            String prompt = "question " + i;
+            calls.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                long sent = System.nanoTime();
+                try {
+                    assertEquals(200, chat("simulated-model", prompt, null).statusCode());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return (System.nanoTime() - sent) / 1_000_000;
+            }, callers));
+        }
+        for (var call : calls) {
+            assertTrue(call.get() >= 150, "never sooner than the latency: " + call.get() + " ms");
+        }
+        callers.shutdown();
+        Map<String, Long> stats = server.stats();
+        assertEquals(24L, stats.get(SimulatedModelServer.TIMED_ANSWERS));
+        long meanMicros = stats.get(SimulatedModelServer.TIMED_ANSWERS_MICROS) / 24;
+        assertTrue(meanMicros >= 150_000, "from arrival to answer, mean " + meanMicros + " µs");
+    }
+
+    @Test
     void theJudgeKnowsTheResponsesItIsGivenAndMislabelsTheShareItIsToldTo(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         server = SimulatedModelServer.start(0, PromptCatalog.empty(), Profile.defaults(), null);
