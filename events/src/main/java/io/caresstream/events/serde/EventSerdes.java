@@ -130,8 +130,24 @@ public final class EventSerdes {
         return instance(schema, true);
     }
 
+    /**
+     * Finds the generated classes through this module's class loader, not the thread's: in Quarkus' test mode the
+     * thread that starts a service has another one, whose copies of the classes Avro's own cannot use (a service's
+     * start failed to register the responses' schema there). The logical types as the generated classes convert them.
+     */
+    private static final SpecificData MODEL = generatedClassesModel();
+
+    private static SpecificData generatedClassesModel() {
+        SpecificData model = new SpecificData(EventSerdes.class.getClassLoader());
+        for (Class<?> event : List.of(PromptEvent.class, ResponseEvent.class, JudgmentEvent.class, ScoreEvent.class,
+                io.caresstream.events.HumanLabelEvent.class)) {
+            SpecificData.getForClass(event).getConversions().forEach(model::addLogicalTypeConversion);
+        }
+        return model;
+    }
+
     private static Object instance(Schema schema, boolean everyField) {
-        SpecificData model = SpecificData.getForSchema(schema);
+        SpecificData model = MODEL;
         if (schema.getLogicalType() != null) {
             Conversion<?> conversion = model.getConversionFor(schema.getLogicalType());
             if (conversion != null && schema.getType() == Schema.Type.LONG) {

@@ -15,6 +15,10 @@ import jakarta.inject.Inject;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +43,15 @@ import java.util.concurrent.TimeUnit;
  * nor any later one waits on the registry on a consumer's or a producer's thread. A read schema that is not
  * registered yet (a stack whose models have not answered yet) is looked for every second in the first ten
  * minutes, then every half period.
+ * <p>
+ * Readiness: a service is not ready while a schema it writes has not been resolved since it started, and says
+ * which and why. Above all a service that may not register ({@code cares.registry.auto-register=false}) whose
+ * schema nobody registered at deployment: it would run, and fail every send. Such a schema is looked for every
+ * second until it is there.
  */
+@Readiness
 @ApplicationScoped
-public class SchemasAtStartup {
+public class SchemasAtStartup implements HealthCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemasAtStartup.class);
     private static final long MISSING_RETRY_MS = 1_000;
@@ -68,6 +79,8 @@ public class SchemasAtStartup {
     private final Map<String, Long> nextRefresh = new ConcurrentHashMap<>();
     private final Map<String, Long> readVersions = new ConcurrentHashMap<>();
     private final long startedAt = System.currentTimeMillis();
+    /** Written topics whose schema this service has not resolved since it started, with what it takes. */
+    private final Map<String, String> unresolved = new ConcurrentSkipListMap<>();
 
     void register(@Observes @Initialized(ApplicationScoped.class) Object started) {
         if (registryUrl.isEmpty() || (topics.isEmpty() && readTopics.isEmpty())) {
@@ -89,7 +102,11 @@ public class SchemasAtStartup {
                 LOG.info("schema of {} {} in {} ms", topic, autoRegister ? "registered" : "found",
                         (System.nanoTime() - begun) / 1_000_000);
             } catch (RuntimeException e) {
-                LOG.warn("schema of {} {} (the first event will try again): {}", topic,
+                unresolved.put(topic, autoRegister
+                        ? "not registered yet: the registry unreachable, or the schema refused (see the log)"
+                        : "no " + topic + "-value in the registry, and this service may not register it: register it"
+                        + " at deployment (README, \"The schema registry\")");
+                LOG.warn("schema of {} {}; not ready until it is, looked for every second: {}", topic,
                         autoRegister ? "not registered at start" : "not found in the registry", e.getMessage());
             }
         }
@@ -97,7 +114,8 @@ public class SchemasAtStartup {
         config.put(SerdeConfig.RETRY_COUNT, 1);
         SchemaInstanceResolver<Schema, Object> background = resolver(config);
         long period = background.periodMs();
-        topics.orElse(List.of()).forEach(topic -> nextRefresh.put("write " + topic, System.currentTimeMillis() + period / 2));
+        topics.orElse(List.of()).forEach(topic -> nextRefresh.put("write " + topic,
+                unresolved.containsKey(topic) ? 0L : System.currentTimeMillis() + period / 2));
         readTopics.orElse(List.of()).forEach(topic -> nextRefresh.put("read " + topic, 0L));
         keeper = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "schema-keeper");
@@ -136,6 +154,9 @@ public class SchemasAtStartup {
             try {
                 if (entry.startsWith("write ")) {
                     write(resolver, topic);
+                    if (unresolved.remove(topic) != null) {
+                        LOG.info("schema of {} {}: ready to write", topic, autoRegister ? "registered" : "found");
+                    }
                 } else {
                     SchemaLookupResult<Schema> newest = resolver.fetchLatest(topic + "-value");
                     long version = newest.getGlobalId();
@@ -150,9 +171,10 @@ public class SchemasAtStartup {
                 nextRefresh.put(entry, System.currentTimeMillis() + periodMs / 2);
             } catch (RuntimeException e) {
                 // A read schema not registered yet, or the registry away for a moment: the events themselves will
-                // ask. A written schema was registered at start (or its first send registers it): no hurry.
+                // ask. A written schema resolved before is still in the serdes' hands: no hurry. One never
+                // resolved keeps the service from being ready: asked for every second.
                 long now = System.currentTimeMillis();
-                boolean eager = entry.startsWith("read ") && now - startedAt < EAGER_MS;
+                boolean eager = entry.startsWith("read ") ? now - startedAt < EAGER_MS : unresolved.containsKey(topic);
                 nextRefresh.put(entry, now + (eager ? MISSING_RETRY_MS : periodMs / 2));
             }
         });
@@ -181,6 +203,20 @@ public class SchemasAtStartup {
         resolver.configure(config, new AvroSchemaParser<>(new CaresAvroDatumProvider<>()));
         resolver.setArtifactResolverStrategy(new TopicIdStrategy<>());
         return resolver;
+    }
+
+    /** Ready unless a written schema has not been resolved since the start; the data name each and why. */
+    @Override
+    public HealthCheckResponse call() {
+        Map<String, String> missing = unresolved();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("cares-schemas").status(missing.isEmpty());
+        missing.forEach(response::withData);
+        return response.build();
+    }
+
+    /** The written topics whose schema has not been resolved since the start, each with what it takes. */
+    Map<String, String> unresolved() {
+        return Map.copyOf(unresolved);
     }
 
     @PreDestroy
