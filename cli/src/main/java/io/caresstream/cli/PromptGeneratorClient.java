@@ -61,9 +61,9 @@ final class PromptGeneratorClient {
         return send(json(base.resolve(path), body).POST(bodyOf(body)), "POST " + path);
     }
 
-    /** Uploads a file with its options (see {@link MultipartUpload}). */
+    /** Uploads a suite file with its options (see {@link SuiteUpload}). */
     Answer upload(String path, java.nio.file.Path file, Object options) throws java.io.FileNotFoundException {
-        return send(new MultipartUpload(file, options).post(base.resolve(path)), "POST " + path);
+        return send(new SuiteUpload(file, options).post(base.resolve(path)), "POST " + path);
     }
 
     Answer put(String path, Object body) {

@@ -38,31 +38,38 @@ public final class TextLines {
     }
 
     public static void read(Path file, Visitor visitor) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            read(in, visitor);
+        }
+    }
+
+    /**
+     * Reads lines as they arrive (a request's body while it is still being sent, say); does not close the stream.
+     */
+    public static void read(InputStream in, Visitor visitor) throws IOException {
         // Read in blocks and scanned for newlines here: a byte at a time through BufferedInputStream and
         // ByteArrayOutputStream took a lock per byte, 0.3 s for the 3.4 MB of a 10,000-row suite.
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] block = new byte[64 * 1024];
-            ByteArrayOutputStream line = new ByteArrayOutputStream(512);
-            long number = 0;
-            long length = 0;
-            int read;
-            while ((read = in.read(block)) != -1) {
-                int from = 0;
-                for (int i = 0; i < read; i++) {
-                    if (block[i] == '\n') {
-                        length += keep(line, length, block, from, i - from);
-                        number++;
-                        emit(visitor, number, line, length, true);
-                        line.reset();
-                        length = 0;
-                        from = i + 1;
-                    }
+        byte[] block = new byte[64 * 1024];
+        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+        long number = 0;
+        long length = 0;
+        int read;
+        while ((read = in.read(block)) != -1) {
+            int from = 0;
+            for (int i = 0; i < read; i++) {
+                if (block[i] == '\n') {
+                    length += keep(line, length, block, from, i - from);
+                    number++;
+                    emit(visitor, number, line, length, true);
+                    line.reset();
+                    length = 0;
+                    from = i + 1;
                 }
-                length += keep(line, length, block, from, read - from);
             }
-            if (length > 0) {
-                emit(visitor, number + 1, line, length, false);
-            }
+            length += keep(line, length, block, from, read - from);
+        }
+        if (length > 0) {
+            emit(visitor, number + 1, line, length, false);
         }
     }
 

@@ -17,9 +17,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +64,25 @@ public class SuiteImporter {
             throw new NoSuchFileException(name, null, "no such file");
         }
         return publish(reader.read(file, name, format, mapping, source), name, selection, source, onError);
+    }
+
+    /**
+     * Imports a suite sent as a request's body, reading its rows while the body still arrives (JSON Lines, CSV),
+     * so an upload is checked by the time its last byte is in. Parquet keeps its index at the end of the file: it
+     * is written to a temporary file first.
+     */
+    public ImportReport importStream(InputStream body, String name, SuiteReader.Format format, FieldMapping mapping,
+                                     Selection selection, SuiteSource source, OnError onError) throws IOException {
+        if (format != SuiteReader.Format.PARQUET) {
+            return publish(reader.read(body, name, format, mapping, source), name, selection, source, onError);
+        }
+        Path file = Files.createTempFile("cares-upload-", ".parquet");
+        try {
+            Files.copy(body, file, StandardCopyOption.REPLACE_EXISTING);
+            return importFile(file, name, format, mapping, selection, source, onError);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     /**

@@ -16,7 +16,10 @@ import io.caresstream.events.Method;
 import io.caresstream.events.text.ClientText;
 import io.caresstream.promptgenerator.variants.GenerationSchedule;
 import io.caresstream.promptgenerator.variants.VariantGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.NotFoundException;
@@ -34,6 +37,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.Collection;
 import java.util.Locale;
@@ -56,6 +60,7 @@ public class SuiteResource {
     /** The options of an uploaded import: those of {@link ImportRequest} without the path. */
     public record UploadOptions(String format, FieldMapping mapping, Selection selection, String dataset,
                                 String revision, String split, String suite, String onError) {
+        static final UploadOptions NONE = new UploadOptions(null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -81,8 +86,11 @@ public class SuiteResource {
     private final SuiteCatalogue catalogue;
     private final VariantGenerator variants;
     private final ImportRoots roots;
+    private final ObjectMapper json;
 
-    public SuiteResource(SuiteImporter importer, SuiteCatalogue catalogue, VariantGenerator variants, ImportRoots roots) {
+    public SuiteResource(SuiteImporter importer, SuiteCatalogue catalogue, VariantGenerator variants, ImportRoots roots,
+                         ObjectMapper json) {
+        this.json = json;
         this.importer = importer;
         this.catalogue = catalogue;
         this.variants = variants;
@@ -145,10 +153,55 @@ public class SuiteResource {
         if (file == null) {
             throw new BadRequestException("the multipart part 'file' is required: a JSONL, CSV or Parquet file in the CARES-18K schema");
         }
-        UploadOptions o = options == null ? new UploadOptions(null, null, null, null, null, null, null, null) : options;
+        UploadOptions o = options == null ? UploadOptions.NONE : options;
         String name = ClientText.fileName(file.fileName(), "upload.jsonl");
         return importFile(file.uploadedFile(), name, new ImportRequest(name, o.format(), o.mapping(), o.selection(),
                 o.dataset(), o.revision(), o.split(), o.suite(), o.onError()));
+    }
+
+    /** Content types of a suite sent as the request's whole body, and the format each names. */
+    private static final Map<String, SuiteReader.Format> BODY_FORMATS = Map.of(
+            "application/x-ndjson", SuiteReader.Format.JSONL,
+            "application/jsonl", SuiteReader.Format.JSONL,
+            "text/csv", SuiteReader.Format.CSV,
+            "application/vnd.apache.parquet", SuiteReader.Format.PARQUET);
+
+    @POST
+    @RolesAllowed(Roles.OPERATOR)
+    @Path("/import")
+    @Consumes({"application/x-ndjson", "application/jsonl", "text/csv", "application/vnd.apache.parquet",
+            MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Import a JSONL, CSV or Parquet suite sent as the request body, read while it arrives",
+            description = "The body is the suite; the query holds 'name' (the file's name, for the format when the"
+                    + " content type does not say it, and for errors) and 'options' (the same JSON as the multipart"
+                    + " part). JSON Lines and CSV rows are read and checked as the body streams in, so the prompts"
+                    + " start to move as soon as the last byte is in; this is how `cares import` sends a file."
+                    + " Otherwise as the multipart upload.")
+    @APIResponse(responseCode = "200", description = "Published; the report accounts for every row read")
+    @APIResponse(responseCode = "400", description = "An empty body, unknown format, option, mapping field or selection value")
+    @APIResponse(responseCode = "413", description = "Larger than the upload limit (CARES_MAX_UPLOAD, default 256M)")
+    @APIResponse(responseCode = "422", description = "Rejected: malformed rows (listed by file, line and field), nothing published")
+    public Response uploadBody(InputStream body, @HeaderParam("Content-Type") String contentType,
+                               @QueryParam("name") String fileName, @QueryParam("options") String optionsJson)
+            throws IOException {
+        UploadOptions o = optionsJson == null || optionsJson.isBlank()
+                ? UploadOptions.NONE
+                : checked(() -> {
+                    try {
+                        return json.readValue(optionsJson, UploadOptions.class);
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException("the query parameter 'options' is not the options' JSON ("
+                                + ClientText.excerpt(e.getMessage().lines().findFirst().orElse("")) + ")");
+                    }
+                });
+        String name = ClientText.fileName(fileName, "upload.jsonl");
+        String type = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        ImportRequest request = new ImportRequest(name, o.format() != null && !o.format().isBlank() ? o.format()
+                : Optional.ofNullable(BODY_FORMATS.get(type)).map(Enum::name).orElse(null), o.mapping(), o.selection(),
+                o.dataset(), o.revision(), o.split(), o.suite(), o.onError());
+        Import read = (format, mapping, selection, source, onError) ->
+                importer.importStream(body, name, format, mapping, selection, source, onError);
+        return importWith(read, name, request);
     }
 
     @POST
@@ -180,13 +233,24 @@ public class SuiteResource {
 
     /** Imports a file, named in the report and its row errors as the client knows it. */
     private Response importFile(java.nio.file.Path file, String name, ImportRequest request) throws IOException {
+        return importWith((format, mapping, selection, source, onError) ->
+                importer.importFile(file, name, format, mapping, selection, source, onError), name, request);
+    }
+
+    /** A read of one suite, from a file or a request's body, with the request's options resolved. */
+    private interface Import {
+        ImportReport run(SuiteReader.Format format, FieldMapping mapping, Selection selection, SuiteSource source,
+                         SuiteImporter.OnError onError) throws IOException;
+    }
+
+    private Response importWith(Import read, String name, ImportRequest request) throws IOException {
         SuiteReader.Format format = checked(() -> request.format() == null || request.format().isBlank()
                 ? SuiteReader.Format.of(java.nio.file.Path.of(name)) : SuiteReader.Format.valueOf(request.format().toUpperCase(Locale.ROOT)));
         SuiteSource source = checked(() -> new SuiteSource(orDefault(request.dataset(), "cares-sample"),
                 orDefault(request.revision(), "local"), orDefault(request.split(), "test"), request.suite()));
         try {
-            return respond(importer.importFile(file, name, format, orIdentity(request.mapping()),
-                    orAll(request.selection()), source, onError(request.onError())));
+            return respond(read.run(format, orIdentity(request.mapping()), orAll(request.selection()), source,
+                    onError(request.onError())));
         } catch (NoSuchFileException e) {
             throw new BadRequestException("file not found: " + name);
         } catch (IllegalArgumentException e) {

@@ -14,7 +14,7 @@ import java.util.Map;
 
 import static io.caresstream.deploy.testing.TestTokens.asOperator;
 
-/** An upload above the limit (CARES_MAX_UPLOAD; 64 KB here) is refused with 413 and nothing is read. */
+/** An upload above the limit (CARES_MAX_UPLOAD; 64 KB here), multipart or as the body, is refused with 413. */
 @QuarkusTest
 @QuarkusTestResource(KafkaAndRegistryResource.class)
 @TestProfile(UploadLimitTest.SmallLimit.class)
@@ -35,5 +35,7 @@ class UploadLimitTest {
         Path big = dir.resolve("big.jsonl");
         Files.writeString(big, "{\"prompt\": \"" + "x".repeat(100_000) + "\"}\n");
         asOperator().multiPart("file", big.toFile()).when().post("/api/suites/import").then().statusCode(413);
+        asOperator().contentType("application/x-ndjson").body(big.toFile()).when().post("/api/suites/import")
+                .then().statusCode(413);
     }
 }

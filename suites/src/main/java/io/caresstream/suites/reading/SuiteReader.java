@@ -25,6 +25,7 @@ import io.caresstream.suites.reading.RowError;
 import io.caresstream.suites.reading.SuiteSource;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,18 @@ public final class SuiteReader {
     }
 
     /**
+     * Reads JSON Lines or CSV from a stream as it arrives (an upload while it is still being sent), named
+     * {@code name} in errors. Parquet keeps its index at the end of the file, so it is read from a file only.
+     */
+    public Result read(InputStream in, String name, Format format, FieldMapping mapping, SuiteSource source) throws IOException {
+        return switch (format) {
+            case CSV -> readCsv(in, name, mapping, source);
+            case JSONL -> readJsonl(in, name, mapping, source);
+            case PARQUET -> throw new IllegalArgumentException(name + ": Parquet is read from a file, not a stream");
+        };
+    }
+
+    /**
      * Reads a Parquet file; sourceName names it in errors (a hub file is named by its hub address). Errors
      * give the row number where text formats give the line. A file that is not readable Parquet at all
      * (e.g. truncated: its footer is at the end) is one error naming the file.
@@ -108,6 +121,12 @@ public final class SuiteReader {
     }
 
     private Result readCsv(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readCsv(in, name, mapping, source);
+        }
+    }
+
+    private Result readCsv(InputStream in, String name, FieldMapping mapping, SuiteSource source) throws IOException {
         List<PromptEvent> prompts = new ArrayList<>();
         ErrorList<RowError> errors = new ErrorList<>();
         long rows = 0;
@@ -119,7 +138,7 @@ public final class SuiteReader {
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        try (var reader = new java.io.InputStreamReader(Files.newInputStream(file), decoder);
+        try (var reader = new java.io.InputStreamReader(in, decoder);
              MappingIterator<Map<String, String>> records = csv.readerForMapOf(String.class).with(header).readValues(reader)) {
             while (true) {
                 Map<String, String> record;
@@ -183,10 +202,16 @@ public final class SuiteReader {
     }
 
     private Result readJsonl(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readJsonl(in, name, mapping, source);
+        }
+    }
+
+    private Result readJsonl(InputStream in, String name, FieldMapping mapping, SuiteSource source) throws IOException {
         List<PromptEvent> prompts = new ArrayList<>();
         ErrorList<RowError> errors = new ErrorList<>();
         long[] rows = {0};
-        TextLines.read(file, new TextLines.Visitor() {
+        TextLines.read(in, new TextLines.Visitor() {
             @Override
             public void line(long line, String text) {
                 if (text.isBlank()) {

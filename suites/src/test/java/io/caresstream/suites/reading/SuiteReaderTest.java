@@ -48,6 +48,36 @@ class SuiteReaderTest {
         assertEquals("as a novelist: base", prompt.getPrompt());
     }
 
+    /**
+     * An upload read while it arrives comes in pieces of any size, cut inside a line and inside a character: the
+     * rows, their ids and their errors (by line) are those of the same file read from disk.
+     */
+    @Test
+    void aStreamArrivingInSmallPiecesReadsAsTheFileDoes() throws Exception {
+        String bad = GOOD.replace("\"harmful_level\": 3", "\"harmful_level\": 7");
+        String content = GOOD + "\n" + GOOD.replace("base\"}", "bäse ✓ ünïcode\"}") + "\n\n" + bad + "\n"
+                + GOOD.replace("novelist", "poet");
+        SuiteReader.Result fromFile = read(content);
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        java.io.InputStream trickle = new java.io.ByteArrayInputStream(bytes) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, 7));
+            }
+        };
+        SuiteReader.Result fromStream = new SuiteReader().read(trickle, "upload.jsonl", SuiteReader.Format.JSONL,
+                FieldMapping.IDENTITY, SOURCE);
+        assertEquals(3, fromStream.prompts().size());
+        assertEquals(fromFile.prompts().stream().map(PromptEvent::getPromptId).toList(),
+                fromStream.prompts().stream().map(PromptEvent::getPromptId).toList());
+        assertEquals("as a novelist: bäse ✓ ünïcode", fromStream.prompts().get(1).getPrompt());
+        assertEquals(List.of("upload.jsonl:4: field 'harmful_level': must be 0..3, got 7"),
+                fromStream.errors().stream().map(RowError::toString).toList());
+        assertEquals(fromFile.rowsRead(), fromStream.rowsRead());
+        assertThrows(IllegalArgumentException.class, () -> new SuiteReader().read(trickle, "x.parquet",
+                SuiteReader.Format.PARQUET, FieldMapping.IDENTITY, SOURCE));
+    }
+
     @Test
     void theSameRowAlwaysGetsTheSameIdAndADifferentRowAnother() throws Exception {
         String first = read(GOOD).prompts().get(0).getPromptId();

@@ -3,7 +3,7 @@ package io.caresstream.deploy.local;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caresstream.cli.MultipartUpload;
+import io.caresstream.cli.SuiteUpload;
 import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import io.caresstream.deploy.testing.JavaProcess;
@@ -501,7 +501,7 @@ public final class LocalStack implements AutoCloseable {
     public JsonNode importSuite(Path file, String suite) {
         HttpRequest request;
         try {
-            request = new MultipartUpload(file, JSON.createObjectNode().put("suite", suite))
+            request = new SuiteUpload(file, JSON.createObjectNode().put("suite", suite))
                     .post(uri(options.ports().promptGenerator(), "/api/suites/import")).build();
         } catch (java.io.FileNotFoundException e) {
             throw new IllegalArgumentException("no such suite file: " + file, e);
