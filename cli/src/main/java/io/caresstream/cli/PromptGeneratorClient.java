@@ -8,12 +8,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -41,10 +42,11 @@ final class PromptGeneratorClient {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
     private final URI base;
     private final String token;
     private final PrintWriter progress;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** @param token the bearer token sent with every call, or null to send none */
     PromptGeneratorClient(String baseUrl, String token, PrintWriter progress) {
@@ -54,56 +56,61 @@ final class PromptGeneratorClient {
     }
 
     Answer get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET(), "GET " + path);
+        return send("GET", base.resolve(path), null, "GET " + path);
     }
 
     Answer post(String path, Object body) {
-        return send(json(base.resolve(path), body).POST(bodyOf(body)), "POST " + path);
+        return send("POST", base.resolve(path), json(body), "POST " + path);
     }
 
     /** Uploads a suite file with its options (see {@link SuiteUpload}). */
     Answer upload(String path, java.nio.file.Path file, Object options) throws java.io.FileNotFoundException {
-        return send(new SuiteUpload(file, options).post(base.resolve(path)), "POST " + path);
+        SuiteUpload upload = new SuiteUpload(file, options);
+        return send("POST", upload.address(base.resolve(path)), upload, "POST " + path);
     }
 
     Answer put(String path, Object body) {
-        return send(json(base.resolve(path), body).PUT(bodyOf(body)), "PUT " + path);
+        return send("PUT", base.resolve(path), json(body), "PUT " + path);
     }
 
     Answer delete(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), "DELETE " + path);
+        return send("DELETE", base.resolve(path), null, "DELETE " + path);
     }
 
-    private static HttpRequest.Builder json(URI uri, Object body) {
-        return HttpRequest.newBuilder(uri).header("Content-Type", "application/json");
-    }
-
-    private static HttpRequest.BodyPublisher bodyOf(Object body) {
+    private static HttpExchange.Body json(Object body) {
         try {
-            return HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
+            return HttpExchange.Body.of("application/json", JSON.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot write the request as JSON", e);
         }
     }
 
-    private Answer send(HttpRequest.Builder request, String what) {
+    /** The call runs on a thread of its own so that a long one (an import publishing) shows the seconds waited. */
+    private Answer send(String method, URI uri, HttpExchange.Body body, String what) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json");
         if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+            headers.put("Authorization", "Bearer " + token);
         }
-        CompletableFuture<HttpResponse<String>> call = http.sendAsync(
-                request.header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        ExecutorService caller = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cares-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Future<HttpExchange.Reply> call = caller.submit(() -> HttpExchange.send(method, uri, headers, body, CONNECT_TIMEOUT));
+        caller.shutdown();
         long started = System.nanoTime();
         try {
             while (true) {
                 try {
-                    HttpResponse<String> response = call.get(2, TimeUnit.SECONDS);
+                    HttpExchange.Reply reply = call.get(2, TimeUnit.SECONDS);
                     if (System.nanoTime() - started > TimeUnit.SECONDS.toNanos(2)) {
                         progress.print("\r\033[K");
                         progress.flush();
                     }
-                    String text = response.body();
-                    JsonNode body = text == null || text.isBlank() ? NullNode.getInstance() : parse(text);
-                    return new Answer(response.statusCode(), explained(response.statusCode(), body));
+                    String text = reply.body();
+                    JsonNode answer = text.isBlank() ? NullNode.getInstance() : parse(text);
+                    return new Answer(reply.status(), explained(reply.status(), answer));
                 } catch (TimeoutException e) {
                     progress.printf("\r%s: working... %d s", what, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
                     progress.flush();
