@@ -418,6 +418,12 @@ class SuiteResourceTest {
         asOperator().contentType("application/x-ndjson").body(new byte[0])
                 .when().post("/api/suites/import")
                 .then().statusCode(400).body("error", containsString("holds no rows"));
+        // Only an operator imports, whichever way the file comes.
+        io.caresstream.deploy.testing.TestTokens.as(io.caresstream.cli.auth.LocalAuth.Role.VIEWER)
+                .contentType("application/x-ndjson").body(file.toFile()).when().post("/api/suites/import")
+                .then().statusCode(403);
+        io.restassured.RestAssured.given().contentType("application/x-ndjson").body(file.toFile())
+                .when().post("/api/suites/import").then().statusCode(401);
     }
 
     @Test
