@@ -46,6 +46,25 @@ public class ClientErrors {
         return e.getResponse();
     }
 
+    /**
+     * A body of a type the address does not take (`curl --data-binary` sends a form's type unless told): 415 naming
+     * the type sent and, for an import, the types it takes.
+     */
+    @ServerExceptionMapper
+    public Response unsupportedType(jakarta.ws.rs.NotSupportedException e, jakarta.ws.rs.core.HttpHeaders headers,
+                                    jakarta.ws.rs.core.UriInfo uri) {
+        String sent = java.util.Optional.ofNullable(headers.getMediaType()).map(type -> type.getType() + "/" + type.getSubtype()).orElse("none");
+        String takes = uri.getPath().endsWith("/api/suites/import")
+                ? "multipart/form-data, or the suite as the body: application/x-ndjson, application/jsonl, text/csv,"
+                        + " application/vnd.apache.parquet or application/octet-stream"
+                : "application/json";
+        return Response.status(Response.Status.UNSUPPORTED_MEDIA_TYPE)
+                .entity(Map.of("error", "Content-Type " + io.caresstream.events.text.ClientText.excerpt(sent)
+                        + " is not taken here; send " + takes))
+                .type(MediaType.APPLICATION_JSON)
+                .build();
+    }
+
     @ServerExceptionMapper
     public Response explain(ClientErrorException e) {
         if (e.getCause() instanceof com.fasterxml.jackson.core.JsonProcessingException json) {

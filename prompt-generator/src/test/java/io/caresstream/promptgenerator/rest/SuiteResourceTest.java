@@ -418,6 +418,11 @@ class SuiteResourceTest {
         asOperator().contentType("application/x-ndjson").body(new byte[0])
                 .when().post("/api/suites/import")
                 .then().statusCode(400).body("error", containsString("holds no rows"));
+        asOperator().contentType("application/x-www-form-urlencoded").body("a=b")
+                .when().post("/api/suites/import")
+                .then().statusCode(415)
+                .body("error", containsString("Content-Type application/x-www-form-urlencoded is not taken here"))
+                .body("error", containsString("application/x-ndjson"));
         // Only an operator imports, whichever way the file comes.
         io.caresstream.deploy.testing.TestTokens.as(io.caresstream.cli.auth.LocalAuth.Role.VIEWER)
                 .contentType("application/x-ndjson").body(file.toFile()).when().post("/api/suites/import")
