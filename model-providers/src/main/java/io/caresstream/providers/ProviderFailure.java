@@ -5,9 +5,8 @@ import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.ModelNotFoundException;
 
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -41,12 +40,12 @@ record ProviderFailure(ProviderException.Kind kind, boolean retryable, Optional<
                 return new ProviderFailure(ProviderException.Kind.FATAL, false, Optional.empty(),
                         "model not found: " + t.getMessage());
             }
-            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException || t instanceof UnknownHostException) {
+            if (t instanceof ConnectException || t instanceof UnknownHostException) {
                 // Retried like any I/O failure; if it lasts the whole budget the server is not there at all.
                 return new ProviderFailure(ProviderException.Kind.FATAL, true, Optional.empty(),
                         "cannot reach the model server (" + t.getClass().getSimpleName() + ")");
             }
-            if (t instanceof HttpTimeoutException) {
+            if (t instanceof SocketTimeoutException) {
                 return new ProviderFailure(ProviderException.Kind.TRANSIENT, true, Optional.empty(), "timed out");
             }
         }

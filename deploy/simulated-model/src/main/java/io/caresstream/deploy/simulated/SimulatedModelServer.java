@@ -126,10 +126,12 @@ public final class SimulatedModelServer implements AutoCloseable {
             // callers, not queued behind one event loop while others' answers wait their turn to leave. A
             // negative port is Vert.x's way of sharing one free port among servers.
             int shared = port == 0 ? -1 : port;
-            httpServer.requestHandler(router).listen(shared, host).toCompletionStage().toCompletableFuture()
+            httpServer.connectionHandler(connection -> simulated.count("connections")).requestHandler(router)
+                    .listen(shared, host).toCompletionStage().toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
             for (int i = 1; i < Runtime.getRuntime().availableProcessors(); i++) {
-                vertx.createHttpServer().requestHandler(router).listen(shared, host)
+                vertx.createHttpServer().connectionHandler(connection -> simulated.count("connections"))
+                        .requestHandler(router).listen(shared, host)
                         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
@@ -192,7 +194,6 @@ public final class SimulatedModelServer implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Counters: requests, completions by label, faults by kind, judge answers. */
     private void remember(String model, String prompt, boolean reminded) {
         recent.addLast(Map.of("model", model, "prompt", prompt, "reminded", reminded));
         while (recent.size() > REMEMBERED) {
@@ -205,6 +206,7 @@ public final class SimulatedModelServer implements AutoCloseable {
         return java.util.List.copyOf(recent);
     }
 
+    /** Counters: connections opened, requests, completions by label, faults by kind, judge answers. */
     public Map<String, Long> stats() {
         Map<String, Long> snapshot = new java.util.TreeMap<>();
         stats.forEach((k, v) -> snapshot.put(k, v.get()));

@@ -1,0 +1,118 @@
+package io.caresstream.providers;
+
+import io.caresstream.deploy.simulated.Profile;
+import io.caresstream.deploy.simulated.PromptCatalog;
+import io.caresstream.deploy.simulated.SimulatedModelServer;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The transport under the provider models: one request per call, and connections kept between calls. */
+class ProviderHttpClientTest {
+
+    private static ChatClient client(String root, int maxRetries) {
+        ChatModelSpec spec = new ChatModelSpec("openai-sim@1", "openai", root + "/v1", "simulated-model", 0.0, 64,
+                Optional.empty(), Duration.ofSeconds(5), maxRetries, ApiKeySource.NONE, false,
+                new CallPolicy(Optional.empty(), Optional.empty(), Duration.ofMillis(10), Duration.ofMillis(20)),
+                new Price(2.5, 10));
+        return ChatClients.create(spec, Map.of());
+    }
+
+    @Test
+    void aCallWhoseConnectionDropsBeforeTheAnswerIsSentOnceAndNotAgainBehindTheRetryPolicy() throws Exception {
+        AtomicInteger arrived = new AtomicInteger();
+        try (ServerSocket dropping = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread server = new Thread(() -> {
+                while (!dropping.isClosed()) {
+                    try (Socket socket = dropping.accept()) {
+                        readRequest(socket.getInputStream());
+                        arrived.incrementAndGet();
+                        // The request was read, perhaps worked on and billed, and no answer comes.
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            }, "dropping-server");
+            server.setDaemon(true);
+            server.start();
+
+            ProviderException failed = assertThrows(ProviderException.class,
+                    () -> client("http://127.0.0.1:" + dropping.getLocalPort(), 0).complete(Optional.empty(), "hello"));
+            assertEquals(1, failed.attempts());
+            // The JDK re-sends a POST with a buffered body once by itself when the connection drops
+            // (sun.net.http.retryPost): that would be a second, billed call the policy never counted.
+            assertEquals(1, arrived.get(), "requests the server received for one attempt");
+        }
+    }
+
+    @Test
+    void manyCallsInFlightKeepTheirConnectionsForTheNextCalls() throws Exception {
+        try (SimulatedModelServer server = SimulatedModelServer.start(0, PromptCatalog.empty(),
+                Profile.defaults().withLatencyMs(20), null)) {
+            ChatClient client = client(server.baseUrl().replaceAll("/v1$", ""), 0);
+            int callers = 32;
+            int callsEach = 20;
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    int caller = c;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < callsEach; i++) {
+                            client.complete(Optional.empty(), String.format(Locale.ROOT, "question %d of caller %d", i, caller));
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> call : done) {
+                    call.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long calls = server.stats().getOrDefault("requests", 0L);
+            long connections = server.stats().getOrDefault("connections", 0L);
+            assertEquals(callers * callsEach, calls);
+            // One per caller, kept from call to call. The JDK keeps 5 idle connections per server unless told
+            // otherwise, and closes the others as their answers come in together (60 connections for these 640 calls).
+            assertTrue(connections <= callers + 4, connections + " connections for " + calls + " calls");
+        }
+    }
+
+    /** Reads one request's headers and its Content-Length of body. */
+    private static void readRequest(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("closed in the headers");
+            }
+            head.append((char) b);
+        }
+        int length = head.toString().lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith("content-length:"))
+                .map(line -> Integer.parseInt(line.substring(line.indexOf(':') + 1).trim())).findFirst().orElse(0);
+        byte[] body = in.readNBytes(length);
+        if (body.length < length) {
+            throw new IOException("closed in the body: " + new String(body, StandardCharsets.UTF_8));
+        }
+    }
+}
