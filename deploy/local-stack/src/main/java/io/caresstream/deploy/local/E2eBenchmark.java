@@ -425,8 +425,8 @@ public final class E2eBenchmark implements Callable<Integer> {
     /** The scorer counts the prompts on a Kafka Streams client of its own. */
     private static final String PROMPT_COUNTS_GROUP = SCORER_GROUP + "-prompts";
 
-    /** Frames of a thread that waits rather than runs. */
-    private static final String WAITING = ".*(EPoll\\.wait|epollWait|Unsafe\\.park|Object\\.wait|Thread\\.sleep|accept0|poll0).*";
+    /** Frames of a thread that waits rather than runs (Net.poll: a blocking socket read, as a model call waits). */
+    private static final String WAITING = ".*(EPoll\\.wait|epollWait|Unsafe\\.park|Object\\.wait|Thread\\.sleep|accept0|poll0|Net\\.poll).*";
 
     /** A CPU flame graph (HTML, async-profiler's converter) beside each service's JFR recording. */
     private static void flameGraphs(Path profiles) throws java.io.IOException {
