@@ -86,11 +86,12 @@ public final class SuiteReader {
 
     /** Reads a file that errors name as {@code name} (an upload by the name its sender gave it, say). */
     public Result read(Path file, String name, Format format, FieldMapping mapping, SuiteSource source) throws IOException {
-        return switch (format) {
-            case CSV -> readCsv(file, name, mapping, source);
-            case PARQUET -> readParquet(file, name, mapping, source);
-            case JSONL -> readJsonl(file, name, mapping, source);
-        };
+        if (format == Format.PARQUET) {
+            return readParquet(file, name, mapping, source);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, name, format, mapping, source);
+        }
     }
 
     /**
@@ -117,12 +118,6 @@ public final class SuiteReader {
             ErrorList<RowError> errors = new ErrorList<>();
             errors.add(new RowError(sourceName, 0, null, e.getMessage()));
             return new Result(List.of(), errors, 0);
-        }
-    }
-
-    private Result readCsv(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return readCsv(in, name, mapping, source);
         }
     }
 
@@ -199,12 +194,6 @@ public final class SuiteReader {
             toEvent(sourceName, row.number(), mapping.apply(row.fields()), source, errors).ifPresent(prompts::add);
         }
         return new Result(prompts, errors, rows.size());
-    }
-
-    private Result readJsonl(Path file, String name, FieldMapping mapping, SuiteSource source) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return readJsonl(in, name, mapping, source);
-        }
     }
 
     private Result readJsonl(InputStream in, String name, FieldMapping mapping, SuiteSource source) throws IOException {
