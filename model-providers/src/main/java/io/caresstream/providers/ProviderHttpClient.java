@@ -20,10 +20,10 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The HTTP client under every LangChain4j provider model: an error answer keeps what the retry policy needs, its
@@ -156,13 +156,16 @@ final class ProviderHttpClient implements HttpClient {
         connection.setReadTimeout(readTimeoutMs);
         connection.setInstanceFollowRedirects(false);
         connection.setRequestMethod(request.method().name());
-        connection.setRequestProperty("Accept", "application/json");
         request.headers().forEach((name, values) -> {
             // The connection sets these itself.
             if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("host")) {
                 values.forEach(value -> connection.addRequestProperty(name, value));
             }
         });
+        if (connection.getRequestProperty("Accept") == null) {
+            // Not the JDK's default, a list of image types.
+            connection.setRequestProperty("Accept", "application/json");
+        }
         if (body != null) {
             connection.setDoOutput(true);
             if (streaming) {
@@ -182,7 +185,8 @@ final class ProviderHttpClient implements HttpClient {
                 }
             }
             int status = connection.getResponseCode();
-            Map<String, List<String>> headers = new LinkedHashMap<>();
+            // Looked up by any case, as the JDK's HttpHeaders are.
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             connection.getHeaderFields().forEach((name, values) -> {
                 if (name != null) { // the status line
                     headers.put(name, values);
@@ -204,8 +208,8 @@ final class ProviderHttpClient implements HttpClient {
     }
 
     private static String first(Map<String, List<String>> headers, String name) {
-        return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty())
-                .map(h -> h.getValue().get(0)).findFirst().orElse(null);
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @Override
