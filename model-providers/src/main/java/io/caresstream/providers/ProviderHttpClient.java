@@ -134,7 +134,7 @@ final class ProviderHttpClient implements HttpClient {
             // Timeouts and refused connections, as LangChain4j's own client reports them.
             throw new RuntimeException(e);
         }
-        String text = answer.body() == null ? "" : answer.body();
+        String text = answer.body();
         if (answer.status() / 100 != 2) {
             ProviderBlocks.inError(provider, answer.status(), text).ifPresent(block -> {
                 throw new ProviderBlocks.BlockedAnswer(block);
@@ -188,7 +188,8 @@ final class ProviderHttpClient implements HttpClient {
             });
             // Read to the end, so that the connection is kept for the next call.
             InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-            String text = null;
+            // No stream: an answer without a body.
+            String text = "";
             if (in != null) {
                 try (in) {
                     text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.caresstream.events.work;
 
+import org.apache.commons.io.FileUtils;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.IndexType;
@@ -16,7 +17,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -79,7 +79,7 @@ final class DoneIds implements AutoCloseable {
                 .setTableFormatConfig(table);
         writes = new WriteOptions().setDisableWAL(true);
         try {
-            deleteTree(directory);
+            FileUtils.deleteDirectory(directory.toFile());
             Files.createDirectories(directory);
             db = RocksDB.open(options, directory.toString());
         } catch (IOException | RocksDBException e) {
@@ -133,7 +133,7 @@ final class DoneIds implements AutoCloseable {
             }
         }
         try {
-            deleteTree(directory);
+            FileUtils.deleteDirectory(directory.toFile());
         } catch (IOException e) {
             // Left behind; the next start in this state directory removes it.
         }
@@ -153,7 +153,7 @@ final class DoneIds implements AutoCloseable {
                 try {
                     long pid = Long.parseLong(name.substring(prefix.length()));
                     if (ProcessHandle.of(pid).isEmpty()) {
-                        deleteTree(entry);
+                        FileUtils.deleteDirectory(entry.toFile());
                     }
                 } catch (NumberFormatException e) {
                     // Not one of ours.
@@ -161,17 +161,6 @@ final class DoneIds implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the state directory " + stateDir, e);
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
         }
     }
 }

@@ -4,6 +4,7 @@ import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.cli.auth.LocalAuth.Role;
 import io.restassured.RestAssured;
 import io.restassured.specification.RequestSpecification;
+import org.apache.commons.io.FileUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ public final class TestTokens {
     private static LocalAuth make(String name) {
         try {
             Path dir = Files.createTempDirectory("cares-" + name);
-            dir.toFile().deleteOnExit();
+            // The folder holds a private key: remove it with its files (deleteOnExit removes only empty folders).
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteQuietly(dir.toFile()), name + "-cleanup"));
             return LocalAuth.ensure(dir, Duration.ofHours(6)).auth();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
