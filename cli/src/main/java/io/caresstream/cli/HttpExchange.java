@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,6 +51,12 @@ public final class HttpExchange {
     public record Reply(int status, String body) {
     }
 
+    /**
+     * Bodies above this ask the server first (Expect: 100-continue), which costs a round trip; smaller ones fit in
+     * the socket's buffers, so the server's answer is read whatever it is.
+     */
+    static final long ASK_FIRST_BYTES = 64 * 1024;
+
     private HttpExchange() {
     }
 
@@ -72,8 +79,18 @@ public final class HttpExchange {
                 connection.setDoOutput(true);
                 connection.setRequestProperty("Content-Type", body.contentType());
                 connection.setFixedLengthStreamingMode(body.length());
+                if (body.length() > ASK_FIRST_BYTES) {
+                    // A server refusing the request (too large, no right to import) answers before the body is
+                    // sent; sent anyway, it would close the connection mid-body and the answer would be lost.
+                    connection.setRequestProperty("Expect", "100-continue");
+                }
                 try (OutputStream out = connection.getOutputStream()) {
                     body.writeTo(out);
+                } catch (ProtocolException e) {
+                    // The JDK's report of an answer other than 100 to Expect; the status is read already.
+                    if (connection.getResponseCode() < 400) {
+                        throw e;
+                    }
                 }
             }
             int status = connection.getResponseCode();

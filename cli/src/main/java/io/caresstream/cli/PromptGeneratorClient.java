@@ -128,12 +128,15 @@ final class PromptGeneratorClient {
         }
     }
 
-    /** A 401 or 403 says what to do about it (the server's own answer names no reason). */
+    /** A 401, 403 or 413 says what to do about it (the server's own answer names no reason). */
     private JsonNode explained(int status, JsonNode body) {
-        if (body.hasNonNull("error") || (status != 401 && status != 403)) {
+        if (body.hasNonNull("error") || (status != 401 && status != 403 && status != 413)) {
             return body;
         }
-        String reason = status == 401
+        String reason = status == 413
+                ? "the upload is larger than the prompt-generator accepts (its CARES_MAX_UPLOAD, 256M by"
+                        + " default); split the file or raise the limit"
+                : status == 401
                 ? (token == null ? "no token was sent" : "the token was not accepted (expired, or signed by another key)")
                         + "; set CARES_TOKEN or CARES_TOKEN_FILE (./deploy/run-local.sh writes .run-local/auth/operator.jwt)"
                 : "the token's role may not do this (imports, variants and schedules need the operator role)";

@@ -119,6 +119,16 @@ class CaresCliTest {
         Run forbidden = caresAs(LocalAuth.Role.VIEWER, "schedule", "remove", "nothing");
         assertEquals(1, forbidden.code());
         assertTrue(forbidden.err().contains("operator role"), forbidden.err());
+        // So is an upload, however large: the server answers before the body (Expect: 100-continue).
+        Path large = dir.resolve("large.jsonl");
+        Files.write(large, java.util.Collections.nCopies(1_000, lines.get(0)));
+        Run notAllowed = caresAs(LocalAuth.Role.VIEWER, "import", large.toString(), "--suite", "cli-large");
+        assertEquals(1, notAllowed.code());
+        assertTrue(notAllowed.err().contains("operator role"), notAllowed.err());
+        // The operator's is sent once the server has said to go on.
+        Run accepted = cares("import", large.toString(), "--suite", "cli-large");
+        assertEquals(0, accepted.code(), accepted.err());
+        assertTrue(accepted.out().contains("Imported large.jsonl as suite cli-large"), accepted.out());
         StringWriter refusedErr = new StringWriter();
         int refusedCode = CaresCli.run(new String[]{"--url", url.toString(), "suites"}, new PrintWriter(new StringWriter()),
                 new PrintWriter(refusedErr, true));

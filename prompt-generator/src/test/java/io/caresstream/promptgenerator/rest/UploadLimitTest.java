@@ -1,5 +1,6 @@
 package io.caresstream.promptgenerator.rest;
 
+import io.caresstream.cli.CaresCli;
 import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.testing.KafkaAndRegistryResource;
 import io.caresstream.deploy.testing.TestTokens;
@@ -11,6 +12,8 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +24,7 @@ import java.util.Map;
 
 import static io.caresstream.deploy.testing.TestTokens.asOperator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An upload above the limit (CARES_MAX_UPLOAD; 64 KB here), multipart or as the body, is refused with 413. */
 @QuarkusTest
@@ -41,6 +45,9 @@ class UploadLimitTest {
     @TestHTTPResource("/api/suites/import")
     URI importEndpoint;
 
+    @TestHTTPResource("/")
+    URI root;
+
     @Test
     void anUploadAboveTheLimitIsRefusedWith413() throws Exception {
         Path big = dir.resolve("big.jsonl");
@@ -56,5 +63,23 @@ class UploadLimitTest {
                         .POST(HttpRequest.BodyPublishers.ofFile(big)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(413, refused.statusCode(), refused::body);
+    }
+
+    /**
+     * The command line says the file is over the server's limit. A file far larger than the socket's buffers: the
+     * server refuses it after its headers, and a client that wrote on saw only a closed connection.
+     */
+    @Test
+    void theCommandLineReportsAnUploadAboveTheLimit() throws Exception {
+        Path big = dir.resolve("many.jsonl");
+        String row = "{\"prompt\": \"" + "x".repeat(1_000) + "\"}\n";
+        Files.writeString(big, row.repeat(16_000));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CaresCli.run(new String[] {"--url", root.toString(), "--token-file",
+                TestTokens.file(LocalAuth.Role.OPERATOR).toString(), "import", big.toString(), "--suite", "big/suite@v1"},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        assertTrue(code != 0, out.toString());
+        assertTrue(err.toString().contains("413") && err.toString().contains("CARES_MAX_UPLOAD"), err.toString());
     }
 }
