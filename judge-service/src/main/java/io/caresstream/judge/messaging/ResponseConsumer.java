@@ -8,6 +8,7 @@ import io.caresstream.events.JudgmentEvent;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.judge.domain.Judge;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -31,8 +32,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Consumes every response in this judge's own consumer group and publishes exactly one judgment per
  * response, keyed by judge, model and prompt so a redelivery replaces rather than adds. Calls run on this judge's
  * own pool of call threads ({@link CallPool}, as the model-invoker's).
+ * <p>
+ * Made as the service starts ({@code @Startup}), not when the first response arrives: the bean starts its call
+ * threads, and made on the first response's way it held that response back 0.1-0.25 s on a busy machine
+ * (docs/performance.md).
  */
 @ApplicationScoped
+@Startup
 public class ResponseConsumer {
 
     /** The channel whose consumer the call pool pauses. */

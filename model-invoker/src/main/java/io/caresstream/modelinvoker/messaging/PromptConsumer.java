@@ -12,6 +12,7 @@ import io.caresstream.modelinvoker.domain.Responder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -36,8 +37,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * prompt so a redelivery replaces rather than adds. Calls run on this model's own pool of call threads
  * ({@link CallPool}), many in flight at once. A prompt is acknowledged only after its response is written; one
  * this model already answered is acknowledged without calling it again.
+ * <p>
+ * Made as the service starts ({@code @Startup}), not when the first prompt arrives: the bean starts its call
+ * threads, and made on the first prompt's way it held that prompt back 0.1-0.25 s on a busy machine
+ * (docs/performance.md).
  */
 @ApplicationScoped
+@Startup
 public class PromptConsumer {
 
     private final Responder responder;
