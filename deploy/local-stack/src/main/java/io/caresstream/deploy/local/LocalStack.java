@@ -218,6 +218,8 @@ public final class LocalStack implements AutoCloseable {
 
         String bootstrap;
         List<JavaProcess> brokers;
+        // Each scorer start makes a new folder here (the dev profile's state.dir): those of earlier stacks are garbage.
+        deleteRecursively(scorerStreamsState());
         if (options.kafka().isPresent()) {
             bootstrap = options.kafka().get();
             brokers = List.of();
@@ -342,8 +344,10 @@ public final class LocalStack implements AutoCloseable {
         properties.putAll(options.serviceSettings().getOrDefault(service, Map.of()));
         properties.put("quarkus.http.port", String.valueOf(port));
         properties.put("quarkus.management.port", String.valueOf(management));
-        // The ids of done work (model-invoker, judge-service) beside the stack's other files, not in /tmp.
+        // The ids of done work (model-invoker, judge-service) and the scorer's stores beside the stack's other
+        // files, not in /tmp, where every start left a scorer's folder behind.
         properties.put("cares.work.state-dir", options.workDir().resolve("state").toString());
+        properties.put("CARES_SCORER_STATE_DIR", scorerStreamsState().toString());
         properties.putAll(settings);
         return track(JavaProcess.start(name, options.root().resolve(service + "/target/quarkus-app/quarkus-run.jar"),
                 serviceJvm(service, name), properties, options.workDir().resolve("logs").resolve(name + ".log")));
@@ -373,6 +377,10 @@ public final class LocalStack implements AutoCloseable {
 
     private Path kafkaData() {
         return options.workDir().resolve("kafka-data");
+    }
+
+    private Path scorerStreamsState() {
+        return options.workDir().resolve("state").resolve("scorer-streams");
     }
 
     /**

@@ -5,6 +5,7 @@ import io.caresstream.cli.auth.LocalAuth;
 import io.caresstream.deploy.testing.TestInfrastructure;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +44,14 @@ class EndToEndTest {
             // Each service registered the schema of what it writes when it started, before any event.
             for (String topic : List.of("cares.prompts", "cares.responses", "cares.judgments", "cares.scores")) {
                 assertEquals(200, registered(stack, topic), "schema of " + topic + " registered at start");
+            }
+            // The scorer's stores are kept beside the stack's other files (cleared when a stack starts), not in /tmp.
+            try (var folders = Files.list(options.workDir().resolve("state/scorer-streams"))) {
+                List<Path> scorers = folders.toList();
+                assertEquals(1, scorers.size(), scorers.toString());
+                try (var inside = Files.list(scorers.get(0))) {
+                    assertTrue(inside.findAny().isPresent(), "the scorer's state folder is in use");
+                }
             }
             JsonNode report = stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "e2e-sample");
             assertEquals(64, report.path("published").asInt());
