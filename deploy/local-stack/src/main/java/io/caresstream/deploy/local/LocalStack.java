@@ -135,6 +135,16 @@ public final class LocalStack implements AutoCloseable {
     static final List<String> SCORER_C2 = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
 
     /**
+     * The serial collector with a heap that starts at 128 MB, not at a few MB: a heap grows only through full
+     * collections, and a service that started small went through three or four of them (and a young collection
+     * every 0.3 s) in the first seconds of an import, each pausing it 0.2-0.7 s on the saturated machine, the
+     * scorer's in the middle of the first judgments' way to the dashboard. Metaspace, which would collect fully
+     * at 21 MB, has the same threshold. 20-25 MB more resident per service (docs/performance.md).
+     */
+    static final List<String> SERVICE_HEAP = List.of("-Xms128m", "-Xmx256m", "-XX:MetaspaceSize=128m",
+            "-XX:+UseSerialGC");
+
+    /**
      * The JVM options of a service instance. The services that wait on HTTP and Kafka (prompt-generator,
      * model-invoker, judge-service) run on the C1 compiler alone: in a 10,000-prompt run, C2 took about a third
      * of their CPU compiling code the run no longer needed, and without it their CPU per evaluation halved
@@ -144,7 +154,7 @@ public final class LocalStack implements AutoCloseable {
      * {name} becomes the instance's name and {service} the service's.
      */
     static List<String> serviceJvm(String service, String name) {
-        List<String> options = new ArrayList<>(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC"));
+        List<String> options = new ArrayList<>(SERVICE_HEAP);
         if (service.equals("scorer-service")) {
             options.addAll(SCORER_C2);
         } else {
