@@ -150,7 +150,13 @@ public final class E2eBenchmark implements Callable<Integer> {
                          Map<String, Double> gcCpuSecondsPer1000, double projectJitMsPerEvaluation,
                          Map<String, Long> peakResidentMb, long stackResidentMb,
                          Map<String, Long> scorerPeakLag, double endpointAnswerMeanMs, double modelCallMeanMs,
-                         double judgeCallMeanMs, Map<String, Boolean> targets, boolean met) {
+                         double judgeCallMeanMs, Map<String, GcPauses> gcPauses, Map<String, Boolean> targets,
+                         boolean met) {
+    }
+
+    /** Each service's GC log, named by its instance. */
+    private Path gcLogs() {
+        return workDirectory().resolve("gc");
     }
 
     @Spec
@@ -167,11 +173,18 @@ public final class E2eBenchmark implements Callable<Integer> {
         LocalStack.Options options = new LocalStack.Options(root, LocalStack.Ports.free(), dir, Optional.of(profile),
                 latencyMs, List.of("scorer-service", "prompt-generator"));
         Path profiles = dir.resolve("profiles");
+        // Every service logs its collector's pauses (at no measurable cost); a user's own options come first.
+        List<String> append = new ArrayList<>();
+        Optional.ofNullable(System.getProperty("cares.jvm-options-append", System.getenv("CARES_JVM_OPTIONS_APPEND")))
+                .filter(given -> !given.isBlank()).ifPresent(append::add);
+        Files.createDirectories(gcLogs());
+        append.add(GcPauses.logOption(gcLogs()));
         if (recordProfiles) {
             Files.createDirectories(profiles);
-            System.setProperty("cares.jvm-options-append",
-                    "-XX:StartFlightRecording=settings=profile,filename=" + profiles.resolve("{name}.jfr"));
+            append.add("-XX:StartFlightRecording=settings=profile,filename=" + profiles.resolve("{name}.jfr"));
         }
+        String before = System.getProperty("cares.jvm-options-append");
+        System.setProperty("cares.jvm-options-append", String.join(" ", append));
         List<Result> results = new ArrayList<>();
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
             if (warmStackPrompts > 0) {
@@ -182,6 +195,13 @@ public final class E2eBenchmark implements Callable<Integer> {
                 String suiteName = run == 1 ? SUITE : "e2e-benchmark-run-" + run + "@v1";
                 System.out.printf("run %d of %d: importing %,d prompts as %s%n", run, runs, prompts, suiteName);
                 results.add(measure(stack, plugged, suiteName));
+            }
+        } finally {
+            // A test runs the benchmark more than once in one JVM: the next run starts from the user's options.
+            if (before == null) {
+                System.clearProperty("cares.jvm-options-append");
+            } else {
+                System.setProperty("cares.jvm-options-append", before);
             }
         }
         Result first = results.get(0);
@@ -417,7 +437,8 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), jitPer1000,
                 gcPer1000, round(projectJit * 1000 / evaluations), peak,
                 stackResidentMb, scorerLag.peaks(), round(endpointAnswerMeanMs), round(timedAfter[0].meanMsSince(timedBefore[0])),
-                round(timedAfter[1].meanMsSince(timedBefore[1])), targets, met);
+                round(timedAfter[1].meanMsSince(timedBefore[1])), GcPauses.between(gcLogs(), startMs, endMs), targets,
+                met);
     }
 
     /** The scorer's consumer group: the stack's scorer keeps the default application id. */
@@ -604,13 +625,16 @@ public final class E2eBenchmark implements Callable<Integer> {
         r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));
         System.out.println();
         // By kind of thread: the JIT's compilers, the collector's and the JVM's own, and the rest, the application's.
-        System.out.printf(Locale.ROOT, "%-44s %18s %10s %10s %12s %12s%n", "process", "CPU s / 1,000 eval", "JIT",
-                "GC and VM", "application", "peak RSS MB");
+        // and each service's collector pauses through the run: a pause stops every thread of the process.
+        System.out.printf(Locale.ROOT, "%-44s %18s %10s %10s %12s %12s  %s%n", "process", "CPU s / 1,000 eval", "JIT",
+                "GC and VM", "application", "peak RSS MB", "GC pauses (full), total / longest");
         r.cpuSecondsPer1000().forEach((name, cpu) -> {
             double jit = r.jitCpuSecondsPer1000().getOrDefault(name, 0.0);
             double gc = r.gcCpuSecondsPer1000().getOrDefault(name, 0.0);
-            System.out.printf(Locale.ROOT, "%-44s %18.3f %10.3f %10.3f %12.3f %12d%n", name, cpu, jit, gc,
-                    Math.max(0, cpu - jit - gc), r.peakResidentMb().getOrDefault(name, -1L));
+            GcPauses pauses = r.gcPauses().get(name);
+            System.out.printf(Locale.ROOT, "%-44s %18.3f %10.3f %10.3f %12.3f %12d  %s%n", name, cpu, jit, gc,
+                    Math.max(0, cpu - jit - gc), r.peakResidentMb().getOrDefault(name, -1L),
+                    pauses == null ? "-" : pauses.summary());
         });
         System.out.println();
         r.targets().forEach((target, met) -> System.out.printf("target: %-44s %s%n", target, met ? "met" : "NOT met"));

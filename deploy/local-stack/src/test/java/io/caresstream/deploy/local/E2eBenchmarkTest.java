@@ -52,6 +52,12 @@ class E2eBenchmarkTest {
             assertTrue(jitAndGc >= 0 && jitAndGc <= result.path("cpuSecondsPer1000").path(process).asDouble() + 0.01,
                     process + ": " + result);
         }
+        // Every service wrote its GC log, and its pauses through the run were read from it (GcPausesTest: parsing).
+        for (String service : new String[]{"scorer-service", "prompt-generator"}) {
+            JsonNode pauses = result.path("gcPauses").path(service);
+            assertTrue(pauses.path("pauses").asInt(-1) >= 0 && pauses.path("longestMs").asDouble(-1) >= 0
+                    && pauses.path("longestMs").asDouble() <= pauses.path("totalMs").asDouble(), service + ": " + result);
+        }
         // The services plugged in fresh compile their hot code during the run.
         assertTrue(result.path("projectJitMsPerEvaluation").asDouble() > 0
                 && result.path("projectJitMsPerEvaluation").asDouble() < result.path("projectCpuMsPerEvaluation").asDouble(),
