@@ -174,17 +174,15 @@ public final class E2eBenchmark implements Callable<Integer> {
                 latencyMs, List.of("scorer-service", "prompt-generator"));
         Path profiles = dir.resolve("profiles");
         // Every service logs its collector's pauses (at no measurable cost); a user's own options come first.
-        List<String> append = new ArrayList<>();
-        Optional.ofNullable(System.getProperty("cares.jvm-options-append", System.getenv("CARES_JVM_OPTIONS_APPEND")))
-                .filter(given -> !given.isBlank()).ifPresent(append::add);
+        String before = System.getProperty(LocalStack.JVM_OPTIONS_APPEND);
+        List<String> append = new ArrayList<>(List.of(LocalStack.appendedJvmOptions()));
         Files.createDirectories(gcLogs());
         append.add(GcPauses.logOption(gcLogs()));
         if (recordProfiles) {
             Files.createDirectories(profiles);
             append.add("-XX:StartFlightRecording=settings=profile,filename=" + profiles.resolve("{name}.jfr"));
         }
-        String before = System.getProperty("cares.jvm-options-append");
-        System.setProperty("cares.jvm-options-append", String.join(" ", append));
+        System.setProperty(LocalStack.JVM_OPTIONS_APPEND, String.join(" ", append).strip());
         List<Result> results = new ArrayList<>();
         try (LocalStack stack = LocalStack.start(options, line -> System.out.println("  " + line))) {
             if (warmStackPrompts > 0) {
@@ -199,9 +197,9 @@ public final class E2eBenchmark implements Callable<Integer> {
         } finally {
             // A test runs the benchmark more than once in one JVM: the next run starts from the user's options.
             if (before == null) {
-                System.clearProperty("cares.jvm-options-append");
+                System.clearProperty(LocalStack.JVM_OPTIONS_APPEND);
             } else {
-                System.setProperty("cares.jvm-options-append", before);
+                System.setProperty(LocalStack.JVM_OPTIONS_APPEND, before);
             }
         }
         Result first = results.get(0);
@@ -624,8 +622,8 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
         r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));
         System.out.println();
-        // By kind of thread: the JIT's compilers, the collector's and the JVM's own, and the rest, the application's.
-        // and each service's collector pauses through the run: a pause stops every thread of the process.
+        // By kind of thread: the JIT's compilers, the collector's and the JVM's own, and the rest, the application's;
+        // then each service's collector pauses through the run (a pause stops every thread of the process).
         System.out.printf(Locale.ROOT, "%-44s %18s %10s %10s %12s %12s  %s%n", "process", "CPU s / 1,000 eval", "JIT",
                 "GC and VM", "application", "peak RSS MB", "GC pauses (full), total / longest");
         r.cpuSecondsPer1000().forEach((name, cpu) -> {

@@ -70,7 +70,7 @@ record GcPauses(int pauses, int full, double totalMs, double longestMs) {
         return byInstance;
     }
 
-    /** "23 (0 full), longest 155 ms" for a table. */
+    /** "23 (0 full) 604 / 155 ms" for a table: how many, how many full, their total and the longest. */
     String summary() {
         return String.format(java.util.Locale.ROOT, "%d (%d full) %.0f / %.0f ms", pauses, full, totalMs, longestMs);
     }

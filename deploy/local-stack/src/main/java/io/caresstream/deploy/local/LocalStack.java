@@ -136,8 +136,8 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * The serial collector with a heap that starts at 128 MB, not at a few MB: a heap grows only through full
-     * collections, and a service that started small went through three or four of them (and a young collection
-     * every 0.3 s) in the first seconds of an import, each pausing it 0.2-0.7 s on the saturated machine, the
+     * collections, and a service that started small went through one to three of them (and a young collection
+     * every 0.3 s) in the first seconds of an import, each pausing it 0.2-0.75 s on the saturated machine, the
      * scorer's in the middle of the first judgments' way to the dashboard. Metaspace, which would collect fully
      * at 21 MB, has the same threshold. 20-25 MB more resident per service (docs/performance.md).
      */
@@ -160,12 +160,20 @@ public final class LocalStack implements AutoCloseable {
         } else {
             options.add("-XX:TieredStopAtLevel=1");
         }
-        String extra = System.getProperty("cares.jvm-options-append", System.getenv("CARES_JVM_OPTIONS_APPEND"));
-        if (extra != null && !extra.isBlank()) {
+        String extra = appendedJvmOptions();
+        if (!extra.isBlank()) {
             options.addAll(List.of(extra.replace("{name}", name).replace("{service}", service).trim().split("\\s+")));
         }
         return List.copyOf(options);
     }
+
+    /** The options CARES_JVM_OPTIONS_APPEND (or the system property cares.jvm-options-append) adds, or "". */
+    static String appendedJvmOptions() {
+        String given = System.getProperty(JVM_OPTIONS_APPEND, System.getenv("CARES_JVM_OPTIONS_APPEND"));
+        return given == null ? "" : given;
+    }
+
+    static final String JVM_OPTIONS_APPEND = "cares.jvm-options-append";
 
     private static final String BROKER_READY = "Kafka broker (KRaft, ";
 
