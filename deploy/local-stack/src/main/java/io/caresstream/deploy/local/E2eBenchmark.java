@@ -148,6 +148,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
                          double projectCpuMsPerEvaluation, Map<String, Double> jitCpuSecondsPer1000,
                          Map<String, Double> gcCpuSecondsPer1000, double projectJitMsPerEvaluation,
+                         double steadyProjectCpuMsPerEvaluation,
                          Map<String, Long> peakResidentMb, long stackResidentMb,
                          Map<String, Long> scorerPeakLag, double endpointAnswerMeanMs, double modelCallMeanMs,
                          double judgeCallMeanMs, Map<String, GcPauses> gcPauses, Map<String, Boolean> targets,
@@ -297,12 +298,13 @@ public final class E2eBenchmark implements Callable<Integer> {
     /** One line per run, and the stack's memory after the last against its target; whether that is met. */
     private boolean printRuns(List<Result> results) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-5s %10s %10s %12s %12s %14s %14s %12s %16s%n", "run", "seconds", "eval/s",
-                "CPU ms/eval", "of it JIT", "1st judgment s", "1st figure s", "p99 ms", "stack resident MB");
+        System.out.printf(Locale.ROOT, "%-5s %10s %10s %12s %12s %12s %14s %14s %12s %16s%n", "run", "seconds", "eval/s",
+                "CPU ms/eval", "of it JIT", "after 20%", "1st judgment s", "1st figure s", "p99 ms", "stack resident MB");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
-            System.out.printf(Locale.ROOT, "%-5d %10.2f %10.1f %12.3f %12.3f %14.2f %14.2f %12.0f %16d%n", i + 1,
+            System.out.printf(Locale.ROOT, "%-5d %10.2f %10.1f %12.3f %12.3f %12.3f %14.2f %14.2f %12.0f %16d%n", i + 1,
                     r.seconds(), r.perSecond(), r.projectCpuMsPerEvaluation(), r.projectJitMsPerEvaluation(),
+                    r.steadyProjectCpuMsPerEvaluation(),
                     r.firstJudgmentSeconds(), r.firstFigureSeconds(), r.dashboardDelayP99Ms(), r.stackResidentMb());
         }
         long last = results.get(results.size() - 1).stackResidentMb();
@@ -320,7 +322,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         List<String> modelIds = plugged.modelIds();
         long evaluations = (long) prompts * models;
         Map<String, Double> cpuBefore = stack.cpuSeconds();
-        ThreadCpu threadCpu = ThreadCpu.watch(stack::threadCpuSeconds);
+        ThreadCpu threadCpu = ThreadCpu.watch(stack::threadCpuSeconds, stack::cpuSeconds, System::currentTimeMillis);
         CallTimes[] timedBefore = plugged.callTimes(stack);
         JsonNode statsBefore = stack.simulatedStats();
         long callsBefore = statsBefore.path("requests").asLong();
@@ -406,6 +408,10 @@ public final class E2eBenchmark implements Callable<Integer> {
                 projectJit += jit;
             }
         }
+        // The same part of the run as the steady rate: what each evaluation costs once the warm-up is mostly behind.
+        double steadyProjectCpu = threadCpu.usedBetween(twentyPercentMs, endMs).entrySet().stream()
+                .filter(entry -> APART.stream().noneMatch(entry.getKey()::startsWith))
+                .mapToDouble(Map.Entry::getValue).sum();
         Map<String, Long> peak = new LinkedHashMap<>();
         stack.peakResidentKb().forEach((name, kb) -> peak.put(name, kb / 1024));
         long stackResidentMb = stack.residentKb().values().stream().mapToLong(Long::longValue).sum() / 1024;
@@ -433,7 +439,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(answered.firstSecondsAfter(start)), round((firstJudgeCallMs - startMs) / 1e3),
                 round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), jitPer1000,
-                gcPer1000, round(projectJit * 1000 / evaluations), peak,
+                gcPer1000, round(projectJit * 1000 / evaluations), round(steadyProjectCpu * 1000 / (evaluations * 0.8)), peak,
                 stackResidentMb, scorerLag.peaks(), round(endpointAnswerMeanMs), round(timedAfter[0].meanMsSince(timedBefore[0])),
                 round(timedAfter[1].meanMsSince(timedBefore[1])), GcPauses.between(gcLogs(), startMs, endMs), targets,
                 met);
@@ -619,6 +625,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         }
         row("CPU per evaluation, project processes", String.format(Locale.ROOT, "%.3f ms", r.projectCpuMsPerEvaluation()));
         row("  of which their JIT compilers' (warm-up)", String.format(Locale.ROOT, "%.3f ms", r.projectJitMsPerEvaluation()));
+        row("  after the first 20%", String.format(Locale.ROOT, "%.3f ms", r.steadyProjectCpuMsPerEvaluation()));
         row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
         r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));
         System.out.println();

@@ -2,13 +2,16 @@ package io.caresstream.deploy.local;
 
 import io.caresstream.deploy.testing.JavaProcess.ThreadTime;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +20,8 @@ import java.util.function.Supplier;
  * the garbage collector's and the JVM's own threads, and the rest, the application's (Kafka clients, workers,
  * HTTP). Only JIT and GC are summed here; the application's share is the process's total less these two. A thread
  * that ends between two samples (the JVM retires idle compiler threads) keeps what the last sample saw of it.
+ * Each sample also notes every process's total CPU with the time, so that the CPU of a part of the run (its steady
+ * part, after the warm-up) can be told apart from the whole ({@link #usedBetween}).
  */
 final class ThreadCpu implements AutoCloseable {
 
@@ -36,7 +41,14 @@ final class ThreadCpu implements AutoCloseable {
         return Kind.APPLICATION;
     }
 
+    /** Every process's total CPU seconds at a moment (epoch milliseconds). */
+    private record Totals(long atMs, Map<String, Double> seconds) {
+    }
+
     private final Supplier<Map<String, Map<Long, ThreadTime>>> threads;
+    private final Supplier<Map<String, Double>> totals;
+    private final LongSupplier clock;
+    private final List<Totals> timeline = new ArrayList<>();
     /** By process: each thread's seconds when the watch began (a thread started since began at 0). */
     private final Map<String, Map<Long, ThreadTime>> first;
     /** By process: each thread's seconds when last seen. */
@@ -47,21 +59,58 @@ final class ThreadCpu implements AutoCloseable {
         return thread;
     });
 
-    private ThreadCpu(Supplier<Map<String, Map<Long, ThreadTime>>> threads) {
+    private ThreadCpu(Supplier<Map<String, Map<Long, ThreadTime>>> threads, Supplier<Map<String, Double>> totals,
+                      LongSupplier clock) {
         this.threads = threads;
+        this.totals = totals;
+        this.clock = clock;
         this.first = threads.get();
         first.forEach((process, byThread) -> last.put(process, new HashMap<>(byThread)));
+        timeline.add(new Totals(clock.getAsLong(), totals.get()));
     }
 
     /** Samples the threads the supplier lists (by process, then thread id) from now until closed. */
     static ThreadCpu watch(Supplier<Map<String, Map<Long, ThreadTime>>> threads) {
-        ThreadCpu watch = new ThreadCpu(threads);
+        return watch(threads, Map::of, System::currentTimeMillis);
+    }
+
+    /** The same, and each process's total CPU seconds ({@code totals}) at every sample, timed by {@code clock}. */
+    static ThreadCpu watch(Supplier<Map<String, Map<Long, ThreadTime>>> threads, Supplier<Map<String, Double>> totals,
+                           LongSupplier clock) {
+        ThreadCpu watch = new ThreadCpu(threads, totals, clock);
         watch.sampler.scheduleWithFixedDelay(watch::sample, INTERVAL_MS, INTERVAL_MS, TimeUnit.MILLISECONDS);
         return watch;
     }
 
     synchronized void sample() {
         threads.get().forEach((process, byThread) -> last.computeIfAbsent(process, p -> new HashMap<>()).putAll(byThread));
+        timeline.add(new Totals(clock.getAsLong(), totals.get()));
+    }
+
+    /**
+     * The CPU seconds each process used between two moments of the watch (epoch milliseconds), each process's
+     * total read linearly between the two samples around a moment; a moment outside the samples takes the nearest.
+     */
+    synchronized Map<String, Double> usedBetween(long fromMs, long toMs) {
+        Map<String, Double> used = new LinkedHashMap<>();
+        for (String process : timeline.get(timeline.size() - 1).seconds().keySet()) {
+            used.put(process, totalAt(process, toMs) - totalAt(process, fromMs));
+        }
+        return used;
+    }
+
+    private double totalAt(String process, long atMs) {
+        Totals before = timeline.get(0);
+        for (Totals sample : timeline) {
+            if (sample.atMs() >= atMs) {
+                double from = before.seconds().getOrDefault(process, 0.0);
+                double to = sample.seconds().getOrDefault(process, 0.0);
+                long span = sample.atMs() - before.atMs();
+                return span <= 0 ? to : from + (to - from) * (atMs - before.atMs()) / span;
+            }
+            before = sample;
+        }
+        return before.seconds().getOrDefault(process, 0.0);
     }
 
     /**

@@ -58,6 +58,10 @@ class E2eBenchmarkTest {
             assertTrue(pauses.path("pauses").asInt(-1) >= 0 && pauses.path("longestMs").asDouble(-1) >= 0
                     && pauses.path("longestMs").asDouble() <= pauses.path("totalMs").asDouble(), service + ": " + result);
         }
+        // The steady part's CPU per evaluation: a part of the whole (the first fifth's evaluations excluded).
+        double steadyCpu = result.path("steadyProjectCpuMsPerEvaluation").asDouble(-1);
+        assertTrue(steadyCpu > 0 && steadyCpu * 0.8 <= result.path("projectCpuMsPerEvaluation").asDouble() + 0.01,
+                result.toString());
         // The services plugged in fresh compile their hot code during the run.
         assertTrue(result.path("projectJitMsPerEvaluation").asDouble() > 0
                 && result.path("projectJitMsPerEvaluation").asDouble() < result.path("projectCpuMsPerEvaluation").asDouble(),

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,6 +41,27 @@ class ThreadCpuTest {
             Map<ThreadCpu.Kind, Double> used = watch.stop().get("scorer");
             assertEquals(3 + 0.5 + 0.25, used.get(ThreadCpu.Kind.JIT), 1e-9);
             assertEquals(1, used.get(ThreadCpu.Kind.GC_AND_VM), 1e-9);
+        }
+    }
+
+    @Test
+    void thePartOfARunBetweenTwoMomentsIsReadBetweenTheSamplesAroundThem() {
+        AtomicLong clock = new AtomicLong(1_000);
+        AtomicReference<Map<String, Double>> totals = new AtomicReference<>(Map.of("invoker", 10.0, "kafka", 4.0));
+        try (ThreadCpu watch = ThreadCpu.watch(Map::of, totals::get, clock::get)) {
+            clock.set(2_000);
+            totals.set(Map.of("invoker", 12.0, "kafka", 5.0));
+            watch.sample();
+            clock.set(3_000);
+            totals.set(Map.of("invoker", 13.0, "kafka", 7.0));
+            watch.sample();
+            // From halfway between the first two samples to a quarter into the next: 1 + 0.25 and 0.5 + 0.5.
+            Map<String, Double> used = watch.usedBetween(1_500, 2_250);
+            assertEquals(1.25, used.get("invoker"), 1e-9);
+            assertEquals(1.0, used.get("kafka"), 1e-9);
+            // Moments outside the samples take the nearest: the whole watch.
+            assertEquals(3.0, watch.usedBetween(0, 9_000).get("invoker"), 1e-9);
+            assertEquals(0.0, watch.usedBetween(5_000, 9_000).get("kafka"), 1e-9);
         }
     }
 }
