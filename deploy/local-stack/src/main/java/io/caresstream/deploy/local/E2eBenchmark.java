@@ -371,6 +371,8 @@ public final class E2eBenchmark implements Callable<Integer> {
         long[] shown = dashboard.shownAt();
         long firstFigureMs = shown[0];
         long twentyPercentMs = shown[(int) Math.max(0, evaluations / 5 - 1)];
+        // The steady part, for the rate and the CPU alike: the evaluations after the first fifth.
+        double steadyEvaluations = evaluations * 0.8;
         long endMs = shown[(int) evaluations - 1];
         importer.join();
         Map<String, Double> cpuAfter = stack.cpuSeconds();
@@ -417,7 +419,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         long stackResidentMb = stack.residentKb().values().stream().mapToLong(Long::longValue).sum() / 1024;
 
         double perSecond = evaluations / seconds;
-        double steady = evaluations * 0.8 / ((endMs - twentyPercentMs) / 1e3);
+        double steady = steadyEvaluations / ((endMs - twentyPercentMs) / 1e3);
         double ratio = latencyMs == 0 ? Double.NaN : ideal / seconds;
         double cpuMsPerEvaluation = projectCpu * 1000 / evaluations;
         double p50 = percentile(delays, 0.50);
@@ -439,7 +441,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(answered.firstSecondsAfter(start)), round((firstJudgeCallMs - startMs) / 1e3),
                 round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), jitPer1000,
-                gcPer1000, round(projectJit * 1000 / evaluations), round(steadyProjectCpu * 1000 / (evaluations * 0.8)), peak,
+                gcPer1000, round(projectJit * 1000 / evaluations), round(steadyProjectCpu * 1000 / steadyEvaluations), peak,
                 stackResidentMb, scorerLag.peaks(), round(endpointAnswerMeanMs), round(timedAfter[0].meanMsSince(timedBefore[0])),
                 round(timedAfter[1].meanMsSince(timedBefore[1])), GcPauses.between(gcLogs(), startMs, endMs), targets,
                 met);
