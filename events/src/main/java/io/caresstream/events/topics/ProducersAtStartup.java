@@ -7,7 +7,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.Startup;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +28,6 @@ public class ProducersAtStartup {
     @Inject
     Instance<KafkaClientService> clients;
 
-    @Inject
-    Config config;
-
     /** After the channels are wired (SmallRye does so on an earlier observer of the start). */
     void learnPartitions(@Observes Startup started) {
         if (!clients.isResolvable()) {
@@ -43,8 +39,7 @@ public class ProducersAtStartup {
             if (producer == null) {
                 continue;
             }
-            String topic = config.getOptionalValue("mp.messaging.outgoing." + channel + ".topic", String.class)
-                    .orElse(channel);
+            String topic = ChannelSender.topicOf(channel);
             producer.partitionsFor(topic).ifNoItem().after(AT_MOST).fail().subscribe().with(
                     partitions -> LOG.debug("channel {}: {} partitions of {} known", channel, partitions.size(), topic),
                     failure -> LOG.info("channel {}: partitions of {} not known at start (the first send asks): {}",

@@ -1,6 +1,7 @@
 package io.caresstream.judge.messaging;
 
 import io.caresstream.events.keys.EventKeys;
+import io.caresstream.events.topics.ChannelSender;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.work.CallPool;
 import io.caresstream.events.work.UnloggedCalls;
@@ -12,13 +13,11 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -33,6 +32,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * response, keyed by judge, model and prompt so a redelivery replaces rather than adds. Calls run on this judge's
  * own pool of call threads ({@link CallPool}, as the model-invoker's).
  * <p>
+ * Judgments go to the log through the judgments channel's producer ({@link ChannelSender}); the channel's emitter
+ * is injected only so that SmallRye makes the channel.
+ * <p>
  * Made as the service starts ({@code @Startup}), not when the first response arrives: the bean starts its call
  * threads, and made on the first response's way it held that response back 0.1-0.25 s on a busy machine
  * (docs/performance.md).
@@ -46,21 +48,20 @@ public class ResponseConsumer {
     private final Judge judge;
     private final JudgedResponses alreadyJudged;
     private final MeterRegistry metrics;
-    private final MutinyEmitter<JudgmentEvent> judgments;
+    private final ChannelSender<JudgmentEvent> judgments;
     private final AtomicLong judged = new AtomicLong();
     private final UnloggedCalls unlogged;
     private final CallPool calls;
 
     public ResponseConsumer(Judge judge, JudgedResponses alreadyJudged, MeterRegistry metrics,
-                            @Channel("judgments") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                            MutinyEmitter<JudgmentEvent> judgments,
+                            @Channel("judgments") MutinyEmitter<JudgmentEvent> judgmentsChannel,
                             KafkaClientService kafka, ChannelRegistry channels,
                             @ConfigProperty(name = "smallrye.messaging.worker.judge-calls.max-concurrency") int concurrency) {
         this.unlogged = new UnloggedCalls(concurrency);
         this.judge = judge;
         this.alreadyJudged = alreadyJudged;
         this.metrics = metrics;
-        this.judgments = judgments;
+        this.judgments = ChannelSender.onChannel("judgments", kafka);
         this.calls = CallPool.onChannel("judge-calls", concurrency, kafka, channels, CHANNEL);
     }
 
@@ -122,23 +123,20 @@ public class ResponseConsumer {
         metrics.counter("cares.judge.judgments", "judge", judgment.getJudgeId(),
                 "outcome", judgment.getOutcome().name().toLowerCase(java.util.Locale.ROOT)).increment();
         judged.incrementAndGet();
-        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId()))
-                .build();
         // Known as judged once the broker has it, not before: a judgment that never reached the log must be made
         // again. Until then it counts among the unlogged calls.
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        judgments.sendMessage(Message.of(judgment).addMetadata(key)).subscribe().with(
-                sent -> {
-                    unlogged.settled();
-                    alreadyJudged.published(judgment).thenCompose(written -> response.ack())
-                            .whenComplete((done, failure) -> settled.complete(null));
-                },
-                failure -> {
-                    unlogged.settled();
-                    alreadyJudged.abandoned(judgment.getModelId(), judgment.getPromptId());
-                    response.nack(failure).whenComplete((done, nackFailure) -> settled.complete(null));
-                });
+        String key = EventKeys.judgment(judgment.getJudgeId(), judgment.getModelId(), judgment.getPromptId());
+        judgments.send(key, judgment).whenComplete((sent, failure) -> {
+            unlogged.settled();
+            if (failure == null) {
+                alreadyJudged.published(judgment).thenCompose(written -> response.ack())
+                        .whenComplete((done, ackFailure) -> settled.complete(null));
+            } else {
+                alreadyJudged.abandoned(judgment.getModelId(), judgment.getPromptId());
+                response.nack(failure).whenComplete((done, nackFailure) -> settled.complete(null));
+            }
+        });
         return settled;
     }
 }

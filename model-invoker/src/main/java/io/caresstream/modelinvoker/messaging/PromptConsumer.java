@@ -1,6 +1,7 @@
 package io.caresstream.modelinvoker.messaging;
 
 import io.caresstream.events.keys.EventKeys;
+import io.caresstream.events.topics.ChannelSender;
 import io.caresstream.events.topics.Topics;
 import io.caresstream.events.work.CallPool;
 import io.caresstream.events.work.UnloggedCalls;
@@ -16,7 +17,6 @@ import io.quarkus.runtime.Startup;
 import io.smallrye.reactive.messaging.ChannelRegistry;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.common.TopicPartition;
@@ -24,7 +24,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +37,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link CallPool}), many in flight at once. A prompt is acknowledged only after its response is written; one
  * this model already answered is acknowledged without calling it again.
  * <p>
+ * Responses go to the log through the responses channel's producer ({@link ChannelSender}); the channel's emitter
+ * is injected only so that SmallRye makes the channel.
+ * <p>
  * Made as the service starts ({@code @Startup}), not when the first prompt arrives: the bean starts its call
  * threads, and made on the first prompt's way it held that prompt back 0.1-0.25 s on a busy machine
  * (docs/performance.md).
@@ -49,22 +51,21 @@ public class PromptConsumer {
     private final Responder responder;
     private final AnsweredPrompts answered;
     private final ModelControl control;
-    private final MutinyEmitter<ResponseEvent> responses;
+    private final ChannelSender<ResponseEvent> responses;
     private final Counter reused;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final UnloggedCalls unlogged;
     private final CallPool calls;
 
     public PromptConsumer(Responder responder, AnsweredPrompts answered, ModelControl control, MeterRegistry metrics,
-                          @Channel("responses") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096)
-                          MutinyEmitter<ResponseEvent> responses,
+                          @Channel("responses") MutinyEmitter<ResponseEvent> responsesChannel,
                           KafkaClientService kafka, ChannelRegistry channels,
                           @ConfigProperty(name = "smallrye.messaging.worker.model-calls.max-concurrency") int concurrency) {
         this.unlogged = new UnloggedCalls(concurrency);
         this.responder = responder;
         this.answered = answered;
         this.control = control;
-        this.responses = responses;
+        this.responses = ChannelSender.onChannel("responses", kafka);
         this.reused = metrics.counter("cares.model.reused", "model", responder.modelId());
         metrics.gauge("cares.model.in.flight", io.micrometer.core.instrument.Tags.of("model", responder.modelId()),
                 inFlight);
@@ -123,23 +124,20 @@ public class PromptConsumer {
         } catch (RuntimeException e) {
             return message.nack(e);
         }
-        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(EventKeys.response(response.getModelId(), response.getPromptId()))
-                .build();
         // The call's thread is free for the next prompt at once (UnloggedCalls bounds the answers not on the log
         // yet); the prompt is acknowledged (and its offset becomes committable) only once the broker has
         // acknowledged its response, and the answered topic has it.
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        responses.sendMessage(Message.of(response).addMetadata(key)).subscribe().with(
-                sent -> {
+        responses.send(EventKeys.response(response.getModelId(), response.getPromptId()), response).whenComplete(
+                (sent, failure) -> {
                     unlogged.settled();
-                    answered.published(response).thenCompose(done -> message.ack())
-                            .whenComplete((done, failure) -> settled.complete(null));
-                },
-                failure -> {
-                    unlogged.settled();
-                    answered.abandoned(prompt.getPromptId());
-                    message.nack(failure).whenComplete((done, nackFailure) -> settled.complete(null));
+                    if (failure == null) {
+                        answered.published(response).thenCompose(done -> message.ack())
+                                .whenComplete((done, ackFailure) -> settled.complete(null));
+                    } else {
+                        answered.abandoned(prompt.getPromptId());
+                        message.nack(failure).whenComplete((done, nackFailure) -> settled.complete(null));
+                    }
                 });
         return settled;
     }

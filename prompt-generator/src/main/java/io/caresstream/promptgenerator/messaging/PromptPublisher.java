@@ -3,32 +3,37 @@ package io.caresstream.promptgenerator.messaging;
 import io.caresstream.promptgenerator.catalogue.SuiteCatalogue;
 import io.caresstream.events.keys.EventKeys;
 import io.caresstream.events.PromptEvent;
-import io.smallrye.mutiny.Uni;
+import io.caresstream.events.topics.ChannelSender;
 import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 
-/** Publishes prompt events keyed by prompt id, and returns only once the broker has acknowledged them. */
+/**
+ * Publishes prompt events keyed by prompt id, and returns only once the broker has acknowledged them. They go
+ * through the prompts channel's producer ({@link ChannelSender}); its emitter is injected only so that SmallRye
+ * makes the channel.
+ */
 @ApplicationScoped
 public class PromptPublisher {
 
     /** Prompts in flight at once: enough to keep the producer batching, bounded so memory stays flat. */
     static final int WINDOW = 512;
 
-    private final MutinyEmitter<PromptEvent> emitter;
+    private final ChannelSender<PromptEvent> promptSender;
     private final SuiteCatalogue catalogue;
 
-    public PromptPublisher(@Channel("prompts") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 2 * WINDOW)
-                           MutinyEmitter<PromptEvent> emitter, SuiteCatalogue catalogue) {
-        this.emitter = emitter;
+    public PromptPublisher(@Channel("prompts") MutinyEmitter<PromptEvent> promptsChannel, KafkaClientService kafka,
+                           SuiteCatalogue catalogue) {
+        this.promptSender = ChannelSender.onChannel("prompts", kafka);
         this.catalogue = catalogue;
     }
 
@@ -45,21 +50,21 @@ public class PromptPublisher {
         long acknowledged = 0;
         for (int from = 0; from < prompts.size(); from += WINDOW) {
             int to = Math.min(prompts.size(), from + WINDOW);
-            List<Uni<Void>> acks = prompts.subList(from, to).stream().map(this::send).toList();
+            CompletableFuture<?>[] acks = prompts.subList(from, to).stream()
+                    .map(prompt -> promptSender.send(EventKeys.prompt(prompt.getPromptId()), prompt).toCompletableFuture())
+                    .toArray(CompletableFuture[]::new);
             try {
-                Uni.join().all(acks).andFailFast().await().atMost(Duration.ofMinutes(1));
-            } catch (RuntimeException e) {
+                CompletableFuture.allOf(acks).get(1, TimeUnit.MINUTES);
+            } catch (ExecutionException e) {
+                throw new PublishFailedException(acknowledged, prompts.size(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new PublishFailedException(acknowledged, prompts.size(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 throw new PublishFailedException(acknowledged, prompts.size(), e);
             }
             acknowledged = to;
             progress.accept(to);
         }
-    }
-
-    private Uni<Void> send(PromptEvent prompt) {
-        OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(EventKeys.prompt(prompt.getPromptId()))
-                .build();
-        return emitter.sendMessage(Message.of(prompt).addMetadata(key));
     }
 }
