@@ -15,9 +15,9 @@ import java.util.concurrent.CompletionStage;
  * registry, batching and idempotence as configured for the channel), from the calling thread.
  * <p>
  * Why not the channel's emitter: an emitted message goes through Mutiny's operators and context propagation to a
- * sending thread of SmallRye's own, which then calls the same producer. At 0 ms that path took a fifth of the
- * model-invoker's and the judge's CPU (docs/performance.md). The producer is thread-safe and its {@code send} does
- * not wait for the broker, so the calling thread is free as soon as the record is in the producer's batch.
+ * sending thread of SmallRye's own, which then calls the same producer. At 0 ms a new model-invoker and judge
+ * each spent a sixth to a fifth more CPU that way (docs/performance.md). The producer is thread-safe and its
+ * {@code send} does not wait for the broker, so the calling thread is free once the record is in the batch.
  * <p>
  * SmallRye makes a channel's producer only when something sends to the channel: the service still injects the
  * channel's emitter, which wires it.
