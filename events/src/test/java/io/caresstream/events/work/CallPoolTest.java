@@ -96,7 +96,8 @@ class CallPoolTest {
         await(() -> acked.size() == 11, "every message acknowledged");
         assertEquals(1, pause.resumes.get(), "resumed once, when half had been taken");
         assertEquals(2, mostAtOnce.get());
-        assertEquals(0, pool.running());
+        // A call's message is acknowledged inside its stage; the count drops when the stage completes, just after.
+        await(() -> pool.running() == 0, "no call under way");
         pool.stop(Duration.ofSeconds(1));
     }
 
