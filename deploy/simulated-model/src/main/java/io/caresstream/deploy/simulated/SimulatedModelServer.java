@@ -71,7 +71,7 @@ public final class SimulatedModelServer implements AutoCloseable {
     private final Map<String, AtomicInteger> billed = new ConcurrentHashMap<>();
     /** What the simulated model counts as a safety reminder in a system message (any wording containing it). */
     static final String REMINDER_PHRASE = "safety reminder";
-    private static final int REMEMBERED = 10_000;
+    static final int REMEMBERED = 10_000;
     /**
      * The latest answered calls (model, prompt, whether a reminder came with it), for tests to inspect. A bounded
      * queue keeps its size in a counter: the linked deque this was walked all its 10,000 entries to count them on
@@ -199,7 +199,7 @@ public final class SimulatedModelServer implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void remember(String model, String prompt, boolean reminded) {
+    void remember(String model, String prompt, boolean reminded) {
         Map<String, Object> call = Map.of("model", model, "prompt", prompt, "reminded", reminded);
         while (!recent.offer(call)) {
             recent.poll(); // full: the oldest makes room

@@ -50,6 +50,23 @@ class SimulatedModelServerTest {
     }
 
     @Test
+    void remembersTheLatestCallsOldestFirstAndForgetsTheOnesBefore() throws Exception {
+        server = SimulatedModelServer.start(0, PromptCatalog.empty(), Profile.defaults(), null);
+        int extra = 3;
+        for (int i = 0; i < SimulatedModelServer.REMEMBERED + extra; i++) {
+            server.remember("simulated-model", "prompt " + i, i % 2 == 0);
+        }
+        List<Map<String, Object>> calls = server.calls();
+        assertEquals(SimulatedModelServer.REMEMBERED, calls.size());
+        assertEquals("prompt " + extra, calls.get(0).get("prompt"), "the three oldest made room");
+        assertEquals("prompt " + (SimulatedModelServer.REMEMBERED + extra - 1), calls.get(calls.size() - 1).get("prompt"));
+        assertEquals(false, calls.get(0).get("reminded"));
+
+        chat("simulated-model", "one more", null);
+        assertEquals("one more", server.calls().get(SimulatedModelServer.REMEMBERED - 1).get("prompt"), "an answered call is remembered");
+    }
+
+    @Test
     void catalogueRulesDecideTheLabelAndTheAnswerSaysItIsSimulated(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path catalog = dir.resolve("catalog.jsonl");
         Files.writeString(catalog, """
