@@ -74,7 +74,7 @@ public final class SimulatedModelServer implements AutoCloseable {
     static final int REMEMBERED = 10_000;
     /**
      * The latest answered calls (model, prompt, whether a reminder came with it), for tests to inspect. A bounded
-     * queue keeps its size in a counter: the linked deque this was walked all its 10,000 entries to count them on
+     * queue keeps its size in a counter; the linked deque used before counted its 10,000 entries by walking them on
      * every call, 40% of the server's CPU at 0 ms (docs/performance.md).
      */
     private final java.util.concurrent.BlockingQueue<Map<String, Object>> recent =
