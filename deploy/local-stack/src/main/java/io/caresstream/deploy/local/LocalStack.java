@@ -128,13 +128,6 @@ public final class LocalStack implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * The scorer's C2 compiles less inlined code: in a 10,000-prompt run its C2 thread took 11.6 of the scorer's
-     * CPU seconds with the defaults and 6.0 with these, and its replay of 1,000,000 judgments was no slower
-     * (docs/performance.md). The same options are in docker-compose.yml and the scorer's image.
-     */
-    static final List<String> SCORER_C2 = List.of("-XX:FreqInlineSize=100", "-XX:InlineSmallCode=1000");
-
-    /**
      * The serial collector with a heap that starts at 128 MB, not at a few MB: a heap grows only through full
      * collections, and a service that started small went through one to three of them (and a young collection
      * every 0.3 s) in the first seconds of an import, each pausing it 0.2-0.75 s on the saturated machine, the
@@ -145,21 +138,18 @@ public final class LocalStack implements AutoCloseable {
             "-XX:+UseSerialGC");
 
     /**
-     * The JVM options of a service instance. The services that wait on HTTP and Kafka (prompt-generator,
-     * model-invoker, judge-service) run on the C1 compiler alone: in a 10,000-prompt run, C2 took about a third
-     * of their CPU compiling code the run no longer needed, and without it their CPU per evaluation halved
-     * (docs/performance.md). The scorer aggregates on the CPU and keeps C2 (with C1 alone its benchmark fell from
-     * 8,390 to 5,439 judgments/s), with smaller inlining budgets ({@link #SCORER_C2}). CARES_JVM_OPTIONS_APPEND
-     * (or the launcher's system property cares.jvm-options-append) adds options to every service, a profiler say;
-     * {name} becomes the instance's name and {service} the service's.
+     * The JVM options of a service instance. Every service runs on the C1 compiler alone. The prompt-generator,
+     * model-invoker and judge-service wait on HTTP and Kafka: in a 10,000-prompt run C2 took about a third of their
+     * CPU compiling code the run no longer needed. The scorer's C2 never settled: still compiling Kafka's clients
+     * and Streams an hour into a run, half of its CPU in a run through a running stack; on C1 it spends 0.22-0.30
+     * against 0.43-0.55 CPU s per 1,000 evaluations there, and replays 1,000,000 judgments in about 35 s against
+     * 28 s, inside its 40 s target (docs/performance.md). CARES_JVM_OPTIONS_APPEND (or the launcher's system
+     * property cares.jvm-options-append) adds options to every service, a profiler say; {name} becomes the
+     * instance's name and {service} the service's.
      */
     static List<String> serviceJvm(String service, String name) {
         List<String> options = new ArrayList<>(SERVICE_HEAP);
-        if (service.equals("scorer-service")) {
-            options.addAll(SCORER_C2);
-        } else {
-            options.add("-XX:TieredStopAtLevel=1");
-        }
+        options.add("-XX:TieredStopAtLevel=1");
         String extra = appendedJvmOptions();
         if (!extra.isBlank()) {
             options.addAll(List.of(extra.replace("{name}", name).replace("{service}", service).trim().split("\\s+")));

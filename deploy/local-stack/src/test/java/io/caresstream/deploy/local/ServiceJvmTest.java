@@ -17,11 +17,9 @@ class ServiceJvmTest {
     }
 
     @Test
-    void theScorerKeepsC2WithSmallerInliningAndTheOthersRunOnC1Alone() {
-        List<String> scorer = LocalStack.serviceJvm("scorer-service", "scorer-service");
-        assertTrue(scorer.containsAll(LocalStack.SCORER_C2), scorer::toString);
-        assertFalse(scorer.contains("-XX:TieredStopAtLevel=1"), scorer::toString);
-        for (String service : List.of("prompt-generator", "model-invoker", "judge-service")) {
+    void everyServiceRunsOnC1Alone() {
+        // The scorer too: its C2 was still compiling an hour into a run (docs/performance.md).
+        for (String service : List.of("prompt-generator", "model-invoker", "judge-service", "scorer-service")) {
             List<String> options = LocalStack.serviceJvm(service, service + "-1");
             assertTrue(options.contains("-XX:TieredStopAtLevel=1"), options::toString);
             assertFalse(options.stream().anyMatch(o -> o.startsWith("-XX:FreqInlineSize")), options::toString);
