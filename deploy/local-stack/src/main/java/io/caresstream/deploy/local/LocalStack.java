@@ -142,8 +142,8 @@ public final class LocalStack implements AutoCloseable {
      * model-invoker and judge-service wait on HTTP and Kafka: in a 10,000-prompt run C2 took about a third of their
      * CPU compiling code the run no longer needed. The scorer's C2 never settled: still compiling Kafka's clients
      * and Streams an hour into a run, half of its CPU in a run through a running stack; on C1 it spends 0.22-0.30
-     * against 0.43-0.55 CPU s per 1,000 evaluations there, and replays 1,000,000 judgments in about 35 s against
-     * 28 s, inside its 40 s target (docs/performance.md). CARES_JVM_OPTIONS_APPEND (or the launcher's system
+     * against 0.43-0.55 CPU s per 1,000 evaluations there, and replays 1,000,000 judgments in 27.6-35.1 s against
+     * 24.1 s on C2, inside its 40 s target (docs/performance.md). CARES_JVM_OPTIONS_APPEND (or the launcher's system
      * property cares.jvm-options-append) adds options to every service, a profiler say; {name} becomes the
      * instance's name and {service} the service's.
      */
