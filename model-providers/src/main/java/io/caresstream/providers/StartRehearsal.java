@@ -12,7 +12,7 @@ public final class StartRehearsal {
     public static final String IN_FLIGHT = "cares.rehearsal.in-flight";
     /**
      * Enough calls that the call's path is compiled before the first prompt (alone, calls after 2,000 rehearsed
-     * cost what warm ones do; after 256 they still cost up to three times that), although the JIT raises its
+     * cost what warm ones do; after 256 the next 500 still cost four to five times that), although the JIT raises its
      * thresholds while its queue is long at start (docs/performance.md, "A longer rehearsal").
      */
     public static final String DEFAULT_CALLS = "2000";
