@@ -4,6 +4,7 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.time.Duration;
@@ -67,6 +68,26 @@ public final class ChannelSender<V> {
             sent.completeExceptionally(e);
         }
         return sent;
+    }
+
+    /**
+     * Sends the events waiting in the producer's batches at once rather than after the channel's {@code linger.ms},
+     * and waits until the broker has acknowledged (or refused) every event sent before.
+     */
+    public void flush() throws InterruptedException {
+        Producer<String, V> current = producer;
+        if (current == null) {
+            return; // nothing sent yet
+        }
+        try {
+            current.flush();
+        } catch (InterruptException e) {
+            // Kafka's unchecked form sets the interrupt flag again; the checked exception says it instead.
+            Thread.interrupted();
+            InterruptedException interrupted = new InterruptedException("interrupted while flushing " + channel);
+            interrupted.initCause(e);
+            throw interrupted;
+        }
     }
 
     private Producer<String, V> producer() {

@@ -57,11 +57,11 @@ public class ResponseConsumer {
                             @Channel("judgments") MutinyEmitter<JudgmentEvent> judgmentsChannel,
                             KafkaClientService kafka, ChannelRegistry channels,
                             @ConfigProperty(name = "smallrye.messaging.worker.judge-calls.max-concurrency") int concurrency) {
-        this.unlogged = new UnloggedCalls(concurrency);
         this.judge = judge;
         this.alreadyJudged = alreadyJudged;
         this.metrics = metrics;
         this.judgments = ChannelSender.onChannel("judgments", kafka);
+        this.unlogged = new UnloggedCalls(concurrency, judgments::flush);
         this.calls = CallPool.onChannel("judge-calls", concurrency, kafka, channels, CHANNEL);
     }
 

@@ -61,11 +61,11 @@ public class PromptConsumer {
                           @Channel("responses") MutinyEmitter<ResponseEvent> responsesChannel,
                           KafkaClientService kafka, ChannelRegistry channels,
                           @ConfigProperty(name = "smallrye.messaging.worker.model-calls.max-concurrency") int concurrency) {
-        this.unlogged = new UnloggedCalls(concurrency);
         this.responder = responder;
         this.answered = answered;
         this.control = control;
         this.responses = ChannelSender.onChannel("responses", kafka);
+        this.unlogged = new UnloggedCalls(concurrency, responses::flush);
         this.reused = metrics.counter("cares.model.reused", "model", responder.modelId());
         metrics.gauge("cares.model.in.flight", io.micrometer.core.instrument.Tags.of("model", responder.modelId()),
                 inFlight);
