@@ -1,12 +1,15 @@
 package io.caresstream.events.work;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+/** A call that waits for room it never gets would hang, not fail: each test has a bound. */
+@Timeout(10)
 class UnloggedCallsTest {
 
     @Test
