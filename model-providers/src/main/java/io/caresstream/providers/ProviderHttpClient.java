@@ -23,7 +23,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The HTTP client under every LangChain4j provider model: an error answer keeps what the retry policy needs, its
@@ -121,7 +120,7 @@ final class ProviderHttpClient implements HttpClient {
     }
 
     /** A provider's answer as it came. */
-    private record Answer(int status, Map<String, List<String>> headers, String body) {
+    private record Answer(int status, String contentType, String retryAfter, byte[] body) {
     }
 
     @Override
@@ -134,18 +133,22 @@ final class ProviderHttpClient implements HttpClient {
             // Timeouts and refused connections, as LangChain4j's own client reports them.
             throw new RuntimeException(e);
         }
-        String text = answer.body();
+        String text = new String(answer.body(), StandardCharsets.UTF_8);
         if (answer.status() / 100 != 2) {
             ProviderBlocks.inError(provider, answer.status(), text).ifPresent(block -> {
                 throw new ProviderBlocks.BlockedAnswer(block);
             });
-            throw new StatusException(answer.status(), text, Optional.ofNullable(first(answer.headers(), "Retry-After"))
+            throw new StatusException(answer.status(), text, Optional.ofNullable(answer.retryAfter())
                     .flatMap(ProviderHttpClient::retryAfter));
         }
         ProviderBlocks.inAnswer(provider, text).ifPresent(block -> {
             throw new ProviderBlocks.BlockedAnswer(block);
         });
-        return SuccessfulHttpResponse.builder().statusCode(answer.status()).headers(answer.headers()).body(text).build();
+        // The provider SDKs read one header of an answer, its content type, for the charset they read the body's
+        // bytes in. Handing them every header cost three copies of the lot per call (the JDK's, ours, LangChain4j's).
+        return SuccessfulHttpResponse.builder().statusCode(answer.status())
+                .headers(answer.contentType() == null ? Map.of() : Map.of("Content-Type", List.of(answer.contentType())))
+                .body(answer.body()).build();
     }
 
     /** One exchange, on a connection kept from an earlier call when there is one. */
@@ -179,32 +182,23 @@ final class ProviderHttpClient implements HttpClient {
                 }
             }
             int status = connection.getResponseCode();
-            // Looked up by any case, as the JDK's HttpHeaders are.
-            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-            connection.getHeaderFields().forEach((name, values) -> {
-                if (name != null) { // the status line
-                    headers.put(name, values);
-                }
-            });
+            // Headers are looked up by any case.
+            String contentType = connection.getHeaderField("Content-Type");
+            String retryAfter = status / 100 == 2 ? null : connection.getHeaderField("Retry-After");
             // Read to the end, so that the connection is kept for the next call.
             InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream();
             // No stream: an answer without a body.
-            String text = "";
+            byte[] answered = new byte[0];
             if (in != null) {
                 try (in) {
-                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    answered = in.readAllBytes();
                 }
             }
-            return new Answer(status, headers, text);
+            return new Answer(status, contentType, retryAfter, answered);
         } catch (IOException | RuntimeException e) {
             connection.disconnect();
             throw e;
         }
-    }
-
-    private static String first(Map<String, List<String>> headers, String name) {
-        List<String> values = headers.get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @Override

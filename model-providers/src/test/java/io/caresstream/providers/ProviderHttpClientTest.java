@@ -1,5 +1,6 @@
 package io.caresstream.providers;
 
+import com.sun.net.httpserver.HttpServer;
 import io.caresstream.deploy.simulated.Profile;
 import io.caresstream.deploy.simulated.PromptCatalog;
 import io.caresstream.deploy.simulated.SimulatedModelServer;
@@ -7,7 +8,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +98,33 @@ class ProviderHttpClientTest {
             // One per caller, kept from call to call. The JDK keeps 5 idle connections per server unless told
             // otherwise, and closes the others as their answers come in together (60 connections for these 640 calls).
             assertTrue(connections <= callers + 4, connections + " connections for " + calls + " calls");
+        }
+    }
+
+    @Test
+    void anAnswerIsReadInTheCharsetItsContentTypeNames() throws Exception {
+        // Only the content type of an answer reaches the SDK; its charset must still decide how the body is read.
+        byte[] body = ("{\"id\": \"a1\", \"object\": \"chat.completion\", \"model\": \"simulated-model\", "
+                + "\"choices\": [{\"index\": 0, \"finish_reason\": \"stop\", \"message\": {\"role\": \"assistant\", "
+                + "\"content\": \"Ne prenez pas plus que la dose prescrite, \u00e0 aucun moment.\"}}], "
+                + "\"usage\": {\"prompt_tokens\": 3, \"completion_tokens\": 9, \"total_tokens\": 12}}")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json; charset=ISO-8859-1");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            Completion completion = client("http://127.0.0.1:" + server.getAddress().getPort(), 0)
+                    .complete(Optional.empty(), "hello");
+            assertEquals("Ne prenez pas plus que la dose prescrite, \u00e0 aucun moment.", completion.text());
+        } finally {
+            server.stop(0);
         }
     }
 
