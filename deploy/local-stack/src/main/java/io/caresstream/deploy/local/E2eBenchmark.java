@@ -148,7 +148,7 @@ public final class E2eBenchmark implements Callable<Integer> {
                          double dashboardDelayP99Ms, Map<String, Double> cpuSecondsPer1000,
                          double projectCpuMsPerEvaluation, Map<String, Double> jitCpuSecondsPer1000,
                          Map<String, Double> gcCpuSecondsPer1000, double projectJitMsPerEvaluation,
-                         double steadyProjectCpuMsPerEvaluation,
+                         double steadyProjectCpuMsPerEvaluation, double projectCpuPerSimulatedServerCpu,
                          Map<String, Long> peakResidentMb, long stackResidentMb,
                          Map<String, Long> scorerPeakLag, double endpointAnswerMeanMs, double modelCallMeanMs,
                          double judgeCallMeanMs, Map<String, GcPauses> gcPauses, Map<String, Boolean> targets,
@@ -398,6 +398,7 @@ public final class E2eBenchmark implements Callable<Integer> {
         Map<String, Double> gcPer1000 = new LinkedHashMap<>();
         double projectCpu = 0;
         double projectJit = 0;
+        double apartCpu = 0;
         for (var entry : cpuAfter.entrySet()) {
             double used = entry.getValue() - cpuBefore.getOrDefault(entry.getKey(), 0.0);
             Map<ThreadCpu.Kind, Double> kinds = cpuByKind.getOrDefault(entry.getKey(), Map.of());
@@ -408,6 +409,8 @@ public final class E2eBenchmark implements Callable<Integer> {
             if (APART.stream().noneMatch(entry.getKey()::startsWith)) {
                 projectCpu += used;
                 projectJit += jit;
+            } else {
+                apartCpu += used;
             }
         }
         // The same part of the run as the steady rate: what each evaluation costs once the warm-up is mostly behind.
@@ -441,7 +444,8 @@ public final class E2eBenchmark implements Callable<Integer> {
                 round(answered.firstSecondsAfter(start)), round((firstJudgeCallMs - startMs) / 1e3),
                 round(judged.firstSecondsAfter(start)),
                 round(firstFigureSeconds), round(p50), round(p99), cpuPer1000, round(cpuMsPerEvaluation), jitPer1000,
-                gcPer1000, round(projectJit * 1000 / evaluations), round(steadyProjectCpu * 1000 / steadyEvaluations), peak,
+                gcPer1000, round(projectJit * 1000 / evaluations), round(steadyProjectCpu * 1000 / steadyEvaluations),
+                round(apartCpu > 0 ? projectCpu / apartCpu : Double.NaN), peak,
                 stackResidentMb, scorerLag.peaks(), round(endpointAnswerMeanMs), round(timedAfter[0].meanMsSince(timedBefore[0])),
                 round(timedAfter[1].meanMsSince(timedBefore[1])), GcPauses.between(gcLogs(), startMs, endMs), targets,
                 met);
@@ -628,6 +632,9 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("CPU per evaluation, project processes", String.format(Locale.ROOT, "%.3f ms", r.projectCpuMsPerEvaluation()));
         row("  of which their JIT compilers' (warm-up)", String.format(Locale.ROOT, "%.3f ms", r.projectJitMsPerEvaluation()));
         row("  after the first 20%", String.format(Locale.ROOT, "%.3f ms", r.steadyProjectCpuMsPerEvaluation()));
+        // The simulated server does the same work in every run, so its CPU gauges the machine's speed in that run: on
+        // a shared machine the same build's CPU per evaluation moves by a third from one run to the next, this less.
+        row("  against the simulated server's CPU", String.format(Locale.ROOT, "%.2f x", r.projectCpuPerSimulatedServerCpu()));
         row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
         r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));
         System.out.println();
