@@ -1,6 +1,9 @@
 package io.caresstream.providers;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpMethod;
+import dev.langchain4j.http.client.HttpRequest;
 import io.caresstream.deploy.simulated.Profile;
 import io.caresstream.deploy.simulated.PromptCatalog;
 import io.caresstream.deploy.simulated.SimulatedModelServer;
@@ -123,6 +126,30 @@ class ProviderHttpClientTest {
             Completion completion = client("http://127.0.0.1:" + server.getAddress().getPort(), 0)
                     .complete(Optional.empty(), "hello");
             assertEquals("Ne prenez pas plus que la dose prescrite, \u00e0 aucun moment.", completion.text());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void eachRequestGoesToItsOwnAddressThoughTheClientKeepsTheLastOneParsed() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] path = exchange.getRequestURI().toString().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, path.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(path);
+            }
+        });
+        server.start();
+        try {
+            HttpClient http = new ProviderHttpClient.Builder("openai").build();
+            String root = "http://127.0.0.1:" + server.getAddress().getPort();
+            for (String path : List.of("/v1/chat/completions", "/v1/chat/completions", "/v2/other?x=1", "/v1/chat/completions")) {
+                HttpRequest request = HttpRequest.builder().method(HttpMethod.POST).url(root + path).body("{}").build();
+                assertEquals(path, http.execute(request).body());
+            }
         } finally {
             server.stop(0);
         }

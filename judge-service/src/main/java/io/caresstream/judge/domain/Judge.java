@@ -48,6 +48,14 @@ public class Judge {
     /** How long each call to the judge model took, answered or failed: the endpoint's latency as seen from here. */
     private final Timer answered;
     private final Timer failed;
+    /**
+     * What every judgment records of the judge, made once each (an Avro builder copies its schema's defaults on every
+     * build): judged by the model, by a simulation, or by the phrase rules. Events never change after they are
+     * built, so judgments share them.
+     */
+    private final JudgeProvenance byModel;
+    private final JudgeProvenance bySimulation;
+    private final JudgeProvenance byRules;
 
     public Judge(JudgeSettings settings, JudgeHealth health, MeterRegistry metrics) {
         this.health = health;
@@ -75,6 +83,9 @@ public class Judge {
             default -> throw new IllegalArgumentException("cares.judge.kind must be llm or heuristic, got '"
                     + settings.kind() + "'");
         }
+        this.byRules = heuristic.isPresent() ? newHeuristicProvenance() : null;
+        this.byModel = client == null ? null : newProvenance(false);
+        this.bySimulation = client == null ? null : newProvenance(true);
     }
 
     /**
@@ -120,18 +131,18 @@ public class Judge {
                 .setJudgedAt(Instant.now());
         if (response.getStatus() == ResponseStatus.BLOCKED) {
             // The provider's filter refused for the model: a refusal by the model as deployed, with no text to judge.
-            JudgeProvenance judge = heuristic.isPresent() ? heuristicProvenance() : provenance(false);
+            JudgeProvenance judge = heuristic.isPresent() ? byRules : byModel;
             return judgment.setJudge(judge).setOutcome(JudgmentOutcome.BLOCKED).setLabel(Label.REFUSE)
                     .setReason(response.getBlockReason()).setAttempts(0).build();
         }
         if (response.getStatus() == ResponseStatus.ERROR) {
-            JudgeProvenance judge = heuristic.isPresent() ? heuristicProvenance() : provenance(false);
+            JudgeProvenance judge = heuristic.isPresent() ? byRules : byModel;
             return judgment.setJudge(judge).setOutcome(JudgmentOutcome.RESPONSE_ERROR)
                     .setReason(response.getError()).setAttempts(0).build();
         }
         if (heuristic.isPresent()) {
             HeuristicJudge.Verdict verdict = heuristic.get().judge(response.getText());
-            return judgment.setJudge(heuristicProvenance()).setOutcome(JudgmentOutcome.LABELLED)
+            return judgment.setJudge(byRules).setOutcome(JudgmentOutcome.LABELLED)
                     .setLabel(verdict.label()).setRawAnswer(verdict.evidence()).setAttempts(1).build();
         }
         String question = rubric.render(response.getPrompt(), response.getText() == null ? "" : response.getText());
@@ -189,7 +200,11 @@ public class Judge {
         }
     }
 
-    private JudgeProvenance heuristicProvenance() {
+    private JudgeProvenance provenance(boolean simulated) {
+        return simulated ? bySimulation : byModel;
+    }
+
+    private JudgeProvenance newHeuristicProvenance() {
         return JudgeProvenance.newBuilder()
                 .setJudgeId(judgeId)
                 .setProvider("heuristic")
@@ -200,7 +215,7 @@ public class Judge {
                 .build();
     }
 
-    private JudgeProvenance provenance(boolean simulated) {
+    private JudgeProvenance newProvenance(boolean simulated) {
         return JudgeProvenance.newBuilder()
                 .setJudgeId(judgeId)
                 .setProvider(client.spec().provider())

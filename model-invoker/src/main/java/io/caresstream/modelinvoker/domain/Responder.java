@@ -2,6 +2,7 @@ package io.caresstream.modelinvoker.domain;
 
 import io.caresstream.events.GuardVerdict;
 import io.caresstream.events.PromptEvent;
+import io.caresstream.events.ModelProvenance;
 import io.caresstream.events.ResponseEvent;
 import io.caresstream.events.ResponseStatus;
 import io.caresstream.events.TokenUsage;
@@ -46,6 +47,13 @@ public class Responder {
     private final Meters ok;
     private final Meters error;
     private final Meters blocked;
+    /**
+     * What every response records of the model's configuration, made once for answers of the endpoint and once for
+     * answers of a simulation: an Avro builder copies its schema's defaults on every build. Events never change
+     * after they are built, so responses share them.
+     */
+    private final ModelProvenance provenance;
+    private final ModelProvenance simulatedProvenance;
 
     /** The meters of one outcome, looked up once rather than on every response. */
     private record Meters(Counter responses, Counter calls, Counter inputTokens, Counter outputTokens, Counter cost,
@@ -70,6 +78,8 @@ public class Responder {
         this.ok = Meters.of(metrics, tags, "ok");
         this.error = Meters.of(metrics, tags, "error");
         this.blocked = Meters.of(metrics, tags, "blocked");
+        this.provenance = client.spec().provenance(false);
+        this.simulatedProvenance = client.spec().provenance(true);
         LOG.infof("model %s: %s %s at %s (api key: %s; limits: %s requests/min, %s tokens/min; price: $%s in, $%s out"
                         + " per million tokens)", settings.id(), settings.provider(), settings.modelName(), settings.baseUrl(),
                 settings.toSpec().apiKey(), settings.requestsPerMinute().map(String::valueOf).orElse("no limit"),
@@ -117,9 +127,9 @@ public class Responder {
                     .setText(completion.text())
                     .setUsage(new TokenUsage(completion.inputTokens(), completion.outputTokens()))
                     .setLatencyMs(completion.latencyMs())
-                    .setModel(client.spec().provenance(completion.simulated()))
+                    .setModel(provenance(completion.simulated()))
                     .setAttempts(completion.attempts())
-                    .setCostUsd(price.equals(Price.FREE) ? null : cost)
+                    .setCostUsd(price.isFree() ? null : cost)
                     .setRespondedAt(Instant.now())
                     .build();
         } catch (BlockedByProvider e) {
@@ -130,9 +140,9 @@ public class Responder {
                     .setBlockReason(e.getMessage())
                     .setUsage(new TokenUsage(e.inputTokens(), e.outputTokens()))
                     .setLatencyMs(latencyMs)
-                    .setModel(client.spec().provenance(e.simulated()))
+                    .setModel(provenance(e.simulated()))
                     .setAttempts(e.attempts())
-                    .setCostUsd(price.equals(Price.FREE) ? null : cost)
+                    .setCostUsd(price.isFree() ? null : cost)
                     .setRespondedAt(Instant.now())
                     .build();
         } catch (ProviderException e) {
@@ -146,11 +156,15 @@ public class Responder {
             return response.setStatus(ResponseStatus.ERROR)
                     .setError(e.getMessage())
                     .setLatencyMs(latencyMs)
-                    .setModel(client.spec().provenance(false))
+                    .setModel(provenance)
                     .setAttempts(e.attempts())
                     .setRespondedAt(Instant.now())
                     .build();
         }
+    }
+
+    private ModelProvenance provenance(boolean answeredBySimulation) {
+        return answeredBySimulation ? simulatedProvenance : provenance;
     }
 
     private static void record(Meters meters, int attempts, long inputTokens, long outputTokens, double cost,

@@ -633,7 +633,8 @@ public final class E2eBenchmark implements Callable<Integer> {
         row("  of which their JIT compilers' (warm-up)", String.format(Locale.ROOT, "%.3f ms", r.projectJitMsPerEvaluation()));
         row("  after the first 20%", String.format(Locale.ROOT, "%.3f ms", r.steadyProjectCpuMsPerEvaluation()));
         // The simulated server does the same work in every run, so its CPU gauges the machine's speed in that run: on
-        // a shared machine the same build's CPU per evaluation moves by a third from one run to the next, this less.
+        // a shared machine the same build's CPU per evaluation moves by up to a half from run to run (1.38-2.07 ms
+        // in seven runs of one hour), this by about an eighth (6.9-7.8 x).
         row("  against the simulated server's CPU", String.format(Locale.ROOT, "%.2f x", r.projectCpuPerSimulatedServerCpu()));
         row("stack resident memory at the end", String.format(Locale.ROOT, "%,d MB", r.stackResidentMb()));
         r.scorerPeakLag().forEach((topic, lag) -> row("scorer's largest lag on " + topic, String.format(Locale.ROOT, "%,d", lag)));
