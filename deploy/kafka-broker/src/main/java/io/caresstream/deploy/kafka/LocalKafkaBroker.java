@@ -5,12 +5,12 @@ import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -62,8 +62,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * offset where it was; without one, a new folder is used and deleted on close. Takes about 1.5 s.
      */
     public static LocalKafkaBroker start(int port, Optional<Path> dataDir) {
-        int kafkaPort = port == 0 ? freePort() : port;
-        Node node = new Node(0, kafkaPort, freePort());
+        List<Integer> free = FreePorts.distinct(2, Set.of(port));
+        Node node = new Node(0, port == 0 ? free.get(0) : port, free.get(1));
         return start(node, List.of(node), Optional.empty(), dataDir);
     }
 
@@ -139,15 +139,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         broker.close();
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free local port", e);
-        }
     }
 
     /** A new cluster id, for the nodes of a new cluster. */

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -62,12 +63,13 @@ public final class SecuredKafkaBroker implements AutoCloseable {
         Path keystore = dir.resolve("broker.p12");
         Path truststore = dir.resolve("truststore.p12");
         makeTls(dir, keystore, truststore, storePassword);
-        int plainPort = LocalKafkaBroker.freePort();
-        int securePort = LocalKafkaBroker.freePort();
+        List<Integer> ports = FreePorts.distinct(3, Set.of());
+        int plainPort = ports.get(0);
+        int securePort = ports.get(1);
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker()
                 .withKafkaHost("127.0.0.1")
                 .withKafkaPort(plainPort)
-                .withControllerPort(LocalKafkaBroker.freePort())
+                .withControllerPort(ports.get(2))
                 .withDeleteLogDirsOnClose(true)
                 .withAdvertisedListeners(
                         EmbeddedKafkaBroker.endpoint("PLAINTEXT", SecurityProtocol.PLAINTEXT, "127.0.0.1", plainPort),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caresstream.cli.HttpExchange;
 import io.caresstream.cli.SuiteUpload;
 import io.caresstream.cli.auth.LocalAuth;
+import io.caresstream.deploy.kafka.FreePorts;
 import io.caresstream.deploy.kafka.LocalKafkaBroker;
 import io.caresstream.deploy.testing.JavaProcess;
 import io.caresstream.events.topics.TopicProvisioner;
@@ -48,7 +49,7 @@ public final class LocalStack implements AutoCloseable {
 
         /** Free ports, for tests that must not collide with a running local stack. */
         public static Ports free() {
-            List<Integer> p = freePorts(7, java.util.Set.of());
+            List<Integer> p = FreePorts.distinct(7, java.util.Set.of());
             return new Ports(p.get(0), p.get(1), p.get(2), p.get(3), p.get(4), p.get(5), p.get(6));
         }
 
@@ -346,7 +347,7 @@ public final class LocalStack implements AutoCloseable {
         // The HTTP port + 1000 where it is free (8082 -> 9082, the services' own default), else any free port.
         int preferred = port + 1000;
         int management = preferred <= 65535 && !taken.contains(preferred) && portIsFree(preferred) ? preferred
-                : freePorts(1, taken).get(0);
+                : FreePorts.distinct(1, taken).get(0);
         managementPorts.put(name, management);
         Map<String, String> properties = new LinkedHashMap<>(common);
         properties.putAll(options.serviceSettings().getOrDefault(service, Map.of()));
@@ -396,7 +397,7 @@ public final class LocalStack implements AutoCloseable {
      * them a port the stack has given to something not started yet.
      */
     private List<LocalKafkaBroker.Node> brokerNodes(int firstPort, int count) {
-        List<Integer> free = freePorts(2 * count - 1, java.util.Set.copyOf(options.ports().byName().values()));
+        List<Integer> free = FreePorts.distinct(2 * count - 1, java.util.Set.copyOf(options.ports().byName().values()));
         List<LocalKafkaBroker.Node> nodes = new ArrayList<>();
         for (int id = 0; id < count; id++) {
             nodes.add(new LocalKafkaBroker.Node(id, id == 0 ? firstPort : free.get(2 * id - 1), free.get(2 * id)));
@@ -823,35 +824,6 @@ public final class LocalStack implements AutoCloseable {
             return true;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    /**
-     * Distinct free ports, none in {@code taken}: every socket stays open until all are found, so the system cannot
-     * hand the same port out twice (two services given one port would find the other's health check answering).
-     */
-    private static List<Integer> freePorts(int count, java.util.Set<Integer> taken) {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            while (ports.size() < count) {
-                ServerSocket socket = new ServerSocket(0);
-                held.add(socket);
-                if (!taken.contains(socket.getLocalPort())) {
-                    ports.add(socket.getLocalPort());
-                }
-            }
-            return ports;
-        } catch (IOException e) {
-            throw new IllegalStateException("no free local ports", e);
-        } finally {
-            for (ServerSocket socket : held) {
-                try {
-                    socket.close();
-                } catch (IOException e) {
-                    // closing a listening socket we opened: nothing to do
-                }
-            }
         }
     }
 }

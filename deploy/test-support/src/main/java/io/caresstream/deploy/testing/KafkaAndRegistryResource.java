@@ -1,5 +1,6 @@
 package io.caresstream.deploy.testing;
 
+import io.caresstream.deploy.kafka.FreePorts;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;
@@ -20,16 +21,8 @@ public class KafkaAndRegistryResource implements QuarkusTestResourceLifecycleMan
                 "quarkus.kafka-streams.bootstrap-servers", infra.bootstrapServers(),
                 "cares.registry.url", infra.registryUrl(),
                 // A free port chosen here, not 0: @TestHTTPResource(management = true) builds its address from it.
-                "quarkus.management.test-port", String.valueOf(freePort())));
+                "quarkus.management.test-port", String.valueOf(FreePorts.one())));
         return config;
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("no free port for the management interface", e);
-        }
     }
 
     @Override

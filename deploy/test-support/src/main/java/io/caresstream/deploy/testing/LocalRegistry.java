@@ -1,6 +1,7 @@
 package io.caresstream.deploy.testing;
 
-import java.net.ServerSocket;
+import io.caresstream.deploy.kafka.FreePorts;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     public static LocalRegistry start(Path projectRoot, int port, Path log) {
-        int httpPort = port == 0 ? freePort() : port;
+        int httpPort = port == 0 ? FreePorts.one() : port;
         JavaProcess process = JavaProcess.start("apicurio-registry", jar(projectRoot),
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
                 Map.of("quarkus.http.port", String.valueOf(httpPort)), log);
@@ -48,13 +49,5 @@ public final class LocalRegistry implements AutoCloseable {
     @Override
     public void close() {
         process.close();
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 }
