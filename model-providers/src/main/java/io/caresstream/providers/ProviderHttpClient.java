@@ -14,6 +14,8 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.MalformedURLException;
+import java.net.Proxy;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
@@ -23,6 +25,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -121,8 +124,15 @@ final class ProviderHttpClient implements HttpClient {
         this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
     }
 
-    /** An address and its parsed URL (a URL is immutable, so calls on any thread share it). */
-    private record Endpoint(String address, URL url) {
+    /**
+     * An address, its parsed URL (immutable, so calls on any thread share it), and {@link Proxy#NO_PROXY} when its
+     * calls go straight to it, else null ({@link #proxyFor}).
+     */
+    private record Endpoint(String address, URL url, Proxy proxy) {
+
+        HttpURLConnection open() throws IOException {
+            return (HttpURLConnection) (proxy == null ? url.openConnection() : url.openConnection(proxy));
+        }
     }
 
     private volatile Endpoint lastEndpoint;
@@ -152,16 +162,25 @@ final class ProviderHttpClient implements HttpClient {
         ProviderBlocks.inAnswer(provider, text).ifPresent(block -> {
             throw new ProviderBlocks.BlockedAnswer(block);
         });
-        // The provider SDKs read one header of an answer, its content type, for the charset they read the body's
-        // bytes in. Handing them every header cost three copies of the lot per call (the JDK's, ours, LangChain4j's).
         return SuccessfulHttpResponse.builder().statusCode(answer.status())
-                .headers(answer.contentType() == null ? Map.of() : Map.of("Content-Type", List.of(answer.contentType())))
+                .headers(headersForTheSdk(answer.contentType()))
                 .body(answer.body()).build();
+    }
+
+    /**
+     * The provider SDKs read one header of an answer, its content type, and only for the charset of its body: UTF-8
+     * unless the type names another. Handing them every header cost three copies of the lot per call (the JDK's,
+     * ours, LangChain4j's); a type that names no charset is not handed over either, since LangChain4j looks the
+     * header up through a stream and then splits it, on every call (docs/performance.md).
+     */
+    static Map<String, List<String>> headersForTheSdk(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("charset=")
+                ? Map.of("Content-Type", List.of(contentType)) : Map.of();
     }
 
     /** One exchange, on a connection kept from an earlier call when there is one. */
     private Answer send(HttpRequest request, byte[] body) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) url(request.url()).openConnection();
+        HttpURLConnection connection = endpoint(request.url()).open();
         connection.setConnectTimeout(connectTimeoutMs);
         connection.setReadTimeout(readTimeoutMs);
         connection.setInstanceFollowRedirects(false);
@@ -210,17 +229,35 @@ final class ProviderHttpClient implements HttpClient {
     }
 
     /**
-     * The request's URL, parsed once: a client calls one provider's endpoint over and over, and parsing its address
-     * twice per call (as a URI, then as a URL) was 3% of a call thread's CPU at 0 ms (docs/performance.md).
+     * The request's endpoint, parsed and its proxy chosen once: a client calls one provider's endpoint over and over.
+     * Parsing its address twice per call (as a URI, then as a URL) was 3% of a call thread's CPU at 0 ms, and the
+     * JDK's choice of a proxy on every connection (the URL parsed into a URI again, then the selector) another 2-3%
+     * where no proxy is set (docs/performance.md).
      */
-    private URL url(String address) throws MalformedURLException {
+    private Endpoint endpoint(String address) throws MalformedURLException {
         Endpoint known = lastEndpoint;
         if (known != null && known.address().equals(address)) {
-            return known.url();
+            return known;
         }
-        URL url = URI.create(address).toURL();
-        lastEndpoint = new Endpoint(address, url);
-        return url;
+        URI uri = URI.create(address);
+        Endpoint endpoint = new Endpoint(address, uri.toURL(), proxyFor(uri));
+        lastEndpoint = endpoint;
+        return endpoint;
+    }
+
+    /**
+     * {@link Proxy#NO_PROXY} when the system's selector sends the endpoint's calls straight to it (no proxy set, or
+     * the endpoint among {@code http.nonProxyHosts}); otherwise null, and each connection asks the selector as
+     * before, with the JDK's own handling of a proxy that fails.
+     */
+    static Proxy proxyFor(URI uri) {
+        ProxySelector selector = ProxySelector.getDefault();
+        if (selector == null) {
+            return Proxy.NO_PROXY;
+        }
+        List<Proxy> proxies = selector.select(uri);
+        return proxies != null && proxies.size() == 1 && proxies.get(0).type() == Proxy.Type.DIRECT
+                ? Proxy.NO_PROXY : null;
     }
 
     @Override

@@ -8,6 +8,8 @@ import io.caresstream.deploy.simulated.Profile;
 import io.caresstream.deploy.simulated.PromptCatalog;
 import io.caresstream.deploy.simulated.SimulatedModelServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,18 +106,28 @@ class ProviderHttpClientTest {
         }
     }
 
-    @Test
-    void anAnswerIsReadInTheCharsetItsContentTypeNames() throws Exception {
-        // Only the content type of an answer reaches the SDK; its charset must still decide how the body is read.
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "application/json; charset=ISO-8859-1 | ISO-8859-1",
+            "application/json;charset=\"iso-8859-1\" | ISO-8859-1",
+            "application/json; charset=utf-8 | UTF-8",
+            "application/json | UTF-8",
+            "'' | UTF-8"})
+    void anAnswerIsReadInTheCharsetItsContentTypeNamesAndInUtf8WhenItNamesNone(String contentType, String written)
+            throws Exception {
+        // Only a content type that names a charset reaches the SDK; that charset must still decide how the body is
+        // read, and an answer that names none is read as UTF-8.
         byte[] body = ("{\"id\": \"a1\", \"object\": \"chat.completion\", \"model\": \"simulated-model\", "
                 + "\"choices\": [{\"index\": 0, \"finish_reason\": \"stop\", \"message\": {\"role\": \"assistant\", "
                 + "\"content\": \"Ne prenez pas plus que la dose prescrite, \u00e0 aucun moment.\"}}], "
                 + "\"usage\": {\"prompt_tokens\": 3, \"completion_tokens\": 9, \"total_tokens\": 12}}")
-                .getBytes(StandardCharsets.ISO_8859_1);
+                .getBytes(java.nio.charset.Charset.forName(written));
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            exchange.getResponseHeaders().add("Content-Type", "application/json; charset=ISO-8859-1");
+            if (!contentType.isEmpty()) {
+                exchange.getResponseHeaders().add("Content-Type", contentType);
+            }
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
@@ -129,6 +141,55 @@ class ProviderHttpClientTest {
         } finally {
             server.stop(0);
         }
+    }
+
+    @Test
+    void theSdkIsHandedTheContentTypeOnlyWhenItNamesACharset() {
+        assertEquals(Map.of("Content-Type", List.of("text/plain; Charset=UTF-16")),
+                ProviderHttpClient.headersForTheSdk("text/plain; Charset=UTF-16"));
+        assertEquals(Map.of(), ProviderHttpClient.headersForTheSdk("application/json"));
+        assertEquals(Map.of(), ProviderHttpClient.headersForTheSdk(null));
+    }
+
+    @Test
+    void callsGoThroughTheProxyTheSystemSelectsAndStraightToTheEndpointOtherwise() throws Exception {
+        // A proxy: it answers for the endpoint, which itself does not listen.
+        List<String> forwarded = java.util.Collections.synchronizedList(new ArrayList<>());
+        HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] answer = ("{\"id\": \"a1\", \"object\": \"chat.completion\", \"model\": \"simulated-model\", "
+                + "\"choices\": [{\"index\": 0, \"finish_reason\": \"stop\", \"message\": {\"role\": \"assistant\", "
+                + "\"content\": \"through the proxy\"}}]}").getBytes(StandardCharsets.UTF_8);
+        proxy.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            // A proxy is sent the whole address of the endpoint.
+            forwarded.add(exchange.getRequestURI().toString());
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        proxy.start();
+        int closedPort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        String endpoint = "http://127.0.0.1:" + closedPort;
+        java.net.ProxySelector system = java.net.ProxySelector.getDefault();
+        java.net.ProxySelector viaProxy = java.net.ProxySelector.of(proxy.getAddress());
+        try {
+            java.net.ProxySelector.setDefault(viaProxy);
+            assertEquals("through the proxy", client(endpoint, 0).complete(Optional.empty(), "hello").text());
+            assertEquals("through the proxy", client(endpoint, 0).complete(Optional.empty(), "hello").text());
+            assertEquals(List.of(endpoint + "/v1/chat/completions", endpoint + "/v1/chat/completions"), forwarded);
+            assertEquals(null, ProviderHttpClient.proxyFor(java.net.URI.create(endpoint)));
+        } finally {
+            java.net.ProxySelector.setDefault(system);
+            proxy.stop(0);
+        }
+        // The system's own selector, no proxy set (and loopback never proxied): straight to the endpoint.
+        assertEquals(java.net.Proxy.NO_PROXY, ProviderHttpClient.proxyFor(java.net.URI.create(endpoint)));
+        assertThrows(ProviderException.class, () -> client(endpoint, 0).complete(Optional.empty(), "hello"));
+        assertEquals(2, forwarded.size());
     }
 
     @Test
