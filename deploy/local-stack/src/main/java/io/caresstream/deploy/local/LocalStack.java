@@ -182,6 +182,8 @@ public final class LocalStack implements AutoCloseable {
     private Map<String, String> common = Map.of();
     /** The management port (health checks) of each service instance, by its name in this stack. */
     private final Map<String, Integer> managementPorts = new java.util.HashMap<>();
+    /** The HTTP port of each service instance, by its name in this stack. */
+    private final Map<String, Integer> httpPorts = new java.util.HashMap<>();
     /** The embedded default's key pair and tokens, made at the first start in the work folder's auth/. */
     private LocalAuth auth;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -349,6 +351,7 @@ public final class LocalStack implements AutoCloseable {
         int management = preferred <= 65535 && !taken.contains(preferred) && portIsFree(preferred) ? preferred
                 : FreePorts.distinct(1, taken).get(0);
         managementPorts.put(name, management);
+        httpPorts.put(name, port);
         Map<String, String> properties = new LinkedHashMap<>(common);
         properties.putAll(options.serviceSettings().getOrDefault(service, Map.of()));
         properties.put("quarkus.http.port", String.valueOf(port));
@@ -454,7 +457,15 @@ public final class LocalStack implements AutoCloseable {
      * again with the same settings; returns once it is ready again.
      */
     public void crashService(String name, Duration down) {
-        crash(name, down).awaitHttpOk(readiness(name), Duration.ofSeconds(120));
+        crashService(name, down, () -> { });
+    }
+
+    /** As {@link #crashService(String, Duration)}, running {@code whileDown} once the killed process has ended. */
+    public void crashService(String name, Duration down, Runnable whileDown) {
+        restart(name, down, process -> {
+            process.kill();
+            whileDown.run();
+        }).awaitHttpOk(readiness(name), Duration.ofSeconds(120));
     }
 
     /**
@@ -609,6 +620,7 @@ public final class LocalStack implements AutoCloseable {
         JavaProcess.terminateAll(stopping, STOP_GRACE).forEach((process, took) -> {
             processes.remove(process);
             managementPorts.remove(process.name());
+            httpPorts.remove(process.name());
             stopped.put(process.name(), took.orElse(null));
         });
         return stopped;
@@ -720,7 +732,7 @@ public final class LocalStack implements AutoCloseable {
             Thread.sleep(500);
         }
         throw new IllegalStateException("suite " + suite + " not fully scored within " + timeout + ": " + rows
-                + "\nlogs: " + options.workDir().resolve("logs"));
+                + ended() + "\nlogs: " + options.workDir().resolve("logs"));
     }
 
     /** Resident memory of every process of the stack, in kB. */
@@ -800,7 +812,9 @@ public final class LocalStack implements AutoCloseable {
         try {
             return http.send(signed, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new IllegalStateException(request.uri() + ": " + e.getMessage(), e);
+            // The JDK's client gives a refused connection no message: say what it was, and what the process
+            // that should have answered is doing.
+            throw new IllegalStateException(request.uri() + ": " + e + "; " + listener(request.uri().getPort()), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -813,6 +827,22 @@ public final class LocalStack implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("unexpected answer: " + body, e);
         }
+    }
+
+    /** How each process of this stack that is no longer running ended, one per line; empty when all run. */
+    private String ended() {
+        return processes.stream().filter(p -> !p.isAlive()).map(p -> "\n" + p.describe())
+                .collect(java.util.stream.Collectors.joining());
+    }
+
+    /** Whether the process of this stack that listens on the port runs, or how it ended. */
+    private String listener(int port) {
+        Map<String, Integer> owners = new LinkedHashMap<>(options.ports().byName());
+        owners.putAll(httpPorts);
+        owners.putAll(managementPorts);
+        return owners.entrySet().stream().filter(owner -> owner.getValue() == port)
+                .flatMap(owner -> processes.stream().filter(p -> p.name().equals(owner.getKey())))
+                .findFirst().map(JavaProcess::describe).orElse("no process of this stack listens on " + port);
     }
 
     private static URI uri(int port, String path) {

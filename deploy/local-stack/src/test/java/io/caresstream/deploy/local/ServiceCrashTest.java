@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -41,9 +42,9 @@ class ServiceCrashTest {
             stack.importSuite(root.resolve("deploy/sample-suite/cares-sample.jsonl"), "service-crash");
 
             Thread.sleep(1500);
-            long resumedInvoker = crashAndTimeResumption(stack, "model-invoker", options.ports().modelInvoker(),
+            long resumedInvoker = crashAndTimeResumption(stack, "model-invoker",
                     () -> count(stack.simulatedStats(), "answer."));
-            long resumedJudge = crashAndTimeResumption(stack, "judge-service", options.ports().judge(),
+            long resumedJudge = crashAndTimeResumption(stack, "judge-service",
                     () -> count(stack.simulatedStats(), "judge."));
 
             List<ScoreRow> rows = stack.awaitScored("service-crash", 64, Duration.ofMinutes(5), r -> { });
@@ -82,21 +83,33 @@ class ServiceCrashTest {
                     stopping.toMillis(), gracefulCalls);
             assertEquals(64, gracefulCalls, "no call made twice across a graceful stop");
             assertTrue(stopping.toSeconds() < 30, "stopped in " + stopping);
+
+            // A request to a part of the stack that is gone says so, not "null" (the JDK client's refusal).
+            stack.stopServices(List.of("scorer-service"));
+            IllegalStateException refused = assertThrows(IllegalStateException.class, stack::scores);
+            assertTrue(refused.getMessage().contains("java.net.ConnectException; no process of this stack listens on "
+                    + options.ports().scorer()), refused.getMessage());
         }
     }
 
-    /** Kills the service, restarts it, and returns the milliseconds from its being ready to its next call. */
-    private static long crashAndTimeResumption(LocalStack stack, String service, int port, LongSupplier calls)
+    /**
+     * Kills the service, restarts it, and returns the milliseconds from its being reported ready to its first call
+     * (0 when it called before the report reached the test). The calls are counted as they reach the simulated
+     * server and the killed instance makes none, so the first call after the kill is the restarted instance's.
+     * It always has one to make: the invoker is killed 1.5 s into 64 prompts of 1 s calls, the judge as soon as
+     * the restarted invoker calls again, a second before those answers reach it. Reading the count only once the
+     * instance was reported ready missed a restarted judge that had made all its calls before the report came.
+     */
+    private static long crashAndTimeResumption(LocalStack stack, String service, LongSupplier calls)
             throws InterruptedException {
-        stack.crashService(service, Duration.ofSeconds(1));
+        long[] callsAtKill = new long[1];
+        stack.crashService(service, Duration.ofSeconds(1), () -> callsAtKill[0] = calls.getAsLong());
         long ready = System.nanoTime();
-        long callsAtRestart = calls.getAsLong();
         long deadline = ready + Duration.ofSeconds(60).toNanos();
-        while (calls.getAsLong() == callsAtRestart && System.nanoTime() < deadline) {
+        while (calls.getAsLong() == callsAtKill[0] && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        // Its first answer arrives one simulated latency (1 s) after its first call.
-        return (System.nanoTime() - ready) / 1_000_000 - 1000;
+        return (System.nanoTime() - ready) / 1_000_000;
     }
 
     /** The simulated server's calls counted under keys with this prefix (answer.accept, judge.refuse, ...). */

@@ -58,6 +58,8 @@ public final class JavaProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
+        // A JVM crash report beside the process's log, not in whatever directory the launcher runs in.
+        command.add("-XX:ErrorFile=" + log.toAbsolutePath().resolveSibling("hs_err_" + name + "_%p.log"));
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(tail);
         return launch(name, command, log);
@@ -93,7 +95,7 @@ public final class JavaProcess implements AutoCloseable {
                 // not written yet
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail(40));
+                throw new IllegalStateException(describe());
             }
             sleep(100);
         }
@@ -108,13 +110,25 @@ public final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Whether it runs, or how it ended and the end of its log: what a caller whose request it did not answer
+     * needs in its error.
+     */
+    public String describe() {
+        if (process.isAlive()) {
+            return name + " is running (pid " + process.pid() + ")";
+        }
+        return name + " (pid " + process.pid() + ") exited with " + process.exitValue() + "; the end of " + log
+                + ":\n" + logTail(40);
+    }
+
     /** Waits until GET url answers 200, failing early (with the log's tail) if the process dies. */
     public void awaitHttpOk(String url, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + logTail(40));
+                throw new IllegalStateException(describe());
             }
             try {
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url))

@@ -11,9 +11,13 @@ import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Stopping processes together: each is timed on its own, and one that outlives the grace period is killed. */
+/**
+ * Stopping processes together: each is timed on its own, and one that outlives the grace period is killed. A
+ * process that died says how, with the end of its log.
+ */
 class JavaProcessTest {
 
     /** Waits forever; on SIGTERM its shutdown hook takes as long as the first argument says (in milliseconds). */
@@ -29,6 +33,14 @@ class JavaProcessTest {
             }));
             System.out.println("waiting");
             Thread.sleep(Long.MAX_VALUE);
+        }
+    }
+
+    /** Prints a line, then stops with the exit code its first argument gives. */
+    public static final class ExitsAtOnce {
+        public static void main(String[] args) {
+            System.out.println("giving up now");
+            System.exit(Integer.parseInt(args[0]));
         }
     }
 
@@ -66,5 +78,21 @@ class JavaProcessTest {
         JavaProcess process = start("one", 200, dir);
         assertTrue(process.terminate(Duration.ofSeconds(10)));
         assertFalse(process.isAlive());
+    }
+
+    @Test
+    void aProcessThatEndedSaysWithWhatCodeAndHowItsLogEnds(@TempDir Path dir) {
+        JavaProcess running = start("running", 0, dir);
+        assertEquals("running is running (pid " + running.pid() + ")", running.describe());
+        running.close();
+
+        JavaProcess ended = JavaProcess.startMain("ended", System.getProperty("java.class.path"),
+                ExitsAtOnce.class.getName(), List.of("-Xmx32m"), List.of("3"), dir.resolve("ended.log"));
+        IllegalStateException waited = assertThrows(IllegalStateException.class,
+                () -> ended.awaitHttpOk("http://127.0.0.1:1/never", Duration.ofSeconds(30)));
+        String expected = "ended (pid " + ended.pid() + ") exited with 3; the end of " + dir.resolve("ended.log")
+                + ":\ngiving up now";
+        assertEquals(expected, waited.getMessage());
+        assertEquals(expected, ended.describe());
     }
 }
